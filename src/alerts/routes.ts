@@ -1,0 +1,3 @@
+import { router } from "../http/route.js";
+
+export const alertsRoutes = router();

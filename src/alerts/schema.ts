@@ -1,0 +1,2 @@
+// Tables of the alerts capability. Exported through src/db/schema.ts.
+export {};

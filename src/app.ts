@@ -1,0 +1,98 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { secureHeaders } from "hono/secure-headers";
+import { swaggerUI } from "@hono/swagger-ui";
+import type { AppEnv, Deps } from "./deps.js";
+import { handleError, problem } from "./http/problem.js";
+import { originCheck, resolveUser } from "./auth/middleware.js";
+import { authRoutes } from "./auth/routes.js";
+import { staffRoutes } from "./staff/routes.js";
+import { auditRoutes } from "./audit/routes.js";
+import { rotaRoutes } from "./rota/routes.js";
+import { visitsRoutes } from "./visits/routes.js";
+import { alertsRoutes } from "./alerts/routes.js";
+import { pushRoutes } from "./push/routes.js";
+import { hrRoutes } from "./hr/routes.js";
+import { reportsRoutes } from "./reports/routes.js";
+import { webRoutes } from "./web/routes.js";
+import { healthRoutes } from "./http/health.js";
+
+export const API_VERSION = "0.1.0";
+
+/** Build the app. No side effects: tests build one per database. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set("deps", deps);
+    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID());
+    await next();
+    c.header("X-Request-Id", c.get("requestId"));
+    // The route pattern, not the path: a calendar token in a URL never reaches a log.
+    deps.log.info(
+      { requestId: c.get("requestId"), method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) },
+      "request",
+    );
+  });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      strictTransportSecurity: "max-age=31536000; includeSubDomains",
+      referrerPolicy: "no-referrer",
+      permissionsPolicy: { geolocation: ["self"], camera: [], microphone: [] },
+    }),
+  );
+  app.use(originCheck);
+  app.use(resolveUser);
+
+  app.route("/", healthRoutes);
+  app.route("/", authRoutes);
+  app.route("/", staffRoutes);
+  app.route("/", auditRoutes);
+  app.route("/", rotaRoutes);
+  app.route("/", visitsRoutes);
+  app.route("/", alertsRoutes);
+  app.route("/", pushRoutes);
+  app.route("/", hrRoutes);
+  app.route("/", reportsRoutes);
+  app.route("/", webRoutes);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Dutyline API",
+      version: API_VERSION,
+      description: "AMHP duty rota, lone-working escalation and HR records. Errors are RFC 9457 problem JSON.",
+    },
+  });
+  // Swagger UI loads its assets from a CDN, so this one page gets a wider CSP.
+  app.get(
+    "/docs",
+    async (c, next) => {
+      await next();
+      c.res.headers.set(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net",
+      );
+    },
+    swaggerUI({ url: "/openapi.json" }),
+  );
+
+  app.notFound((c) => problem(c, 404, "Not found", "No such path."));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,68 @@
+import { z } from "@hono/zod-openapi";
+import { defineRoute, jsonResponse, router } from "../http/route.js";
+import { auditEntries, verifyChain } from "./chain.js";
+
+const Entry = z
+  .object({
+    seq: z.number().int(),
+    recordedAt: z.string(),
+    actorType: z.enum(["staff", "system"]),
+    actorId: z.string(),
+    action: z.string(),
+    entity: z.string(),
+    entityId: z.string(),
+    data: z.unknown(),
+    hash: z.string(),
+  })
+  .openapi("AuditEntry");
+
+export const auditRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/audit",
+      tags: ["Audit"],
+      summary: "Audit entries, newest first",
+      access: ["admin"],
+      request: {
+        query: z.object({
+          entity: z.string().optional(),
+          id: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+      },
+      responses: { 200: jsonResponse(z.object({ entries: z.array(Entry) }), "Entries") },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      const rows = auditEntries(c.get("deps").db, { entity: q.entity, entityId: q.id, limit: q.limit });
+      const entries = rows.map((r) => ({ ...r, recordedAt: r.recordedAt.toISOString(), data: JSON.parse(r.data) as unknown }));
+      return c.json({ entries }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/audit/verify",
+      tags: ["Audit"],
+      summary: "Check the hash chain (optionally against a kept checkpoint)",
+      access: ["admin"],
+      request: {
+        query: z.object({
+          checkpointSeq: z.coerce.number().int().min(1).optional(),
+          checkpointHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+        }),
+      },
+      responses: {
+        200: jsonResponse(
+          z.object({ ok: z.boolean(), entries: z.number().int(), firstBadSeq: z.number().int().optional(), problem: z.string().optional(), head: z.object({ seq: z.number(), hash: z.string() }).optional() }),
+          "Result",
+        ),
+      },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      const checkpoint = q.checkpointSeq && q.checkpointHash ? { seq: q.checkpointSeq, hash: q.checkpointHash } : undefined;
+      return c.json(verifyChain(c.get("deps").db, checkpoint), 200);
+    },
+  );

@@ -1,0 +1,18 @@
+import { hash, verify } from "@node-rs/argon2";
+
+// Argon2id (memory-hard) with the library's defaults: 19 MiB, 2 passes, the
+// OWASP minimum. Runs on libuv's thread pool, so sign-ins don't block the loop.
+export const hashPassword = (password: string) => hash(password);
+
+// A fixed hash to verify against when the email is unknown, so a wrong email
+// costs the same time as a wrong password and the two can't be told apart.
+let dummy: Promise<string> | undefined;
+
+export async function checkPassword(storedHash: string | null | undefined, password: string): Promise<boolean> {
+  if (!storedHash) {
+    dummy ??= hash("dutyline-timing-equaliser");
+    await verify(await dummy, password).catch(() => false);
+    return false;
+  }
+  return verify(storedHash, password).catch(() => false);
+}

@@ -1,0 +1,92 @@
+import { z } from "@hono/zod-openapi";
+import { getCookie, setCookie, deleteCookie } from "hono/cookie";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse } from "../http/route.js";
+import { login, logout, createApiToken } from "./service.js";
+import { clientAddress, cookieIsSecure, sessionCookieName } from "./middleware.js";
+import { ROLES } from "../staff/schema.js";
+import { getStaff } from "../staff/service.js";
+import { actorOf } from "../http/actor.js";
+
+export const UserSchema = z
+  .object({ id: z.string(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), teamId: z.string().nullable() })
+  .openapi("User");
+
+const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
+
+export const authRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/auth/login",
+      tags: ["Auth"],
+      summary: "Sign in; sets the session cookie",
+      access: "public",
+      request: jsonBody(LoginBody),
+      responses: {
+        200: jsonResponse(z.object({ user: UserSchema }), "Signed in"),
+        401: problemResponse("Wrong email or password"),
+        429: problemResponse("Too many failed sign-ins"),
+      },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const { email, password } = c.req.valid("json");
+      const name = sessionCookieName(deps.config.PUBLIC_URL);
+      const { token, user } = await login(deps, email, password, clientAddress(c), getCookie(c, name));
+      setCookie(c, name, token, {
+        httpOnly: true,
+        secure: cookieIsSecure(deps.config.PUBLIC_URL),
+        sameSite: "Lax",
+        path: "/",
+        maxAge: deps.config.SESSION_ABSOLUTE_HOURS * 3600,
+      });
+      return c.json({ user }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/auth/logout",
+      tags: ["Auth"],
+      summary: "Sign out; the session ends on the server",
+      access: "public",
+      responses: { 204: { description: "Signed out" } },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const name = sessionCookieName(deps.config.PUBLIC_URL);
+      const token = getCookie(c, name);
+      const user = c.get("user");
+      if (token) logout(deps, token, user ? { type: "staff", id: user.id } : { type: "system", job: "logout" });
+      deleteCookie(c, name, { path: "/", secure: cookieIsSecure(deps.config.PUBLIC_URL) });
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/me",
+      tags: ["Auth"],
+      summary: "The signed-in person",
+      access: "signed_in",
+      responses: { 200: jsonResponse(UserSchema, "You") },
+    }),
+    (c) => c.json(c.get("user")!, 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/tokens",
+      tags: ["Auth"],
+      summary: "Create an API token for scripts (shown once)",
+      access: ["admin"],
+      request: jsonBody(z.object({ staffId: z.string().min(1), name: z.string().min(1).max(200) })),
+      responses: { 201: jsonResponse(z.object({ id: z.string(), token: z.string() }), "The token, shown once"), 404: problemResponse("Unknown staff") },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const { staffId, name } = c.req.valid("json");
+      getStaff(deps, staffId);
+      return c.json(createApiToken(deps, actorOf(c), staffId, name), 201);
+    },
+  );

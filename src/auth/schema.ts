@@ -1,0 +1,42 @@
+import { sqliteTable, text, index } from "drizzle-orm/sqlite-core";
+import { id, instant } from "../db/columns.js";
+import { staff } from "../staff/schema.js";
+
+/** A signed-in browser. The id is the SHA-256 of the cookie value, never the value. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    staffId: text("staff_id").notNull().references(() => staff.id),
+    createdAt: instant("created_at").notNull(),
+    lastSeenAt: instant("last_seen_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [index("sessions_staff_idx").on(t.staffId)],
+);
+
+/** Bearer tokens for scripts; only the SHA-256 is kept. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull().unique(),
+    staffId: text("staff_id").notNull().references(() => staff.id),
+    name: text("name").notNull(),
+    createdAt: instant("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    revokedAt: instant("revoked_at"),
+  },
+);
+
+/** Failed sign-ins, counted per account and per address for the login rate limit. */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("login_failures_email_idx").on(t.email, t.at), index("login_failures_address_idx").on(t.address, t.at)],
+);

@@ -1,0 +1,113 @@
+import { and, eq, gte, or, count } from "drizzle-orm";
+import type { Deps, CurrentUser } from "../deps.js";
+import { writeTx } from "../db/connection.js";
+import { staff, type StaffRow } from "../staff/schema.js";
+import { apiTokens, loginFailures, sessions } from "./schema.js";
+import { checkPassword } from "./password.js";
+import { digest, newSecret } from "./tokens.js";
+import { RateLimited, Unauthenticated } from "../errors.js";
+import { appendAudit, type Actor } from "../audit/chain.js";
+
+/** The 11th failure in 15 minutes, for one account or one address, is refused. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const LOGIN_MAX_FAILURES = 10;
+/** lastSeenAt is written at most this often, so reads don't each cost a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function toCurrentUser(s: StaffRow): CurrentUser {
+  return { id: s.id, name: s.name, email: s.email, roles: s.roles, teamId: s.teamId, category: s.category };
+}
+
+export async function login(deps: Deps, email: string, password: string, address: string, oldSessionToken?: string) {
+  const { db, clock } = deps;
+  const normalised = email.trim().toLowerCase();
+  const since = new Date(clock.now().getTime() - LOGIN_WINDOW_MS);
+  const failures = (where: ReturnType<typeof eq>) =>
+    db.select({ n: count() }).from(loginFailures).where(and(where, gte(loginFailures.at, since))).get()?.n ?? 0;
+  if (failures(eq(loginFailures.email, normalised)) >= LOGIN_MAX_FAILURES || failures(eq(loginFailures.address, address)) >= LOGIN_MAX_FAILURES) {
+    throw new RateLimited("Too many failed sign-ins. Wait 15 minutes or ask an admin.", LOGIN_WINDOW_MS / 1000);
+  }
+  const person = db.select().from(staff).where(eq(staff.email, normalised)).get();
+  const ok = await checkPassword(person?.active ? person.passwordHash : undefined, password);
+  const now = clock.now();
+  if (!ok || !person) {
+    db.insert(loginFailures).values({ email: normalised, address, at: now }).run();
+    throw new Unauthenticated("Wrong email or password.");
+  }
+  const token = newSecret();
+  writeTx(db, (tx) => {
+    // Rotate: whatever session this browser had is ended, a fresh one begins.
+    if (oldSessionToken) tx.delete(sessions).where(eq(sessions.id, digest(oldSessionToken))).run();
+    tx.insert(sessions)
+      .values({
+        id: digest(token),
+        staffId: person.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + deps.config.SESSION_ABSOLUTE_HOURS * 3_600_000),
+      })
+      .run();
+    appendAudit(tx, { type: "staff", id: person.id }, { action: "login", entity: "staff", entityId: person.id }, now);
+  });
+  return { token, user: toCurrentUser(person) };
+}
+
+export function logout(deps: Deps, token: string, actor: Actor) {
+  const now = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    const res = tx.delete(sessions).where(eq(sessions.id, digest(token))).run();
+    if (res.changes > 0 && actor.type === "staff") {
+      appendAudit(tx, actor, { action: "logout", entity: "staff", entityId: actor.id }, now);
+    }
+  });
+}
+
+/** The person behind a session cookie, or undefined when it is unknown, idle too long or past its end. */
+export function userFromSession(deps: Deps, token: string): CurrentUser | undefined {
+  const { db, clock, config } = deps;
+  const now = clock.now();
+  const id = digest(token);
+  const row = db
+    .select({ s: sessions, p: staff })
+    .from(sessions)
+    .innerJoin(staff, eq(staff.id, sessions.staffId))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!row || !row.p.active) return undefined;
+  const idleLimit = row.s.lastSeenAt.getTime() + config.SESSION_IDLE_MINUTES * 60_000;
+  if (now >= row.s.expiresAt || now.getTime() >= idleLimit) {
+    db.delete(sessions).where(eq(sessions.id, id)).run();
+    return undefined;
+  }
+  if (now.getTime() - row.s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id)).run();
+  }
+  return toCurrentUser(row.p);
+}
+
+export function userFromApiToken(deps: Deps, token: string): CurrentUser | undefined {
+  const row = deps.db
+    .select({ t: apiTokens, p: staff })
+    .from(apiTokens)
+    .innerJoin(staff, eq(staff.id, apiTokens.staffId))
+    .where(eq(apiTokens.tokenHash, digest(token)))
+    .get();
+  if (!row || row.t.revokedAt || !row.p.active) return undefined;
+  return toCurrentUser(row.p);
+}
+
+export function createApiToken(deps: Deps, actor: Actor, staffId: string, name: string) {
+  const token = newSecret();
+  const now = deps.clock.now();
+  const id = writeTx(deps.db, (tx) => {
+    const row = tx.insert(apiTokens).values({ tokenHash: digest(token), staffId, name, createdAt: now, createdBy: actor.type === "staff" ? actor.id : actor.job }).returning({ id: apiTokens.id }).get();
+    appendAudit(tx, actor, { action: "create", entity: "api_token", entityId: row.id, data: { staffId, name } }, now);
+    return row.id;
+  });
+  return { id, token };
+}
+
+/** End every session of a person (password change, deactivation). */
+export function endAllSessions(deps: Deps, staffId: string) {
+  deps.db.delete(sessions).where(or(eq(sessions.staffId, staffId))).run();
+}

@@ -1,0 +1,29 @@
+import type { Logger } from "pino";
+import { count } from "drizzle-orm";
+import { systemClock, type Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import { openDatabase } from "./db/connection.js";
+import { migrateDatabase } from "./db/migrate.js";
+import type { Deps } from "./deps.js";
+import { EventBus } from "./events.js";
+import { createLogger } from "./log.js";
+import { staff } from "./staff/schema.js";
+import { createStaff } from "./staff/service.js";
+
+/** Open and migrate the database and assemble the dependencies every part shares. */
+export function openDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Deps {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const db = openDatabase(config.DATABASE_PATH);
+  migrateDatabase(db);
+  return { db, clock: opts.clock ?? systemClock, config, log, events: new EventBus(), wakeScheduler: () => {} };
+}
+
+/** On an empty database, ADMIN_EMAIL/ADMIN_PASSWORD make the first admin. */
+export async function ensureFirstAdmin(deps: Deps): Promise<void> {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD } = deps.config;
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) return;
+  const n = deps.db.select({ n: count() }).from(staff).get()?.n ?? 0;
+  if (n > 0) return;
+  await createStaff(deps, { type: "system", job: "first-admin" }, { name: "Administrator", email: ADMIN_EMAIL, roles: ["admin"], category: "other", password: ADMIN_PASSWORD });
+  deps.log.info({ email: ADMIN_EMAIL }, "first admin created");
+}

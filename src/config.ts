@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/** Default public push services a subscription may point at (API.md "Start-up"). */
+export const DEFAULT_PUSH_HOSTS = [
+  "fcm.googleapis.com",
+  "updates.push.services.mozilla.com",
+  "web.push.apple.com",
+  "wns2-par02p.notify.windows.com",
+  "*.notify.windows.com",
+  "*.push.apple.com",
+];
+
+const csv = z
+  .string()
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_PATH: z.string().min(1).default("./data/dutyline.db"),
+  TZ_LOCAL: z
+    .string()
+    .default("Europe/London")
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en-GB", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "not a known IANA time zone"),
+  PUBLIC_URL: z.url().default("http://localhost:3000"),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  VAPID_PUBLIC_KEY: z.string().optional(),
+  VAPID_PRIVATE_KEY: z.string().optional(),
+  VAPID_SUBJECT: z.string().default("mailto:dutyline-admin@example.org"),
+  PUSH_ALLOWED_HOSTS: csv.optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(7 * 24),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RUN_SCHEDULER: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+});
+
+export type Config = z.infer<typeof schema> & { pushAllowedHosts: string[] };
+
+export class ConfigError extends Error {}
+
+/** Parse the environment once; a bad value names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  if ((c.VAPID_PUBLIC_KEY === undefined) !== (c.VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  VAPID_PRIVATE_KEY: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither");
+  }
+  if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  ADMIN_PASSWORD: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither");
+  }
+  return { ...c, pushAllowedHosts: c.PUSH_ALLOWED_HOSTS ?? DEFAULT_PUSH_HOSTS };
+}

@@ -1,0 +1,11 @@
+// Every table, for drizzle-kit and for typed queries. Each capability owns its
+// tables in its own folder; this file only gathers them.
+export * from "../staff/schema.js";
+export * from "../auth/schema.js";
+export * from "../audit/schema.js";
+export * from "./settings.js";
+export * from "../hr/schema.js";
+export * from "../rota/schema.js";
+export * from "../visits/schema.js";
+export * from "../alerts/schema.js";
+export * from "../push/schema.js";

@@ -1,0 +1,55 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "@hono/zod-openapi";
+import { DomainError, RateLimited, type FieldError } from "../errors.js";
+import type { AppEnv } from "../deps.js";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi("Problem");
+
+const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+
+export function problem(c: Context<AppEnv>, status: number, title: string, detail: string, errors?: FieldError[]) {
+  const body = {
+    type: `urn:dutyline:problem:${slug(title)}`,
+    title,
+    status,
+    detail,
+    ...(errors ? { errors } : {}),
+    requestId: c.get("requestId"),
+  };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/problem+json" },
+  });
+}
+
+/** The one error path: domain errors keep their status, unknown ones are 500 without internals. */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof DomainError) {
+    const res = problem(c, err.status, err.title, err.message, err.errors);
+    if (err instanceof RateLimited) res.headers.set("Retry-After", String(err.retryAfterSeconds));
+    return res;
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 400) return problem(c, 400, "Invalid input", err.message || "The request body could not be read.", [{ path: "", message: err.message || "malformed body" }]);
+    return problem(c, status, err.message || "Error", err.message || "Error");
+  }
+  const deps = c.get("deps");
+  deps?.log.error({ requestId: c.get("requestId"), err: { message: err.message, stack: err.stack } }, "unhandled error");
+  return problem(c, 500, "Internal error", "Something went wrong on our side. Quote the request id if you report it.");
+}
+
+/** zod issues → RFC 9457 `errors[]`, each naming the field by its dotted path. */
+export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldError[] {
+  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}

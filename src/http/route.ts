@@ -1,0 +1,76 @@
+import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../deps.js";
+import { Forbidden, InvalidInput, Unauthenticated } from "../errors.js";
+import type { Role } from "../staff/schema.js";
+import { issuesToErrors, ProblemSchema } from "./problem.js";
+
+/** Who may call a route: nobody signed in, anyone signed in, or holders of these roles. */
+export type Access = "public" | "signed_in" | readonly Role[];
+
+/** A module's router: validation failures become 400 problems naming the field. */
+export function router() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw new InvalidInput(issuesToErrors(result.error.issues));
+    },
+  });
+}
+
+function gate(access: Access): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (access !== "public") {
+      const user = c.get("user");
+      if (!user) throw new Unauthenticated();
+      if (access !== "signed_in" && !user.roles.some((r) => access.includes(r))) throw new Forbidden();
+    }
+    await next();
+  };
+}
+
+const problemContent = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+/**
+ * createRoute plus the access gate. The gate runs before validation and before
+ * any lookup, so a wrong role always gets 403 whatever the body or id, and the
+ * allowed roles are published in the OpenAPI document as `x-access`, from which
+ * the authz matrix test is driven.
+ */
+export function defineRoute<R extends Omit<RouteConfig, "middleware">>(
+  config: R & { access: Access; middleware?: MiddlewareHandler<AppEnv>[] },
+) {
+  const { access, middleware = [], ...rest } = config;
+  const responses = { ...rest.responses } as RouteConfig["responses"];
+  if (rest.request) responses[400] ??= problemContent("Invalid input");
+  if (access !== "public") {
+    responses[401] ??= problemContent("Not signed in");
+    if (access !== "signed_in") responses[403] ??= problemContent("Role forbids");
+  }
+  return createRoute({
+    ...rest,
+    responses,
+    middleware: [gate(access), ...middleware],
+    "x-access": access,
+  } as unknown as R & { middleware: MiddlewareHandler<AppEnv>[] });
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description = "JSON body") => ({
+  body: { required: true, description, content: { "application/json": { schema } } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const problemResponse = problemContent;
+
+export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: "id", in: "path" } }) });
+
+/** ISO 8601 instant with an offset, as the contract requires. */
+export const Instant = z.iso.datetime({ offset: true });
+/** A calendar day `YYYY-MM-DD`. */
+export const Day = z.iso.date();

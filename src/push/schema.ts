@@ -1,0 +1,2 @@
+// Tables of the push capability. Exported through src/db/schema.ts.
+export {};

@@ -1,0 +1,2 @@
+// Tables of the rota capability. Exported through src/db/schema.ts.
+export {};

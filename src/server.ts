@@ -1,0 +1,42 @@
+import { serve } from "@hono/node-server";
+import { loadConfig, ConfigError } from "./config.js";
+import { openDeps, ensureFirstAdmin } from "./bootstrap.js";
+import { createApp } from "./app.js";
+import { startScheduler } from "./alerts/scheduler.js";
+import { startPush } from "./push/start.js";
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const deps = openDeps(config);
+  await ensureFirstAdmin(deps);
+  await startPush(deps);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    deps.log.info({ port: info.port, url: config.PUBLIC_URL }, "Dutyline listening");
+  });
+  // The scheduler runs in this process unless RUN_SCHEDULER=false (then `npm run worker`).
+  const scheduler = config.RUN_SCHEDULER ? startScheduler(deps) : undefined;
+  if (scheduler) deps.wakeScheduler = () => scheduler.wake();
+
+  const shutdown = () => {
+    scheduler?.stop();
+    server.close(() => {
+      deps.db.$client.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+void main();

@@ -1,0 +1,119 @@
+import { z } from "@hono/zod-openapi";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
+import { actorOf } from "../http/actor.js";
+import { CATEGORIES, ROLES } from "./schema.js";
+import { createStaff, getStaff, listStaff, setPassword, updateStaff } from "./service.js";
+import { NotFound } from "../errors.js";
+
+const StaffSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    roles: z.array(z.enum(ROLES)),
+    team: z.string().nullable(),
+    teamId: z.string().nullable(),
+    category: z.enum(CATEGORIES),
+    startDate: z.string().nullable(),
+    fte: z.number(),
+    active: z.boolean(),
+    canSignIn: z.boolean(),
+  })
+  .openapi("Staff");
+
+const Password = z.string().min(12, "must be at least 12 characters").max(1024);
+
+const NewStaffBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320),
+  roles: z.array(z.enum(ROLES)).min(1),
+  team: z.string().trim().min(1).max(200).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  startDate: Day.optional(),
+  fte: z.number().gt(0).max(1).optional(),
+  password: Password.optional(),
+});
+
+const StaffChangesBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    roles: z.array(z.enum(ROLES)).min(1),
+    team: z.string().trim().min(1).max(200).nullable(),
+    category: z.enum(CATEGORIES),
+    startDate: Day.nullable(),
+    fte: z.number().gt(0).max(1),
+    active: z.boolean(),
+  })
+  .partial();
+
+const WRITERS = ["admin", "hr"] as const;
+const READERS = ["admin", "hr", "manager", "senior_manager"] as const;
+
+export const staffRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff",
+      tags: ["Staff"],
+      summary: "Add a member of staff",
+      access: WRITERS,
+      request: jsonBody(NewStaffBody),
+      responses: { 201: jsonResponse(StaffSchema, "Created"), 409: problemResponse("Email already used") },
+    }),
+    async (c) => c.json(await createStaff(c.get("deps"), actorOf(c), c.req.valid("json")), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/staff",
+      tags: ["Staff"],
+      summary: "The staff directory",
+      access: READERS,
+      responses: { 200: jsonResponse(z.object({ staff: z.array(StaffSchema) }), "Everyone") },
+    }),
+    (c) => c.json({ staff: listStaff(c.get("deps")) }, 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/staff/{id}",
+      tags: ["Staff"],
+      summary: "One member of staff (anyone may read their own)",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(StaffSchema, "The person"), 404: problemResponse("Unknown, or not yours to see") },
+    }),
+    (c) => {
+      const user = c.get("user")!;
+      const { id } = c.req.valid("param");
+      if (id !== user.id && !user.roles.some((r) => (READERS as readonly string[]).includes(r))) throw new NotFound("staff member");
+      return c.json(getStaff(c.get("deps"), id), 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "patch",
+      path: "/api/staff/{id}",
+      tags: ["Staff"],
+      summary: "Change roles, team, category, FTE or deactivate",
+      access: WRITERS,
+      request: { params: IdParam, ...jsonBody(StaffChangesBody) },
+      responses: { 200: jsonResponse(StaffSchema, "Updated"), 404: problemResponse("Unknown staff") },
+    }),
+    (c) => c.json(updateStaff(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "put",
+      path: "/api/staff/{id}/password",
+      tags: ["Staff"],
+      summary: "Set a person's password (ends their sessions)",
+      access: ["admin"],
+      request: { params: IdParam, ...jsonBody(z.object({ password: Password })) },
+      responses: { 204: { description: "Set" }, 404: problemResponse("Unknown staff") },
+    }),
+    async (c) => {
+      await setPassword(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").password);
+      return c.body(null, 204);
+    },
+  );

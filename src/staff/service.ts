@@ -1,0 +1,132 @@
+import { asc, eq } from "drizzle-orm";
+import type { Deps, CurrentUser } from "../deps.js";
+import { writeTx, type Tx } from "../db/connection.js";
+import { staff, teams, type Category, type Role, type StaffRow } from "./schema.js";
+import { appendAudit, type Actor } from "../audit/chain.js";
+import { Conflict, NotFound } from "../errors.js";
+import { hashPassword } from "../auth/password.js";
+import { endAllSessions } from "../auth/service.js";
+
+export interface NewStaff {
+  name: string;
+  email: string;
+  roles: Role[];
+  team?: string;
+  category?: Category;
+  startDate?: string;
+  fte?: number;
+  password?: string;
+}
+
+export type StaffView = Omit<StaffRow, "passwordHash"> & { team: string | null; canSignIn: boolean };
+
+export function toView(row: StaffRow, teamName: string | null): StaffView {
+  const { passwordHash, ...rest } = row;
+  return { ...rest, team: teamName, canSignIn: Boolean(passwordHash) };
+}
+
+function teamIdFor(tx: Tx, name: string, at: Date, actor: Actor): string {
+  const found = tx.select().from(teams).where(eq(teams.name, name)).get();
+  if (found) return found.id;
+  const row = tx.insert(teams).values({ name, createdAt: at }).returning().get();
+  appendAudit(tx, actor, { action: "create", entity: "team", entityId: row.id, data: { name } }, at);
+  return row.id;
+}
+
+export async function createStaff(deps: Deps, actor: Actor, input: NewStaff): Promise<StaffView> {
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const now = deps.clock.now();
+  const email = input.email.trim().toLowerCase();
+  return writeTx(deps.db, (tx) => {
+    if (tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).get()) {
+      throw new Conflict(`Someone already has the email ${email}.`);
+    }
+    const teamId = input.team ? teamIdFor(tx, input.team, now, actor) : null;
+    const row = tx
+      .insert(staff)
+      .values({
+        name: input.name,
+        email,
+        roles: [...new Set(input.roles)],
+        teamId,
+        category: input.category ?? "qualified",
+        startDate: input.startDate ?? null,
+        fte: input.fte ?? 1,
+        passwordHash,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    const { passwordHash: _, ...audited } = row;
+    appendAudit(tx, actor, { action: "create", entity: "staff", entityId: row.id, data: audited }, now);
+    return toView(row, input.team ?? null);
+  });
+}
+
+export interface StaffChanges {
+  name?: string;
+  roles?: Role[];
+  team?: string | null;
+  category?: Category;
+  startDate?: string | null;
+  fte?: number;
+  active?: boolean;
+}
+
+export function updateStaff(deps: Deps, actor: Actor, id: string, changes: StaffChanges): StaffView {
+  const now = deps.clock.now();
+  const view = writeTx(deps.db, (tx) => {
+    const before = tx.select().from(staff).where(eq(staff.id, id)).get();
+    if (!before) throw new NotFound("staff member");
+    const { team, ...rest } = changes;
+    const set: Partial<StaffRow> = { ...rest };
+    if (team !== undefined) set.teamId = team === null ? null : teamIdFor(tx, team, now, actor);
+    const row = tx.update(staff).set(set).where(eq(staff.id, id)).returning().get();
+    appendAudit(tx, actor, { action: "update", entity: "staff", entityId: id, data: changes }, now);
+    return toView(row, teamName(tx, row.teamId));
+  });
+  if (changes.active === false || changes.roles) endAllSessions(deps, id);
+  return view;
+}
+
+export async function setPassword(deps: Deps, actor: Actor, id: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  const now = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    const res = tx.update(staff).set({ passwordHash }).where(eq(staff.id, id)).run();
+    if (res.changes === 0) throw new NotFound("staff member");
+    appendAudit(tx, actor, { action: "set_password", entity: "staff", entityId: id }, now);
+  });
+  endAllSessions(deps, id);
+}
+
+function teamName(tx: Tx | Deps["db"], teamId: string | null): string | null {
+  if (!teamId) return null;
+  return tx.select({ name: teams.name }).from(teams).where(eq(teams.id, teamId)).get()?.name ?? null;
+}
+
+export function getStaff(deps: Deps, id: string): StaffView {
+  const row = deps.db.select().from(staff).where(eq(staff.id, id)).get();
+  if (!row) throw new NotFound("staff member");
+  return toView(row, teamName(deps.db, row.teamId));
+}
+
+export function listStaff(deps: Deps): StaffView[] {
+  return deps.db
+    .select({ s: staff, team: teams.name })
+    .from(staff)
+    .leftJoin(teams, eq(teams.id, staff.teamId))
+    .orderBy(asc(staff.name))
+    .all()
+    .map((r) => toView(r.s, r.team));
+}
+
+/** HR and admin see everyone; a manager sees their own team; anyone sees themselves. */
+export function canSeeStaff(viewer: CurrentUser, person: { id: string; teamId: string | null }): boolean {
+  if (viewer.id === person.id) return true;
+  if (viewer.roles.some((r) => r === "admin" || r === "hr")) return true;
+  if (viewer.roles.some((r) => r === "manager" || r === "senior_manager")) {
+    return viewer.roles.includes("senior_manager") || (viewer.teamId !== null && viewer.teamId === person.teamId);
+  }
+  return false;
+}
