@@ -9,13 +9,14 @@ import { EventBus } from "./events.js";
 import { createLogger } from "./log.js";
 import { staff } from "./staff/schema.js";
 import { createStaff } from "./staff/service.js";
+import { noPush } from "./push/types.js";
 
 /** Open and migrate the database and assemble the dependencies every part shares. */
 export function openDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Deps {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const db = openDatabase(config.DATABASE_PATH);
   migrateDatabase(db);
-  return { db, clock: opts.clock ?? systemClock, config, log, events: new EventBus(), wakeScheduler: () => {} };
+  return { db, clock: opts.clock ?? systemClock, config, log, events: new EventBus(), push: noPush, wakeScheduler: () => {} };
 }
 
 /** On an empty database, ADMIN_EMAIL/ADMIN_PASSWORD make the first admin. */

@@ -1,0 +1,37 @@
+// The contract between the escalation engine (src/alerts) and web push (src/push).
+
+/** What the service worker receives, encrypted (API.md "Push"). */
+export interface PushPayload {
+  title: string;
+  body: string;
+  url: string;
+  alertId?: string;
+  visitId?: string;
+  /** The notification row this push belongs to; the service worker sends it back as a receipt. */
+  notificationId?: string;
+  /** One tag per alert, so a newer step replaces the older notification on the phone. */
+  tag?: string;
+}
+
+/** The result of pushing to every subscription one person has. */
+export interface PushOutcome {
+  /** Subscriptions whose push service accepted the message (201). Accepted is not shown. */
+  accepted: number;
+  /** Subscriptions that failed for now (5xx, network, 429 past its retries). */
+  failed: number;
+  /** Subscriptions removed because the push service said 404/410. */
+  removed: number;
+  /** The person has no subscription at all. */
+  noSubscription: boolean;
+}
+
+export interface PushSender {
+  sendToStaff(staffId: string, payload: PushPayload): Promise<PushOutcome>;
+}
+
+/** Used until push is configured, and in tests that don't look at push. */
+export const noPush: PushSender = {
+  async sendToStaff() {
+    return { accepted: 0, failed: 0, removed: 0, noSubscription: true };
+  },
+};
