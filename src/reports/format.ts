@@ -1,0 +1,73 @@
+// One way to answer a report: JSON by default, CSV when asked (`?format=csv` or
+// `Accept: text/csv`). CSV is written for Excel: UTF-8 with a byte-order mark (so
+// accented names survive), a header row, ISO dates, and an attachment filename.
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { stringify } from "csv-stringify/sync";
+import type { AppEnv } from "../deps.js";
+import { localDay } from "../calendar/days.js";
+
+/** A CSV column: the row key, and optionally the header text (defaults to the key). */
+export type ReportColumn<Row> = (keyof Row & string) | { key: keyof Row & string; header?: string };
+
+/** Query parameter every report accepts; merge into the route's query schema. */
+export const FormatQuery = z.object({
+  format: z.enum(["json", "csv"]).optional().openapi({ param: { name: "format", in: "query" } }),
+});
+
+/** The 200 response of a report route: JSON `{ rows }` or CSV. */
+export function reportResponse<T extends z.ZodType>(row: T, description: string) {
+  return {
+    description,
+    content: {
+      "application/json": { schema: z.object({ report: z.string(), rows: z.array(row) }).passthrough() },
+      "text/csv": { schema: z.string() },
+    },
+  };
+}
+
+export function wantsCsv(c: Context<AppEnv>): boolean {
+  const format = c.req.query("format");
+  if (format === "csv") return true;
+  if (format === "json") return false;
+  return (c.req.header("accept") ?? "").toLowerCase().includes("text/csv");
+}
+
+/** A cell as CSV text: ISO for dates, true/false for booleans, empty for nothing. */
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+export function toCsv<Row extends object>(rows: readonly Row[], columns: readonly ReportColumn<Row>[]): string {
+  const cols = columns.map((col) => (typeof col === "string" ? { key: col, header: col } : { key: col.key, header: col.header ?? col.key }));
+  const records = rows.map((r) => cols.map((col) => cell((r as Record<string, unknown>)[col.key])));
+  return stringify(records, { bom: true, header: true, columns: cols.map((col) => col.header), record_delimiter: "windows" });
+}
+
+/**
+ * Send `rows` as JSON `{ report, ...meta, rows }` or as a CSV download named
+ * `<name>-<today>.csv`. Only `columns` go into the CSV, in that order.
+ * Typed loosely because the route's declared responses cover both media types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function sendReport<Row extends object>(
+  c: Context<AppEnv>,
+  name: string,
+  rows: readonly Row[],
+  columns: readonly ReportColumn<Row>[],
+  meta: Record<string, unknown> = {},
+): any {
+  if (!wantsCsv(c)) return c.json({ report: name, ...meta, rows }, 200);
+  const deps = c.get("deps");
+  const today = localDay(deps.clock.now(), deps.config.TZ_LOCAL);
+  const safe = name.replace(/[^a-z0-9-]+/gi, "-");
+  return c.body(toCsv(rows, columns), 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${safe}-${today}.csv"`,
+    "Cache-Control": "no-store",
+  });
+}
