@@ -1,5 +1,5 @@
-import { sqliteTable, text, real, index } from "drizzle-orm/sqlite-core";
-import { id, day, recordColumns } from "../db/columns.js";
+import { sqliteTable, text, real, index, integer, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { id, day, instant, recordColumns } from "../db/columns.js";
 import { staff } from "../staff/schema.js";
 
 // HR records. Each carries recordColumns(): never deleted, voided with a reason,
@@ -67,5 +67,87 @@ export const sicknessEpisodes = sqliteTable(
     cause: text("cause").$type<SicknessCause>().notNull(),
     ...recordColumns(),
   },
-  (t) => [index("sickness_staff_idx").on(t.staffId, t.firstDay)],
+  (t) => [index("sickness_staff_idx").on(t.staffId, t.firstDay), index("sickness_first_day_idx").on(t.firstDay)],
+);
+
+export const SUPERVISION_KINDS = ["individual", "group", "reflective", "ad_hoc"] as const;
+
+/**
+ * A supervision session. Either party (or a manager/HR) records it; it counts only
+ * once both the supervisee and the supervisor have confirmed it. The recorder's
+ * own confirmation is taken when they are a party.
+ */
+export const supervisions = sqliteTable(
+  "supervisions",
+  {
+    id: id(),
+    staffId: text("staff_id").notNull().references(() => staff.id),
+    supervisorId: text("supervisor_id").notNull().references(() => staff.id),
+    heldOn: day("held_on").notNull(),
+    kind: text("kind").notNull().default("individual"),
+    durationMinutes: integer("duration_minutes"),
+    superviseeConfirmedAt: instant("supervisee_confirmed_at"),
+    supervisorConfirmedAt: instant("supervisor_confirmed_at"),
+    ...recordColumns(),
+  },
+  (t) => [
+    index("supervisions_staff_idx").on(t.staffId, t.heldOn),
+    index("supervisions_supervisor_idx").on(t.supervisorId),
+    index("supervisions_recorded_idx").on(t.recordedAt),
+  ],
+);
+
+/** A return-to-work interview after a sickness episode. */
+export const returnToWork = sqliteTable(
+  "return_to_work",
+  {
+    id: id(),
+    sicknessId: text("sickness_id").notNull().references(() => sicknessEpisodes.id),
+    staffId: text("staff_id").notNull().references(() => staff.id),
+    heldOn: day("held_on").notNull(),
+    notes: text("notes"),
+    ...recordColumns(),
+  },
+  (t) => [index("rtw_sickness_idx").on(t.sicknessId), index("rtw_staff_idx").on(t.staffId)],
+);
+
+/** An Occupational Health referral, optionally tied to the sickness episode behind it. */
+export const ohReferrals = sqliteTable(
+  "oh_referrals",
+  {
+    id: id(),
+    staffId: text("staff_id").notNull().references(() => staff.id),
+    sicknessId: text("sickness_id").references(() => sicknessEpisodes.id),
+    referredOn: day("referred_on").notNull(),
+    /** Why: confidential, shown to HR and admin only. */
+    reason: text("reason").notNull(),
+    appointmentOn: day("appointment_on"),
+    reportReceivedOn: day("report_received_on"),
+    outcome: text("outcome"),
+    ...recordColumns(),
+  },
+  (t) => [index("oh_staff_idx").on(t.staffId, t.referredOn), index("oh_sickness_idx").on(t.sicknessId)],
+);
+
+/**
+ * Append-only history of HR records: before a correction changes a record, its
+ * previous version is kept here with who changed it, when and why. The database
+ * refuses UPDATE and DELETE on this table (src/db/migrate.ts ensureAppendOnly).
+ */
+export const recordVersions = sqliteTable(
+  "record_versions",
+  {
+    id: id(),
+    /** The API kind: supervisions, sickness, oh-referrals, return-to-work, training, amhp-approvals, leave. */
+    kind: text("kind").notNull(),
+    recordId: text("record_id").notNull(),
+    /** The version number the row had before this change. */
+    version: integer("version").notNull(),
+    /** JSON of the whole record as it was. */
+    data: text("data").notNull(),
+    changedAt: instant("changed_at").notNull(),
+    changedBy: text("changed_by").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [uniqueIndex("record_versions_unique").on(t.kind, t.recordId, t.version), index("record_versions_changed_idx").on(t.changedAt)],
 );
