@@ -147,7 +147,9 @@ export const recordVersions = sqliteTable(
     data: text("data").notNull(),
     changedAt: instant("changed_at").notNull(),
     changedBy: text("changed_by").notNull(),
-    reason: text("reason").notNull(),
+    /** True when a value already set was changed (needs a reason); false when a blank was filled in. */
+    correction: integer("correction", { mode: "boolean" }).notNull(),
+    reason: text("reason"),
   },
   (t) => [uniqueIndex("record_versions_unique").on(t.kind, t.recordId, t.version), index("record_versions_changed_idx").on(t.changedAt)],
 );

@@ -29,7 +29,8 @@ CREATE TABLE `record_versions` (
 	`data` text NOT NULL,
 	`changed_at` integer NOT NULL,
 	`changed_by` text NOT NULL,
-	`reason` text NOT NULL
+	`correction` integer NOT NULL,
+	`reason` text
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `record_versions_unique` ON `record_versions` (`kind`,`record_id`,`version`);--> statement-breakpoint
