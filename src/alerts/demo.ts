@@ -1,0 +1,5 @@
+// Stub so `npm run demo` runs; the owner of src/alerts replaces it with real demo data.
+import type { Deps } from "../deps.js";
+import type { DemoCast } from "../demo/cast.js";
+
+export async function seedLoneWorking(_deps: Deps, _cast: DemoCast): Promise<void> {}
