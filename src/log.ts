@@ -1,8 +1,9 @@
 import pino, { type Logger } from "pino";
 
 /** Structured logs. Secrets never reach a line: these paths are censored wherever they appear. */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: number | NodeJS.WritableStream): Logger {
+  const dest = typeof destination === "number" ? pino.destination({ dest: destination, sync: true }) : destination;
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -27,5 +28,6 @@ export function createLogger(level: string): Logger {
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  return dest ? pino(options, dest) : pino(options);
 }

@@ -51,6 +51,28 @@ export interface Checkpoint {
   hash: string;
 }
 
+/** A checkpoint as kept: `seq:hash`, or the JSON printed by `npm run audit:checkpoint`. */
+export function parseCheckpoint(text: string): Checkpoint | undefined {
+  const t = text.trim();
+  let seq: unknown;
+  let hash: unknown;
+  if (t.startsWith("{")) {
+    try {
+      ({ seq, hash } = JSON.parse(t) as { seq?: unknown; hash?: unknown });
+    } catch {
+      return undefined;
+    }
+  } else {
+    const m = /^(\d+):([0-9a-fA-F]{64})$/.exec(t);
+    if (!m) return undefined;
+    seq = Number(m[1]);
+    hash = m[2]!.toLowerCase();
+  }
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
+  if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
+  return { seq, hash };
+}
+
 export interface VerifyResult {
   ok: boolean;
   entries: number;
@@ -69,7 +91,8 @@ export function verifyChain(db: Db, checkpoint?: Checkpoint): VerifyResult {
   let expectedSeq = 1;
   let entries = 0;
   let head: Checkpoint | undefined;
-  let checkpointSeen = false;
+  // A checkpoint of the empty chain holds for any chain grown from the start.
+  let checkpointSeen = checkpoint?.seq === 0 && checkpoint.hash === GENESIS_HASH;
   const PAGE = 5000;
   for (;;) {
     const rows = db.select().from(auditLog).where(gte(auditLog.seq, expectedSeq)).orderBy(asc(auditLog.seq)).limit(PAGE).all();

@@ -1,0 +1,14 @@
+// `npm run audit:checkpoint`: print the head of the audit chain (sequence and hash)
+// as JSON, to keep somewhere an attacker with the database cannot reach (a ticket,
+// an email, a printout). `npm run audit:verify -- --checkpoint-file <file>` then
+// proves the chain still contains exactly that head, so a rebuilt chain is caught.
+import { cliDeps, closeDeps, fail } from "./common.js";
+import { GENESIS_HASH, verifyChain } from "../audit/chain.js";
+
+const deps = cliDeps({ mustExist: true });
+const result = verifyChain(deps.db);
+const at = deps.clock.now().toISOString();
+closeDeps(deps);
+if (!result.ok) fail(`Audit chain BROKEN at seq ${result.firstBadSeq}: ${result.problem}. No checkpoint printed.`, 1);
+const head = result.head ?? { seq: 0, hash: GENESIS_HASH };
+console.log(JSON.stringify({ seq: head.seq, hash: head.hash, entries: result.entries, at }));

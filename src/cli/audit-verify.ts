@@ -1,0 +1,61 @@
+// `npm run audit:verify [-- --checkpoint <seq>:<hash> | --checkpoint-file <file>] [--json]`
+// Walks the audit hash chain. Exit 0 when intact; exit 1, naming the first bad
+// sequence number, when a row was edited, deleted, or the chain was rebuilt
+// (the last one only shows against a checkpoint kept elsewhere).
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { cliDeps, closeDeps, fail } from "./common.js";
+import { parseCheckpoint, verifyChain, type Checkpoint } from "../audit/chain.js";
+
+const USAGE = `Usage: npm run audit:verify [-- --checkpoint <seq>:<hash> | --checkpoint-file <file>] [--json]`;
+
+function main() {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        checkpoint: { type: "string" },
+        "checkpoint-file": { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    fail(`${(e as Error).message.split("\n")[0]}\n${USAGE}`);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  let checkpoint: Checkpoint | undefined;
+  const source = args.checkpoint ?? (args["checkpoint-file"] !== undefined ? readCheckpointFile(args["checkpoint-file"]) : undefined);
+  if (source !== undefined) {
+    checkpoint = parseCheckpoint(source);
+    if (!checkpoint) fail(`Not a checkpoint: expected <seq>:<64 hex hash> or the JSON printed by npm run audit:checkpoint.`);
+  }
+
+  const deps = cliDeps({ mustExist: true });
+  const result = verifyChain(deps.db, checkpoint);
+  closeDeps(deps);
+  if (args.json) console.log(JSON.stringify(result));
+  if (result.ok) {
+    if (!args.json) {
+      const head = result.head ? `head seq ${result.head.seq} hash ${result.head.hash}` : "empty chain";
+      console.log(`Audit chain intact: ${result.entries} entries, ${head}${checkpoint ? `; matches checkpoint at seq ${checkpoint.seq}` : ""}.`);
+    }
+    process.exit(0);
+  }
+  if (!args.json) console.log(`Audit chain BROKEN at seq ${result.firstBadSeq}: ${result.problem}. ${result.entries} entries verified before it.`);
+  process.exit(1);
+}
+
+function readCheckpointFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    fail(`Cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+main();
