@@ -1,0 +1,72 @@
+// Who is on duty: read straight from assignments (indexed on start/end), never by
+// expanding patterns, so the escalation ladder can ask at every step.
+import { and, asc, eq, gt, inArray, isNull, lt, lte } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { staff } from "../staff/schema.js";
+import { rotaAssignments, rotas, type RotaKind } from "./schema.js";
+import { complement, toInterval } from "./intervals.js";
+
+export interface OnDuty {
+  amhp: { id: string; name: string }[];
+  managers: { id: string; name: string }[];
+}
+
+/** The people holding a live assignment covering `at`: AMHPs on amhp_duty rotas, managers on manager_cover rotas. */
+export function onDutyAt(db: Db, at: Date): OnDuty {
+  const rows = db
+    .selectDistinct({ id: staff.id, name: staff.name, kind: rotas.kind })
+    .from(rotaAssignments)
+    .innerJoin(rotas, eq(rotas.id, rotaAssignments.rotaId))
+    .innerJoin(staff, eq(staff.id, rotaAssignments.staffId))
+    .where(and(lte(rotaAssignments.start, at), gt(rotaAssignments.end, at), isNull(rotaAssignments.cancelledAt)))
+    .orderBy(asc(staff.name))
+    .all();
+  const pick = (kind: RotaKind) => {
+    const seen = new Set<string>();
+    return rows
+      .filter((r) => r.kind === kind && !seen.has(r.id) && seen.add(r.id))
+      .map((r) => ({ id: r.id, name: r.name }));
+  };
+  return { amhp: pick("amhp_duty"), managers: pick("manager_cover") };
+}
+
+/** Live assignments of a kind overlapping [from, to). */
+export function assignmentsOfKind(db: Db, kinds: readonly RotaKind[], from: Date, to: Date) {
+  return db
+    .select({
+      id: rotaAssignments.id,
+      rotaId: rotaAssignments.rotaId,
+      staffId: rotaAssignments.staffId,
+      start: rotaAssignments.start,
+      end: rotaAssignments.end,
+      kind: rotas.kind,
+    })
+    .from(rotaAssignments)
+    .innerJoin(rotas, eq(rotas.id, rotaAssignments.rotaId))
+    .where(
+      and(
+        lt(rotaAssignments.start, to),
+        gt(rotaAssignments.end, from),
+        isNull(rotaAssignments.cancelledAt),
+        inArray(rotas.kind, [...kinds]),
+      ),
+    )
+    .all();
+}
+
+/** Merged intervals inside [from, to) in which nobody holds an assignment of this kind. */
+export function uncoveredIntervals(db: Db, kind: RotaKind, from: Date, to: Date): { start: Date; end: Date }[] {
+  const held = assignmentsOfKind(db, [kind], from, to).map((a) => ({ start: a.start.getTime(), end: a.end.getTime() }));
+  return complement(held, from.getTime(), to.getTime()).map(toInterval);
+}
+
+/** The person's next live assignment starting at or after `after`. */
+export function nextShiftOf(db: Db, staffId: string, after: Date): { rotaId: string; start: Date; end: Date } | undefined {
+  return db
+    .select({ rotaId: rotaAssignments.rotaId, start: rotaAssignments.start, end: rotaAssignments.end })
+    .from(rotaAssignments)
+    .where(and(eq(rotaAssignments.staffId, staffId), gt(rotaAssignments.start, new Date(after.getTime() - 1)), isNull(rotaAssignments.cancelledAt)))
+    .orderBy(asc(rotaAssignments.start))
+    .limit(1)
+    .get();
+}
