@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
-import { defineRoute, jsonBody, jsonResponse, router, problemResponse } from "../http/route.js";
-import { login, logout, createApiToken } from "./service.js";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam } from "../http/route.js";
+import { login, logout, createApiToken, listApiTokens, revokeApiToken } from "./service.js";
 import { clientAddress, cookieIsSecure, sessionCookieName } from "./middleware.js";
 import { ROLES } from "../staff/schema.js";
 import { getStaff } from "../staff/service.js";
@@ -88,5 +88,39 @@ export const authRoutes = router()
       const { staffId, name } = c.req.valid("json");
       getStaff(deps, staffId);
       return c.json(createApiToken(deps, actorOf(c), staffId, name), 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/tokens",
+      tags: ["Auth"],
+      summary: "API tokens (never the secrets)",
+      access: ["admin"],
+      responses: {
+        200: jsonResponse(
+          z.object({ tokens: z.array(z.object({ id: z.string(), staffId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable() })) }),
+          "Tokens",
+        ),
+      },
+    }),
+    (c) => {
+      const tokens = listApiTokens(c.get("deps")).map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null }));
+      return c.json({ tokens }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "delete",
+      path: "/api/tokens/{id}",
+      tags: ["Auth"],
+      summary: "Revoke an API token (it stops working at once)",
+      access: ["admin"],
+      request: { params: IdParam },
+      responses: { 204: { description: "Revoked" }, 404: problemResponse("Unknown token") },
+    }),
+    (c) => {
+      revokeApiToken(c.get("deps"), actorOf(c), c.req.valid("param").id);
+      return c.body(null, 204);
     },
   );

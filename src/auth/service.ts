@@ -1,11 +1,11 @@
-import { and, eq, gte, or, count } from "drizzle-orm";
+import { and, desc, eq, gte } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx } from "../db/connection.js";
 import { staff, type StaffRow } from "../staff/schema.js";
 import { apiTokens, loginFailures, sessions } from "./schema.js";
 import { checkPassword } from "./password.js";
 import { digest, newSecret } from "./tokens.js";
-import { RateLimited, Unauthenticated } from "../errors.js";
+import { NotFound, RateLimited, Unauthenticated } from "../errors.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 
 /** The 11th failure in 15 minutes, for one account or one address, is refused. */
@@ -22,10 +22,22 @@ export async function login(deps: Deps, email: string, password: string, address
   const { db, clock } = deps;
   const normalised = email.trim().toLowerCase();
   const since = new Date(clock.now().getTime() - LOGIN_WINDOW_MS);
-  const failures = (where: ReturnType<typeof eq>) =>
-    db.select({ n: count() }).from(loginFailures).where(and(where, gte(loginFailures.at, since))).get()?.n ?? 0;
-  if (failures(eq(loginFailures.email, normalised)) >= LOGIN_MAX_FAILURES || failures(eq(loginFailures.address, address)) >= LOGIN_MAX_FAILURES) {
-    throw new RateLimited("Too many failed sign-ins. Wait 15 minutes or ask an admin.", LOGIN_WINDOW_MS / 1000);
+  // The window slides: the caller may try again once the oldest failure counted leaves it.
+  const retryAfter = (where: ReturnType<typeof eq>): number | undefined => {
+    const rows = db
+      .select({ at: loginFailures.at })
+      .from(loginFailures)
+      .where(and(where, gte(loginFailures.at, since)))
+      .orderBy(desc(loginFailures.at))
+      .limit(LOGIN_MAX_FAILURES)
+      .all();
+    if (rows.length < LOGIN_MAX_FAILURES) return undefined;
+    const oldest = rows[rows.length - 1]!.at.getTime();
+    return Math.max(1, Math.ceil((oldest + LOGIN_WINDOW_MS - clock.now().getTime()) / 1000));
+  };
+  const wait = Math.max(retryAfter(eq(loginFailures.email, normalised)) ?? 0, retryAfter(eq(loginFailures.address, address)) ?? 0);
+  if (wait > 0) {
+    throw new RateLimited(`Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes, or ask an admin to set a new password.`, wait);
   }
   const person = db.select().from(staff).where(eq(staff.email, normalised)).get();
   const ok = await checkPassword(person?.active ? person.passwordHash : undefined, password);
@@ -96,6 +108,26 @@ export function userFromApiToken(deps: Deps, token: string): CurrentUser | undef
   return toCurrentUser(row.p);
 }
 
+export function listApiTokens(deps: Deps) {
+  return deps.db
+    .select({ id: apiTokens.id, staffId: apiTokens.staffId, name: apiTokens.name, createdAt: apiTokens.createdAt, createdBy: apiTokens.createdBy, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .orderBy(desc(apiTokens.createdAt))
+    .all();
+}
+
+/** Revoke a token: it stops working at once; the row stays as a record. */
+export function revokeApiToken(deps: Deps, actor: Actor, id: string): void {
+  const now = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    const row = tx.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
+    if (!row) throw new NotFound("API token");
+    if (row.revokedAt) return;
+    tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).run();
+    appendAudit(tx, actor, { action: "revoke", entity: "api_token", entityId: id, data: { staffId: row.staffId, name: row.name } }, now);
+  });
+}
+
 export function createApiToken(deps: Deps, actor: Actor, staffId: string, name: string) {
   const token = newSecret();
   const now = deps.clock.now();
@@ -109,5 +141,5 @@ export function createApiToken(deps: Deps, actor: Actor, staffId: string, name: 
 
 /** End every session of a person (password change, deactivation). */
 export function endAllSessions(deps: Deps, staffId: string) {
-  deps.db.delete(sessions).where(or(eq(sessions.staffId, staffId))).run();
+  deps.db.delete(sessions).where(eq(sessions.staffId, staffId)).run();
 }

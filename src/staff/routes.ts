@@ -98,7 +98,7 @@ export const staffRoutes = router()
       summary: "Change roles, team, category, FTE or deactivate",
       access: WRITERS,
       request: { params: IdParam, ...jsonBody(StaffChangesBody) },
-      responses: { 200: jsonResponse(StaffSchema, "Updated"), 404: problemResponse("Unknown staff") },
+      responses: { 200: jsonResponse(StaffSchema, "Updated"), 404: problemResponse("Unknown staff"), 422: problemResponse("Would leave no active admin") },
     }),
     (c) => c.json(updateStaff(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )

@@ -1,9 +1,9 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { staff, teams, type Category, type Role, type StaffRow } from "./schema.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
-import { Conflict, NotFound } from "../errors.js";
+import { Conflict, NotFound, RuleViolation } from "../errors.js";
 import { hashPassword } from "../auth/password.js";
 import { endAllSessions } from "../auth/service.js";
 
@@ -78,6 +78,12 @@ export function updateStaff(deps: Deps, actor: Actor, id: string, changes: Staff
   const view = writeTx(deps.db, (tx) => {
     const before = tx.select().from(staff).where(eq(staff.id, id)).get();
     if (!before) throw new NotFound("staff member");
+    const staysAdmin = (changes.roles ?? before.roles).includes("admin") && (changes.active ?? before.active);
+    if (before.roles.includes("admin") && before.active && !staysAdmin) {
+      // Nobody could then manage accounts or set passwords: keep one admin able to sign in.
+      const others = tx.select({ id: staff.id, roles: staff.roles }).from(staff).where(and(eq(staff.active, true), ne(staff.id, id))).all();
+      if (!others.some((o) => o.roles.includes("admin"))) throw new RuleViolation("This is the last active admin; make someone else an admin first.");
+    }
     const { team, ...rest } = changes;
     const set: Partial<StaffRow> = { ...rest };
     if (team !== undefined) set.teamId = team === null ? null : teamIdFor(tx, team, now, actor);
