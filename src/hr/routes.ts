@@ -1,3 +1,282 @@
-import { router } from "../http/route.js";
+// HTTP for HR records (API.md "Staff" approvals/training/leave, and "HR").
+// Services decide who may see what; routes only validate and translate.
+import { z } from "@hono/zod-openapi";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
+import { LEAVE_KINDS, SICKNESS_CAUSES, SUPERVISION_KINDS } from "./schema.js";
+import { RECORD_KINDS, redact } from "./records.js";
+import { isHrOrAdmin } from "./access.js";
+import { InvalidInput } from "../errors.js";
+import type { CurrentUser } from "../deps.js";
+import { addApproval, addLeave, addTraining, listStaffRecords } from "./staff-records.js";
+import { awaitingMyConfirmation, confirmSupervision, listSupervisions, recordSupervision } from "./supervision.js";
+import { changeSickness, listSickness, recordReturnToWork, recordSickness } from "./sickness.js";
+import { listOh, referToOh, updateOh } from "./oh.js";
+import { hrRecordHistory, voidHrRecord } from "./void.js";
 
-export const hrRoutes = router();
+const MANAGERS = ["admin", "hr", "manager", "senior_manager"] as const;
+const HR_ADMIN = ["admin", "hr"] as const;
+
+const Reason = z.string().trim().min(1).max(2000);
+const LateEntry = { lateEntryReason: Reason.optional() };
+const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
+const List = <K extends string>(key: K) => z.object({ [key]: z.array(HrRecord) } as { [P in K]: z.ZodArray<typeof HrRecord> });
+const created = { 201: jsonResponse(HrRecord, "Recorded"), 404: problemResponse("Unknown person, or not yours"), 422: problemResponse("A rule refused it") };
+const changed = { 200: jsonResponse(HrRecord, "Changed"), 404: problemResponse("Unknown record, or not yours"), 409: problemResponse("Void, or changed meanwhile"), 422: problemResponse("A rule refused it") };
+
+const user = (c: { get(k: "user"): unknown }) => c.get("user") as CurrentUser;
+/** Managers see the absence, not its cause. */
+const redactCause = <T extends Record<string, unknown>>(row: T, u: CurrentUser) => redact("sickness", row, isHrOrAdmin(u));
+
+export const hrRoutes = router()
+  // --- approvals, training, leave (API.md "Staff") ---
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/amhp-approvals",
+      tags: ["Staff"],
+      summary: "HrRecord an AMHP approval period (at most 5 years)",
+      access: HR_ADMIN,
+      request: { params: IdParam, ...jsonBody(z.object({ validFrom: Day, validUntil: Day, ...LateEntry })) },
+      responses: created,
+    }),
+    (c) => c.json(addApproval(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/training",
+      tags: ["Staff"],
+      summary: "HrRecord AMHP-relevant training hours",
+      access: MANAGERS,
+      request: { params: IdParam, ...jsonBody(z.object({ date: Day, hours: z.number().gt(0).max(24), topic: z.string().trim().min(1).max(500), ...LateEntry })) },
+      responses: created,
+    }),
+    (c) => c.json(addTraining(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/leave",
+      tags: ["Staff"],
+      summary: "HrRecord leave (may be in the future)",
+      access: MANAGERS,
+      request: { params: IdParam, ...jsonBody(z.object({ from: Day, to: Day, kind: z.enum(LEAVE_KINDS), ...LateEntry })) },
+      responses: created,
+    }),
+    (c) => c.json(addLeave(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/staff/{id}/hr-records",
+      tags: ["Staff"],
+      summary: "A person's approvals, training and leave",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(z.object({ approvals: z.array(HrRecord), training: z.array(HrRecord), leave: z.array(HrRecord) }), "Records"),
+        404: problemResponse("Unknown person, or not yours"),
+      },
+    }),
+    (c) => c.json(listStaffRecords(c.get("deps"), user(c), c.req.valid("param").id), 200),
+  )
+  // --- supervision ---
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/supervisions",
+      tags: ["HR"],
+      summary: "HrRecord a supervision session (by either party, or their manager)",
+      access: "signed_in",
+      request: {
+        params: IdParam,
+        ...jsonBody(
+          z.object({ heldOn: Day, supervisorId: z.string().min(1), kind: z.enum(SUPERVISION_KINDS).optional(), durationMinutes: z.number().int().positive().max(600).optional(), ...LateEntry }),
+        ),
+      },
+      responses: created,
+    }),
+    (c) => c.json(recordSupervision(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/supervisions/{id}/confirm",
+      tags: ["HR"],
+      summary: "Confirm a session (the other party)",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { ...changed, 403: problemResponse("Not a party to the session") },
+    }),
+    (c) => c.json(confirmSupervision(c.get("deps"), user(c), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/staff/{id}/supervisions",
+      tags: ["HR"],
+      summary: "A person's supervision sessions",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(List("supervisions"), "Sessions"), 404: problemResponse("Unknown person, or not yours") },
+    }),
+    (c) => c.json({ supervisions: listSupervisions(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/me/supervisions/awaiting",
+      tags: ["HR"],
+      summary: "Sessions waiting for my confirmation",
+      access: "signed_in",
+      responses: { 200: jsonResponse(List("supervisions"), "Sessions") },
+    }),
+    (c) => c.json({ supervisions: awaitingMyConfirmation(c.get("deps"), user(c)) }, 200),
+  )
+  // --- sickness and return to work ---
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/sickness",
+      tags: ["HR"],
+      summary: "HrRecord a sickness episode (open while absent)",
+      access: MANAGERS,
+      request: { params: IdParam, ...jsonBody(z.object({ firstDay: Day, lastDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES), ...LateEntry })) },
+      responses: created,
+    }),
+    (c) => {
+      const body = c.req.valid("json");
+      if (body.lastDay && body.lastDay < body.firstDay) {
+        throw new InvalidInput([{ path: "lastDay", message: "before firstDay" }]);
+      }
+      return c.json(redactCause(recordSickness(c.get("deps"), user(c), c.req.valid("param").id, body), user(c)), 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "patch",
+      path: "/api/sickness/{id}",
+      tags: ["HR"],
+      summary: "Close an open episode (lastDay), or correct one with a reason",
+      access: MANAGERS,
+      request: {
+        params: IdParam,
+        ...jsonBody(z.object({ lastDay: Day.nullable().optional(), firstDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES).optional(), reason: Reason.optional() })),
+      },
+      responses: changed,
+    }),
+    (c) => c.json(redactCause(changeSickness(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), user(c)), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/sickness/{id}/return-to-work",
+      tags: ["HR"],
+      summary: "HrRecord the return-to-work interview",
+      access: MANAGERS,
+      request: { params: IdParam, ...jsonBody(z.object({ heldOn: Day, notes: z.string().max(5000).optional(), ...LateEntry })) },
+      responses: { ...created, 409: problemResponse("Already recorded, or the episode is void") },
+    }),
+    (c) => {
+      const row = recordReturnToWork(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json"));
+      const { notes, ...rest } = row as typeof row & { notes?: unknown };
+      return c.json(isHrOrAdmin(user(c)) ? row : rest, 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/staff/{id}/sickness",
+      tags: ["HR"],
+      summary: "A person's sickness episodes (cause for HR, admin and the person only)",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(List("episodes"), "Episodes"), 404: problemResponse("Unknown person, or not yours") },
+    }),
+    (c) => c.json({ episodes: listSickness(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
+  )
+  // --- occupational health ---
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/oh-referrals",
+      tags: ["HR"],
+      summary: "HrRecord an Occupational Health referral",
+      access: MANAGERS,
+      request: { params: IdParam, ...jsonBody(z.object({ referredOn: Day, reason: z.string().trim().min(1).max(5000), sicknessId: z.string().min(1).optional(), ...LateEntry })) },
+      responses: created,
+    }),
+    (c) => {
+      const row = referToOh(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json"));
+      const { reason, ...rest } = row;
+      return c.json(isHrOrAdmin(user(c)) ? row : rest, 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "patch",
+      path: "/api/oh-referrals/{id}",
+      tags: ["HR"],
+      summary: "HrRecord the appointment, report and outcome",
+      access: MANAGERS,
+      request: {
+        params: IdParam,
+        ...jsonBody(z.object({ appointmentOn: Day.optional(), reportReceivedOn: Day.optional(), outcome: z.string().trim().min(1).max(5000).optional(), reason: Reason.optional() })),
+      },
+      responses: changed,
+    }),
+    (c) => c.json(updateOh(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/staff/{id}/oh-referrals",
+      tags: ["HR"],
+      summary: "A person's OH referrals (reason for HR, admin and the person only)",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(List("referrals"), "Referrals"), 404: problemResponse("Unknown person, or not yours") },
+    }),
+    (c) => c.json({ referrals: listOh(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
+  )
+  // --- every record: void and history (no DELETE exists) ---
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/records/{kind}/{id}/void",
+      tags: ["HR"],
+      summary: "Void a record with a reason (records are never deleted)",
+      access: "signed_in",
+      request: { params: KindParams(), ...jsonBody(z.object({ reason: Reason })) },
+      responses: { ...changed, 403: problemResponse("Not yours to void") },
+    }),
+    (c) => {
+      const { kind, id } = c.req.valid("param");
+      return c.json(voidHrRecord(c.get("deps"), user(c), kind, id, c.req.valid("json").reason), 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/records/{kind}/{id}/history",
+      tags: ["HR"],
+      summary: "Every version of a record, oldest first",
+      access: "signed_in",
+      request: { params: KindParams() },
+      responses: {
+        200: jsonResponse(z.object({ kind: z.string(), id: z.string(), versions: z.array(z.object({ version: z.number() }).passthrough()) }), "History"),
+        404: problemResponse("Unknown record, or not yours"),
+      },
+    }),
+    (c) => {
+      const { kind, id } = c.req.valid("param");
+      return c.json({ kind, id, versions: hrRecordHistory(c.get("deps"), user(c), kind, id) }, 200);
+    },
+  );
+
+function KindParams() {
+  return z.object({
+    kind: z.enum(RECORD_KINDS).openapi({ param: { name: "kind", in: "path" } }),
+    id: z.string().min(1).openapi({ param: { name: "id", in: "path" } }),
+  });
+}

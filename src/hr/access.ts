@@ -1,0 +1,30 @@
+// Who may see and write whose HR records. HR and admin: everyone. Managers: their
+// own team (senior managers: all teams). Only HR and admin see causes and reasons.
+import type { CurrentUser } from "../deps.js";
+
+export interface PersonRef {
+  id: string;
+  teamId: string | null;
+}
+
+const has = (u: CurrentUser, ...roles: string[]) => u.roles.some((r) => roles.includes(r));
+
+export const isHrOrAdmin = (u: CurrentUser) => has(u, "hr", "admin");
+
+/** Manages this person's records: HR/admin, a senior manager, or a manager of their team (not themselves). */
+export function manages(u: CurrentUser, p: PersonRef): boolean {
+  if (isHrOrAdmin(u) || has(u, "senior_manager")) return true;
+  return has(u, "manager") && u.teamId !== null && u.teamId === p.teamId && u.id !== p.id;
+}
+
+/** May see that this person's records exist (absence, dates): managers of them, or themselves. */
+export const sees = (u: CurrentUser, p: PersonRef) => u.id === p.id || manages(u, p);
+
+/** May see causes of sickness and reasons for OH referral: HR/admin, or the person themselves. */
+export const seesConfidential = (u: CurrentUser, p: PersonRef) => isHrOrAdmin(u) || u.id === p.id;
+
+/** Report scope: null = everyone, else the team ids the caller may report on. */
+export function reportScope(u: CurrentUser): { all: true } | { all: false; teamId: string | null } {
+  if (isHrOrAdmin(u) || has(u, "senior_manager")) return { all: true };
+  return { all: false, teamId: u.teamId };
+}
