@@ -1,0 +1,170 @@
+import { Hono, type Context } from "hono";
+import type { AppEnv, CurrentUser } from "../deps.js";
+import { localDay, addDays, zonedInstant } from "../calendar/days.js";
+import { apiGet } from "./internal-api.js";
+import { listOf } from "./format.js";
+import { LoginPage } from "./pages/login.js";
+import { HomePage } from "./pages/home.js";
+import { VisitPage } from "./pages/visit.js";
+import { BoardPage } from "./pages/board.js";
+import { RotaPage, rotaRange, type RotaData } from "./pages/rota.js";
+import { HrPage, REPORTS, type HrData } from "./pages/hr.js";
+import { countBy } from "./charts.js";
+import { sicknessDaysByMonth } from "./hr-data.js";
+import { ForbiddenPage } from "./pages/forbidden.js";
+
+export const webPages = new Hono<AppEnv>();
+
+const MANAGERS = ["manager", "senior_manager", "admin"];
+const HR = ["hr", "admin", "manager", "senior_manager"];
+
+/** The signed-in person, or a redirect to /login that comes back here. */
+function signedIn(c: Context<AppEnv>): CurrentUser | Response {
+  const user = c.get("user");
+  if (user) return user;
+  const u = new URL(c.req.url);
+  return c.redirect(`/login?next=${encodeURIComponent(u.pathname + u.search)}`, 303);
+}
+
+const page = (c: Context<AppEnv>, node: unknown, status = 200) => {
+  c.header("Cache-Control", "no-store");
+  return c.html(`<!doctype html>${String(node)}`, status as 200);
+};
+
+const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
+const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf(c));
+const isDay = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+
+webPages.get("/login", (c) => page(c, LoginPage()));
+
+webPages.get("/", async (c) => {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  const now = c.get("deps").clock.now();
+  const to = new Date(now.getTime() + 14 * 86_400_000);
+  const [shifts, onDuty, visits] = await Promise.all([
+    apiGet(c, `/api/me/shifts?from=${encodeURIComponent(now.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
+    apiGet(c, "/api/on-duty"),
+    apiGet(c, "/api/visits?status=active"),
+  ]);
+  const mineOnly = listOf(visits.body, "visits").filter((v: any) => !v.staffId || v.staffId === user.id);
+  return page(
+    c,
+    HomePage({
+      user,
+      tz: tzOf(c),
+      data: {
+        shifts: shifts.status === 200 ? listOf(shifts.body, "shifts") : null,
+        onDuty: onDuty.status === 200 ? (onDuty.body as any) : null,
+        visits: visits.status === 200 ? mineOnly : null,
+      },
+    }),
+  );
+});
+
+webPages.get("/visits/:id", (c) => {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  return page(c, VisitPage({ user, tz: tzOf(c), visitId: c.req.param("id") }));
+});
+
+webPages.get("/board", (c) => {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  if (!user.roles.some((r) => MANAGERS.includes(r))) return page(c, ForbiddenPage({ user, what: "The live board is for duty managers." }), 403);
+  return page(c, BoardPage({ user, tz: tzOf(c) }));
+});
+
+webPages.get("/rota", async (c) => {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  const tz = tzOf(c);
+  const today = todayOf(c);
+  const view = c.req.query("view") === "month" ? "month" : "week";
+  const date = isDay(c.req.query("date")) ? c.req.query("date")! : today;
+  const { from, to } = rotaRange(view, date);
+  const fromI = zonedInstant(from, "00:00", tz).toISOString();
+  const toI = zonedInstant(addDays(to, 1), "00:00", tz).toISOString();
+  const range = `from=${encodeURIComponent(fromI)}&to=${encodeURIComponent(toI)}`;
+  const rotasRes = await apiGet(c, "/api/rotas");
+  const rotas = rotasRes.status === 200 ? listOf(rotasRes.body, "rotas") : null;
+  const wanted = c.req.query("rota");
+  const rotaId = rotas?.find((r: any) => r.id === wanted)?.id ?? rotas?.[0]?.id;
+  const [shifts, coverage, mine] = await Promise.all([
+    rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/shifts?${range}`) : null,
+    rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/coverage?${range}`) : null,
+    apiGet(c, `/api/me/shifts?${range}`),
+  ]);
+  const data: RotaData = {
+    rotas,
+    rotaId,
+    view,
+    date,
+    from,
+    to,
+    shifts: shifts?.status === 200 ? listOf(shifts.body, "shifts") : null,
+    gaps: coverage?.status === 200 ? listOf(coverage.body, "gaps") : null,
+    mine: mine.status === 200 ? listOf(mine.body, "shifts") : null,
+  };
+  return page(c, RotaPage({ user, tz, data, today }));
+});
+
+webPages.get("/hr", async (c) => {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  if (!user.roles.some((r) => HR.includes(r))) return page(c, ForbiddenPage({ user, what: "HR reports are for HR, managers and administrators." }), 403);
+  const today = todayOf(c);
+  const report = REPORTS.find((r) => r.key === c.req.query("report")) ?? REPORTS[0]!;
+  const query: Record<string, string> = {};
+  const params = new URLSearchParams();
+  if (report.range) {
+    query.from = isDay(c.req.query("from")) ? c.req.query("from")! : addDays(today, -30);
+    query.to = isDay(c.req.query("to")) ? c.req.query("to")! : today;
+    params.set("from", query.from);
+    params.set("to", query.to);
+  } else {
+    query.asOf = isDay(c.req.query("asOf")) ? c.req.query("asOf")! : today;
+    params.set("asOf", query.asOf);
+  }
+  query.q = (c.req.query("q") ?? "").slice(0, 100);
+  query.status = (c.req.query("status") ?? "").slice(0, 50);
+  const res = await apiGet(c, `${report.path}?${params}`);
+  const all = res.status === 200 ? listOf<Record<string, unknown>>(res.body, "rows") : null;
+  const statuses = [...new Set((all ?? []).map((r) => r.status).filter((s): s is string => typeof s === "string"))].sort();
+  const q = query.q.toLowerCase();
+  const rows = all?.filter((r) => (!q || String(r.name ?? r.recorderName ?? "").toLowerCase().includes(q)) && (!query.status || r.status === query.status)) ?? null;
+  const charts: HrData["charts"] = [];
+  if (report.key === "supervision" && all) {
+    const overdue = (r: Record<string, unknown>) => String(r.status ?? "").toLowerCase().includes("overdue") || Number(r.overdueDays ?? 0) > 0;
+    const bars = countBy(all, (r) => String(r.team ?? r.teamName ?? "No team"), overdue).sort((a, b) => b.value - a.value);
+    charts.push({ id: "chart-supervision", title: "Overdue supervision by team (people)", bars });
+  }
+  if (report.key === "sickness") {
+    charts.push({ id: "chart-sick-months", title: "Working days lost to sickness, by month", bars: sicknessDaysByMonth(c.get("deps"), user, query.asOf!) });
+    if (all) {
+      const n = (k: string) => all.filter((r) => r[k] === true).length;
+      charts.push({
+        id: "chart-triggers",
+        title: "Sickness triggers reached (people)",
+        bars: [
+          { label: "Trigger reached", value: n("triggerReached") },
+          { label: "Long-term absence", value: n("longTerm") },
+          { label: "OH referral due", value: n("ohReferralDue") },
+          { label: "RTW interview overdue", value: n("rtwOverdue") },
+        ],
+      });
+    }
+  }
+  const csv = new URLSearchParams(params);
+  csv.set("format", "csv");
+  const data: HrData = {
+    report,
+    query,
+    rows,
+    statuses,
+    charts,
+    csvHref: `${report.path}?${csv}`,
+    error: res.status === 200 ? undefined : res.status === 404 ? "This report is not available yet." : `The report could not be loaded (${res.status}).`,
+  };
+  return page(c, HrPage({ user, tz: tzOf(c), data }));
+});

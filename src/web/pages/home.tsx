@@ -1,0 +1,136 @@
+import type { CurrentUser } from "../../deps.js";
+import { Layout } from "../layout.js";
+import { fmtDayTime, fmtTime, PURPOSES } from "../format.js";
+
+export interface HomeData {
+  shifts: { start: string; end: string; label?: string; rotaName?: string; rota?: { name?: string } }[] | null;
+  onDuty: { amhp: { id: string; name: string }[]; managers: { id: string; name: string }[] } | null;
+  visits: { id: string; purpose?: string; location?: { address?: string }; nextCheckInDue?: string; expectedEnd?: string }[] | null;
+}
+
+const Choice = (p: { name: string; value: string; label: string; checked?: boolean }) => (
+  <label>
+    <input type="radio" name={p.name} value={p.value} checked={p.checked} />
+    <span>{p.label}</span>
+  </label>
+);
+
+export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; data: HomeData }) {
+  const { shifts, onDuty, visits } = data;
+  return (
+    <Layout title="My duty" user={user} current="/" scripts={["home.js"]} tz={tz}>
+      <h1>My duty</h1>
+      <p>Signed in as {user.name}.</p>
+
+      {visits && visits.length > 0 ? (
+        <section class="card urgent" aria-labelledby="active-h">
+          <h2 id="active-h">You are on a visit</h2>
+          <ul class="plain">
+            {visits.map((v) => (
+              <li>
+                <a class="button full" href={`/visits/${encodeURIComponent(v.id)}`}>
+                  Open visit: {v.location?.address ?? PURPOSES[v.purpose ?? ""] ?? "visit"}
+                </a>
+                <p class="hint">Next check-in due {fmtTime(v.nextCheckInDue, tz)}; expected end {fmtTime(v.expectedEnd, tz)}.</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section class="card" aria-labelledby="start-h">
+        <h2 id="start-h">Start a visit</h2>
+        <form id="start-visit">
+          <fieldset>
+            <legend>What is it?</legend>
+            <div class="choices">
+              <Choice name="purpose" value="mha_assessment" label="MHA assessment" checked />
+              <Choice name="purpose" value="home_visit" label="Home visit" />
+              <Choice name="purpose" value="other" label="Other" />
+            </div>
+          </fieldset>
+          <label for="address">Address</label>
+          <input id="address" name="address" type="text" autocomplete="street-address" required maxlength={300} />
+          <fieldset>
+            <legend>Expected to finish in</legend>
+            <div class="choices">
+              <Choice name="duration" value="30" label="30 min" />
+              <Choice name="duration" value="60" label="1 h" checked />
+              <Choice name="duration" value="120" label="2 h" />
+              <Choice name="duration" value="180" label="3 h" />
+              <Choice name="duration" value="240" label="4 h" />
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Check in every</legend>
+            <div class="choices">
+              <Choice name="interval" value="15" label="15 min" />
+              <Choice name="interval" value="30" label="30 min" checked />
+              <Choice name="interval" value="60" label="60 min" />
+              <Choice name="interval" value="" label="Only at the end" />
+            </div>
+          </fieldset>
+          <label for="patientRef">Patient reference (optional)</label>
+          <p class="hint" id="patientRef-hint">
+            A reference such as a case number, never a name.
+          </p>
+          <input id="patientRef" name="patientRef" type="text" aria-describedby="patientRef-hint" maxlength={64} autocomplete="off" />
+          <label for="riskNotes">Known risks (optional)</label>
+          <textarea id="riskNotes" name="riskNotes" maxlength={1000}></textarea>
+          <p id="start-error" class="error" role="alert"></p>
+          <div class="form-actions">
+            <button type="submit" class="full">
+              Start visit
+            </button>
+          </div>
+        </form>
+      </section>
+
+      <div class="grid2">
+        <section class="card" aria-labelledby="duty-h">
+          <h2 id="duty-h">On duty now</h2>
+          {onDuty ? (
+            <dl>
+              <dt>
+                <strong>AMHP</strong>
+              </dt>
+              <dd>{onDuty.amhp.length ? onDuty.amhp.map((p) => p.name).join(", ") : "Nobody on the rota"}</dd>
+              <dt>
+                <strong>Duty manager</strong>
+              </dt>
+              <dd>{onDuty.managers.length ? onDuty.managers.map((p) => p.name).join(", ") : "Nobody on the rota"}</dd>
+            </dl>
+          ) : (
+            <p>Not available right now.</p>
+          )}
+        </section>
+        <section class="card" aria-labelledby="shifts-h">
+          <h2 id="shifts-h">My shifts (next 14 days)</h2>
+          {shifts === null ? (
+            <p>Not available right now.</p>
+          ) : shifts.length === 0 ? (
+            <p>No shifts.</p>
+          ) : (
+            <ul class="plain">
+              {shifts.map((s) => (
+                <li>
+                  <strong>{fmtDayTime(s.start, tz)}</strong> to {fmtDayTime(s.end, tz)}
+                  {s.rotaName || s.rota?.name || s.label ? <span class="hint"> · {s.rotaName ?? s.rota?.name ?? s.label}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      <section class="card" aria-labelledby="push-h">
+        <h2 id="push-h">Alerts on this device</h2>
+        <p>Turn alerts on so that this phone tells you when a check-in is due or a colleague needs help.</p>
+        <button type="button" id="enable-push" class="secondary">
+          Enable alerts
+        </button>
+        <p id="push-status" role="status" aria-live="polite"></p>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,40 @@
+(function () {
+  "use strict";
+  const { api, uuid } = window.Dutyline;
+  const form = document.getElementById("start-visit");
+  if (!form) return;
+  const err = document.getElementById("start-error");
+  // One key per attempt, reused if the phone retries after losing the answer.
+  let key = uuid();
+  form.addEventListener("input", () => (key = uuid()));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    err.textContent = "";
+    const address = form.address.value.trim();
+    if (!address) {
+      err.textContent = "Enter the address you are going to.";
+      form.address.focus();
+      return;
+    }
+    const minutes = Number(form.duration.value || 60);
+    const body = {
+      purpose: form.purpose.value || "mha_assessment",
+      location: { address },
+      expectedEnd: new Date(Date.now() + minutes * 60000).toISOString(),
+    };
+    if (form.interval.value) body.checkInEveryMinutes = Number(form.interval.value);
+    if (form.patientRef.value.trim()) body.patientRef = form.patientRef.value.trim();
+    if (form.riskNotes.value.trim()) body.riskNotes = form.riskNotes.value.trim();
+    const btn = form.querySelector("button[type=submit]");
+    btn.disabled = true;
+    try {
+      const v = await api("POST", "/api/visits", body, { "Idempotency-Key": key });
+      location.href = "/visits/" + encodeURIComponent(v.id);
+    } catch (e) {
+      if (e instanceof TypeError) err.textContent = "No signal: the visit was not started. Try again, or phone the duty manager before you go in.";
+      else if (e.problem && e.problem.errors) err.textContent = e.problem.errors.map((x) => x.path + ": " + x.message).join("; ");
+      else err.textContent = e.message;
+      btn.disabled = false;
+    }
+  });
+})();
