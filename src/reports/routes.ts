@@ -1,3 +1,121 @@
-import { router } from "../http/route.js";
+// Report routes (API.md "Reports"): JSON, or CSV with ?format=csv / Accept: text/csv.
+import { z } from "@hono/zod-openapi";
+import { defineRoute, router, Day } from "../http/route.js";
+import type { CurrentUser } from "../deps.js";
+import { FormatQuery, reportResponse, sendReport } from "./format.js";
+import { approvalsReport, ohReport, sicknessReport, supervisionReport } from "./hr-reports.js";
+import { integrityReport } from "./integrity.js";
+import { todayOf } from "../hr/records.js";
+import { addDays } from "../calendar/days.js";
+import { addMonths } from "../hr/rules/dates.js";
+import { InvalidInput } from "../errors.js";
 
-export const reportsRoutes = router();
+const READERS = ["admin", "hr", "manager", "senior_manager"] as const;
+const AsOfQuery = FormatQuery.extend({ asOf: Day.optional().openapi({ param: { name: "asOf", in: "query" } }) });
+const PeriodQuery = FormatQuery.extend({
+  from: Day.optional().openapi({ param: { name: "from", in: "query" } }),
+  to: Day.optional().openapi({ param: { name: "to", in: "query" } }),
+});
+const Row = z.object({ staffId: z.string().nullable() }).passthrough();
+const user = (c: { get(k: "user"): unknown }) => c.get("user") as CurrentUser;
+
+export const reportsRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/reports/supervision",
+      tags: ["Reports"],
+      summary: "Supervision: last confirmed session, next due, days overdue",
+      access: READERS,
+      request: { query: AsOfQuery },
+      responses: { 200: reportResponse(Row, "One row per person") },
+    }),
+    (c) => {
+      const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
+      const rows = supervisionReport(c.get("deps").db, user(c), asOf);
+      return sendReport(c, "supervision", rows, ["staffId", "name", "team", "category", "lastSupervision", "dueBy", "overdueDays", "status", "awaitingConfirmation"], { asOf });
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/reports/sickness",
+      tags: ["Reports"],
+      summary: "Sickness: rolling 12 months, triggers, Bradford, long-term, OH and RTW (no causes)",
+      access: READERS,
+      request: { query: AsOfQuery },
+      responses: { 200: reportResponse(Row, "One row per person") },
+    }),
+    (c) => {
+      const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
+      const rows = sicknessReport(c.get("deps").db, user(c), asOf);
+      return sendReport(
+        c,
+        "sickness",
+        rows,
+        ["staffId", "name", "team", "fte", "episodes12m", "workingDaysLost12m", "bradford", "triggerReached", "currentlyAbsent", "longTerm", "ohReferralDue", "ohReferralMade", "ohBreach", "rtwOverdue"],
+        { asOf },
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/reports/oh-referrals",
+      tags: ["Reports"],
+      summary: "OH referrals: status and days waiting, and referrals due but not made",
+      access: READERS,
+      request: { query: AsOfQuery },
+      responses: { 200: reportResponse(Row, "One row per referral") },
+    }),
+    (c) => {
+      const u = user(c);
+      const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
+      const rows = ohReport(c.get("deps").db, u, asOf);
+      const columns = ["referralId", "staffId", "name", "sicknessId", "dueOn", "referredOn", "appointmentOn", "reportReceivedOn", "outcome", "status", "daysWaiting", "late"] as const;
+      const withReason = u.roles.some((r) => r === "hr" || r === "admin");
+      return sendReport(c, "oh-referrals", rows, withReason ? [...columns, "reason" as const] : [...columns], { asOf });
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/reports/amhp-approvals",
+      tags: ["Reports"],
+      summary: "AMHP approvals: expiry, training hours this approval year, warnings",
+      access: READERS,
+      request: { query: AsOfQuery },
+      responses: { 200: reportResponse(Row, "One row per AMHP") },
+    }),
+    (c) => {
+      const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
+      const rows = approvalsReport(c.get("deps").db, user(c), asOf);
+      return sendReport(
+        c,
+        "amhp-approvals",
+        rows,
+        ["staffId", "name", "team", "validFrom", "validUntil", "daysToExpiry", "approvalYearFrom", "approvalYearTo", "trainingHoursThisYear", "trainingHoursRequired", "shortYears", "status"],
+        { asOf },
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/reports/integrity",
+      tags: ["Reports"],
+      summary: "Integrity: per recorder, records entered, late entries, voids, corrections",
+      access: READERS,
+      request: { query: PeriodQuery },
+      responses: { 200: reportResponse(z.object({ recorderId: z.string() }).passthrough(), "One row per recorder") },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const to = q.to ?? todayOf(deps);
+      const from = q.from ?? addDays(addMonths(to, -12), 1);
+      if (from > to) throw new InvalidInput([{ path: "from", message: "after to" }]);
+      const rows = integrityReport(deps.db, user(c), from, to, deps.config.TZ_LOCAL);
+      return sendReport(c, "integrity", rows, ["recorderId", "name", "entries", "lateEntries", "voids", "corrections", "updates"], { from, to });
+    },
+  );

@@ -1,0 +1,206 @@
+// The HR compliance reports. Each loads what it needs in a few set-based queries
+// (never one per person), groups in memory and applies the pure rules.
+import { and, gte, isNotNull, isNull, lte, max, or, sql } from "drizzle-orm";
+import type { CurrentUser } from "../deps.js";
+import type { Db } from "../db/connection.js";
+import { amhpApprovals, ohReferrals, returnToWork, sicknessEpisodes, supervisions, trainingRecords } from "../hr/schema.js";
+import { supervisionState } from "../hr/rules/supervision.js";
+import { isLongTerm, ohBreach, ohDueOn, ohReferralDue, rollingTrigger, rollingWindow, rtwState, type Episode } from "../hr/rules/sickness.js";
+import { approvalState } from "../hr/rules/approvals.js";
+import { addYears } from "../hr/rules/dates.js";
+import { daysBetween } from "../calendar/days.js";
+import { isHrOrAdmin } from "../hr/access.js";
+import { groupBy, peopleInScope } from "./scope.js";
+
+export function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
+  const people = peopleInScope(db, user);
+  const last = db
+    .select({ staffId: supervisions.staffId, last: max(supervisions.heldOn) })
+    .from(supervisions)
+    .where(and(isNull(supervisions.voidedAt), isNotNull(supervisions.superviseeConfirmedAt), isNotNull(supervisions.supervisorConfirmedAt), lte(supervisions.heldOn, asOf)))
+    .groupBy(supervisions.staffId)
+    .all();
+  const lastBy = new Map(last.map((r) => [r.staffId, r.last]));
+  const pending = db
+    .select({ staffId: supervisions.staffId, n: sql<number>`count(*)` })
+    .from(supervisions)
+    .where(and(isNull(supervisions.voidedAt), or(isNull(supervisions.superviseeConfirmedAt), isNull(supervisions.supervisorConfirmedAt))))
+    .groupBy(supervisions.staffId)
+    .all();
+  const pendingBy = new Map(pending.map((r) => [r.staffId, r.n]));
+  return people.map((p) => {
+    const lastDay = lastBy.get(p.id);
+    const s = supervisionState(p, lastDay ? [lastDay] : [], asOf);
+    return {
+      staffId: p.id,
+      name: p.name,
+      team: p.team,
+      category: p.category,
+      lastSupervision: s.lastSupervision,
+      dueBy: s.dueBy,
+      overdueDays: s.overdueDays,
+      status: s.status,
+      awaitingConfirmation: pendingBy.get(p.id) ?? 0,
+    };
+  });
+}
+
+/** Episodes touching the rolling window (or still open), grouped by person. */
+function loadSickness(db: Db, asOf: string) {
+  const { from } = rollingWindow(asOf);
+  const eps = db
+    .select({ id: sicknessEpisodes.id, staffId: sicknessEpisodes.staffId, firstDay: sicknessEpisodes.firstDay, lastDay: sicknessEpisodes.lastDay, cause: sicknessEpisodes.cause })
+    .from(sicknessEpisodes)
+    .where(and(isNull(sicknessEpisodes.voidedAt), lte(sicknessEpisodes.firstDay, asOf), or(isNull(sicknessEpisodes.lastDay), gte(sicknessEpisodes.lastDay, from))))
+    .all();
+  const refs = db
+    .select({ id: ohReferrals.id, staffId: ohReferrals.staffId, sicknessId: ohReferrals.sicknessId, referredOn: ohReferrals.referredOn })
+    .from(ohReferrals)
+    .where(and(isNull(ohReferrals.voidedAt), lte(ohReferrals.referredOn, asOf), gte(ohReferrals.referredOn, from)))
+    .all();
+  const rtws = db
+    .select({ sicknessId: returnToWork.sicknessId, heldOn: returnToWork.heldOn })
+    .from(returnToWork)
+    .where(and(isNull(returnToWork.voidedAt), gte(returnToWork.heldOn, from)))
+    .all();
+  return { eps: groupBy(eps, (e) => e.staffId), refs: groupBy(refs, (r) => r.staffId), rtwBy: new Map(rtws.map((r) => [r.sicknessId, r.heldOn])) };
+}
+
+/** A referral answers an episode when tied to it, or (untied) made during it. */
+const referredFor = (e: Episode & { id: string }, refs: readonly { sicknessId: string | null; referredOn: string }[], asOf: string) =>
+  refs.some((r) => r.sicknessId === e.id || (r.sicknessId === null && r.referredOn >= e.firstDay && r.referredOn <= (e.lastDay ?? asOf)));
+
+export function sicknessReport(db: Db, user: CurrentUser, asOf: string) {
+  const people = peopleInScope(db, user);
+  const { eps, refs, rtwBy } = loadSickness(db, asOf);
+  return people.map((p) => {
+    const mine = eps.get(p.id) ?? [];
+    const myRefs = refs.get(p.id) ?? [];
+    const t = rollingTrigger(mine, asOf, p.fte);
+    const current = mine.find((e) => e.lastDay === null || e.lastDay >= asOf);
+    const due = mine.filter((e) => ohReferralDue(e, asOf));
+    return {
+      staffId: p.id,
+      name: p.name,
+      team: p.team,
+      fte: p.fte,
+      episodes12m: t.episodes,
+      workingDaysLost12m: t.workingDaysLost,
+      bradford: t.bradford,
+      triggerReached: t.triggerReached,
+      currentlyAbsent: Boolean(current),
+      longTerm: Boolean(current && isLongTerm(current, asOf)),
+      ohReferralDue: due.length > 0,
+      ohReferralMade: due.length > 0 ? due.every((e) => referredFor(e, myRefs, asOf)) : myRefs.length > 0,
+      ohBreach: mine.some((e) => ohBreach(e, asOf, referredFor(e, myRefs, asOf))),
+      rtwOverdue: mine.some((e) => rtwState(e, rtwBy.get(e.id) ?? null, asOf)?.overdue ?? false),
+    };
+  });
+}
+
+export type OhStatus = "not_referred" | "awaiting_appointment" | "appointment_booked" | "awaiting_report" | "report_received" | "closed";
+
+/**
+ * One row per referral still open or made in the last 12 months, plus a
+ * "not_referred" row for each absence whose referral is due and not made.
+ * The reason is shown to HR and admin only.
+ */
+export function ohReport(db: Db, user: CurrentUser, asOf: string) {
+  const people = peopleInScope(db, user);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const confidential = isHrOrAdmin(user);
+  const { from } = rollingWindow(asOf);
+  const refs = db
+    .select()
+    .from(ohReferrals)
+    .where(and(isNull(ohReferrals.voidedAt), lte(ohReferrals.referredOn, asOf), or(gte(ohReferrals.referredOn, from), isNull(ohReferrals.reportReceivedOn))))
+    .all()
+    .filter((r) => byId.has(r.staffId));
+  const rows = refs.map((r) => {
+    let status: OhStatus;
+    if (r.outcome) status = "closed";
+    else if (r.reportReceivedOn && r.reportReceivedOn <= asOf) status = "report_received";
+    else if (r.appointmentOn && r.appointmentOn <= asOf) status = "awaiting_report";
+    else if (r.appointmentOn) status = "appointment_booked";
+    else status = "awaiting_appointment";
+    const end = r.reportReceivedOn && r.reportReceivedOn <= asOf ? r.reportReceivedOn : asOf;
+    return {
+      referralId: r.id as string | null,
+      staffId: r.staffId,
+      name: byId.get(r.staffId)!.name,
+      sicknessId: r.sicknessId,
+      dueOn: null as string | null,
+      referredOn: r.referredOn as string | null,
+      appointmentOn: r.appointmentOn,
+      reportReceivedOn: r.reportReceivedOn,
+      outcome: r.outcome,
+      status: status as OhStatus,
+      daysWaiting: daysBetween(r.referredOn, end),
+      late: r.late,
+      ...(confidential ? { reason: r.reason as string | null } : {}),
+    };
+  });
+  const { eps, refs: refsBy } = loadSickness(db, asOf);
+  for (const [staffId, list] of eps) {
+    const p = byId.get(staffId);
+    if (!p) continue;
+    for (const e of list) {
+      if (!ohReferralDue(e, asOf) || referredFor(e, refsBy.get(staffId) ?? [], asOf)) continue;
+      const dueOn = ohDueOn(e);
+      rows.push({
+        referralId: null,
+        staffId,
+        name: p.name,
+        sicknessId: e.id,
+        dueOn,
+        referredOn: null,
+        appointmentOn: null,
+        reportReceivedOn: null,
+        outcome: null,
+        status: "not_referred",
+        daysWaiting: daysBetween(dueOn, asOf),
+        late: false,
+        ...(confidential ? { reason: null } : {}),
+      });
+    }
+  }
+  return rows.sort((a, b) => a.name.localeCompare(b.name) || (a.referredOn ?? a.dueOn ?? "").localeCompare(b.referredOn ?? b.dueOn ?? ""));
+}
+
+/** Everyone holding the amhp role or an approval, with approval and training status. */
+export function approvalsReport(db: Db, user: CurrentUser, asOf: string) {
+  const people = peopleInScope(db, user);
+  const approvals = groupBy(
+    db.select({ staffId: amhpApprovals.staffId, validFrom: amhpApprovals.validFrom, validUntil: amhpApprovals.validUntil }).from(amhpApprovals).where(isNull(amhpApprovals.voidedAt)).all(),
+    (a) => a.staffId,
+  );
+  // Training counts only within an approval, which lasts at most 5 years.
+  const since = addYears(asOf, -6);
+  const training = groupBy(
+    db
+      .select({ staffId: trainingRecords.staffId, date: trainingRecords.date, hours: trainingRecords.hours })
+      .from(trainingRecords)
+      .where(and(isNull(trainingRecords.voidedAt), gte(trainingRecords.date, since), lte(trainingRecords.date, asOf)))
+      .all(),
+    (t) => t.staffId,
+  );
+  return people
+    .filter((p) => p.roles.includes("amhp") || approvals.has(p.id))
+    .map((p) => {
+      const s = approvalState(approvals.get(p.id) ?? [], training.get(p.id) ?? [], asOf);
+      return {
+        staffId: p.id,
+        name: p.name,
+        team: p.team,
+        validFrom: s.validFrom,
+        validUntil: s.validUntil,
+        daysToExpiry: s.daysToExpiry,
+        approvalYearFrom: s.approvalYearFrom,
+        approvalYearTo: s.approvalYearTo,
+        trainingHoursThisYear: s.trainingHoursThisYear,
+        trainingHoursRequired: s.trainingHoursRequired,
+        shortYears: s.shortYears.length,
+        status: s.status,
+      };
+    });
+}
