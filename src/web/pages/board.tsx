@@ -9,6 +9,7 @@ export function BoardPage({ user, tz }: { user: CurrentUser; tz: string }) {
       <p id="live-status" class="hint" role="status">
         Connecting…
       </p>
+      <p id="board-msg" class="notice" role="status" aria-live="polite"></p>
       <div class="grid2">
         <section aria-labelledby="alerts-h">
           <h2 id="alerts-h">Alerts</h2>

@@ -14,6 +14,7 @@
     ["other", "Other (see note)"],
   ];
   let state = { alerts: [], visits: [], onDuty: null, readiness: null };
+  let cardCache = new Map();
   const list = (b, k) => (Array.isArray(b) ? b : (b && (b[k] || b.rows)) || []);
 
   const who = (v) => (v && (v.staffName || (v.staff && v.staff.name) || (v.worker && v.worker.name) || v.workerName)) || "";
@@ -97,7 +98,19 @@
   function render() {
     const alerts = state.alerts.slice().sort((a, b) => cmp(alertRank(a), alertRank(b)));
     const ab = document.getElementById("alerts");
-    ab.replaceChildren(...(alerts.length ? alerts.map(alertCard) : [el("p", {}, "No alerts.")]));
+    // Keep a card (and anything typed in it) while its alert has not changed.
+    const next = new Map();
+    const cards = alerts.map((a) => {
+      const key = a.id + "|" + (a.acknowledgedAt || "") + "|" + (a.step || 0);
+      const card = cardCache.get(key) || alertCard(a);
+      next.set(key, card);
+      return card;
+    });
+    cardCache = next;
+    if (cards.length) {
+      const same = cards.length === ab.children.length && cards.every((c, i) => ab.children[i] === c);
+      if (!same) ab.replaceChildren(...cards);
+    } else ab.replaceChildren(el("p", {}, "No alerts."));
     renderVisits();
     const od = document.getElementById("on-duty");
     const d = state.onDuty;
@@ -140,10 +153,12 @@
   }
 
   async function act(a, verb, body) {
+    const msg = document.getElementById("board-msg");
     try {
       await api("POST", "/api/alerts/" + encodeURIComponent(a.id) + "/" + verb, body || {});
+      msg.textContent = verb === "acknowledge" ? "Acknowledged: the alert has stopped climbing. Resolve it when you know the outcome." : "Resolved.";
     } catch (e) {
-      alert(e.status === 409 ? "Someone else acknowledged it first." : e.message);
+      msg.textContent = e.status === 409 ? "Someone else acknowledged it first." : e instanceof TypeError ? "No signal: not sent. Try again." : e.message;
     }
     await refresh();
   }

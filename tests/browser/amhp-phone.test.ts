@@ -1,0 +1,102 @@
+// An AMHP on a phone (360 × 740): signs in, starts a visit, checks in, loses signal,
+// checks in again, and when the signal returns the queued check-in arrives exactly once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { Api, ADMIN, launch, makePerson, phoneContext, screenshots, seriousViolations, signIn, startServer, type Server } from "./harness.js";
+
+let server: Server;
+let browser: Browser;
+let admin: Api;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launch()]);
+  admin = await Api.login(server.url, ADMIN.email, ADMIN.password);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const checkIns = (v: any) => (v.checkIns ?? []).filter((c: any) => c.kind === undefined || c.kind === "check_in" || c.kind === "check-in" || c.kind === "ok").length;
+
+describe("AMHP on a phone", () => {
+  it("starts a visit, checks in, and a check-in made offline is sent once when the signal returns", async () => {
+    const amhp = await makePerson(admin, ["amhp"]);
+    const me = await Api.login(server.url, amhp.email, amhp.password);
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server.url, amhp);
+
+    // Start a visit in a few taps.
+    await page.getByLabel("Home visit").check();
+    await page.getByLabel("Address").fill("12 Example Road, Northtown");
+    await page.getByLabel("2 h").check();
+    await page.getByLabel("15 min").check();
+    await page.getByLabel("Patient reference (optional)").fill("CASE-4471");
+    await Promise.all([page.waitForURL(/\/visits\//), page.getByRole("button", { name: "Start visit" }).click()]);
+    const visitId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+    await page.getByText("Next check-in due in").waitFor();
+    await page.waitForFunction(() => /\d+ min/.test(document.getElementById("due-left")!.textContent ?? ""));
+
+    const start = (await me.ok("GET", `/api/visits/${visitId}`)) as any;
+    expect(start.status).toBe("active");
+    expect(start.patientRef).toBe("CASE-4471");
+    const base = checkIns(start);
+
+    // Online check-in.
+    await page.getByRole("button", { name: "I'm OK" }).click();
+    await page.getByText(/Check-in sent/).waitFor();
+    expect(checkIns(await me.ok("GET", `/api/visits/${visitId}`))).toBe(base + 1);
+    await screenshots(page, "visit-checked-in");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // No signal: the check-in waits in the outbox, and the page says so.
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "I'm OK" }).click();
+    await page.getByText(/Waiting to send/).waitFor();
+    await expect(page.locator("#outbox").textContent()).resolves.toMatch(/check-in made at/);
+    await screenshots(page, "visit-offline-waiting");
+    expect(checkIns(await me.ok("GET", `/api/visits/${visitId}`))).toBe(base + 1);
+
+    // Signal back: sent once, and the outbox is empty.
+    await context.setOffline(false);
+    await page.locator("#outbox").waitFor({ state: "hidden", timeout: 15_000 });
+    expect(checkIns(await me.ok("GET", `/api/visits/${visitId}`))).toBe(base + 2);
+    // A second flush (as a retry would) writes nothing more.
+    await page.evaluate(() => (window as any).DutylineOutbox.flush());
+    await page.waitForTimeout(300);
+    expect(checkIns(await me.ok("GET", `/api/visits/${visitId}`))).toBe(base + 2);
+
+    // Check out.
+    await page.getByRole("button", { name: /Check out/ }).click();
+    await page.getByRole("heading", { name: "Visit complete" }).waitFor();
+    expect(((await me.ok("GET", `/api/visits/${visitId}`)) as any).status).toBe("completed");
+    await context.close();
+  });
+
+  it("the panic button needs a 2 second hold; a tap does nothing", async () => {
+    const amhp = await makePerson(admin, ["amhp"]);
+    const me = await Api.login(server.url, amhp.email, amhp.password);
+    const visit = await me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "1 Test Street" }, expectedEnd: new Date(Date.now() + 3600_000).toISOString(), checkInEveryMinutes: 30 });
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server.url, amhp, `/visits/${visit.id}`);
+    await page.getByText("Next check-in due in").waitFor();
+    const panic = page.getByRole("button", { name: "Hold for panic alarm" });
+
+    await panic.click(); // a tap
+    await page.waitForTimeout(300);
+    await expect(page.locator("#panic-status").textContent()).resolves.toMatch(/Not sent/);
+    expect(((await me.ok("GET", `/api/visits/${visit.id}`)) as any).alerts ?? []).toHaveLength(0);
+
+    await panic.hover();
+    await page.mouse.down();
+    await page.waitForTimeout(2300);
+    await page.mouse.up();
+    await page.getByText(/Panic alarm sent/).waitFor();
+    const after = (await me.ok("GET", `/api/visits/${visit.id}`)) as any;
+    expect(after.alerts.map((a: any) => a.reason)).toContain("panic");
+    await screenshots(page, "visit-panic-sent");
+    await context.close();
+  });
+});
