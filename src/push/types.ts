@@ -23,10 +23,27 @@ export interface PushOutcome {
   removed: number;
   /** The person has no subscription at all. */
   noSubscription: boolean;
+  /** Per subscription, what happened (absent from noPush). */
+  results?: SubscriptionResult[];
+}
+
+export interface SubscriptionResult {
+  subscriptionId: string;
+  /** The push service's host (the endpoint itself is a secret). */
+  host: string;
+  result: "accepted" | "failed" | "removed";
+  /** Last HTTP status; 0 = network error, timeout, or not sent (host no longer allowed). */
+  status: number;
+  attempts: number;
+}
+
+export interface SendOptions {
+  /** Asked before each retry: false stops retrying (e.g. the alert was acknowledged meanwhile). */
+  stillWanted?: () => boolean;
 }
 
 export interface PushSender {
-  sendToStaff(staffId: string, payload: PushPayload): Promise<PushOutcome>;
+  sendToStaff(staffId: string, payload: PushPayload, opts?: SendOptions): Promise<PushOutcome>;
 }
 
 /** Used until push is configured, and in tests that don't look at push. */
