@@ -6,8 +6,8 @@ export interface Bar {
 
 export function BarChart({ id, title, desc, bars, unit = "" }: { id: string; title: string; desc?: string; bars: Bar[]; unit?: string }) {
   const rowH = 34;
-  const labelW = 170;
-  const width = 560;
+  const labelW = 210;
+  const width = 600;
   const barMax = width - labelW - 70;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const height = Math.max(1, bars.length) * rowH + 10;
@@ -27,7 +27,7 @@ export function BarChart({ id, title, desc, bars, unit = "" }: { id: string; tit
           return (
             <g>
               <text x={labelW - 8} y={y + rowH / 2 + 5} font-size="15" text-anchor="end" fill="#111">
-                {b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label}
+                {b.label.length > 26 ? `${b.label.slice(0, 25)}…` : b.label}
               </text>
               <rect x={labelW} y={y + 4} width={Math.max(w, b.value > 0 ? 2 : 0)} height={rowH - 10} fill="#0b3d6e" />
               <text x={labelW + w + 6} y={y + rowH / 2 + 5} font-size="15" font-weight="700" fill="#111">

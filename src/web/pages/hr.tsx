@@ -24,6 +24,7 @@ export const REPORTS: ReportDef[] = [
       { key: "dueBy", header: "Due by" },
       { key: "overdueDays", header: "Days overdue" },
       { key: "status", header: "Status" },
+      { key: "awaitingConfirmation", header: "Awaiting confirmation" },
     ],
   },
   {
@@ -36,9 +37,11 @@ export const REPORTS: ReportDef[] = [
       { key: "workingDaysLost12m", header: "Working days lost" },
       { key: "bradford", header: "Bradford factor" },
       { key: "triggerReached", header: "Trigger reached" },
+      { key: "currentlyAbsent", header: "Absent now" },
       { key: "longTerm", header: "Long-term" },
       { key: "ohReferralDue", header: "OH referral due" },
       { key: "ohReferralMade", header: "OH referral made" },
+      { key: "ohBreach", header: "OH breach" },
       { key: "rtwOverdue", header: "RTW overdue" },
     ],
   },
@@ -109,7 +112,7 @@ function statusClass(v: unknown): string | undefined {
 export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data: HrData }) {
   const { report, query, rows, statuses, charts, csvHref } = data;
   const columns = report.columns.length ? report.columns : Object.keys(rows?.[0] ?? {}).filter((k) => !/id$/i.test(k)).map((k) => ({ key: k, header: k }));
-  const flag = new Set(["triggerReached", "longTerm", "ohReferralDue", "rtwOverdue", "status"]);
+  const flag = new Set(["triggerReached", "longTerm", "ohReferralDue", "ohBreach", "rtwOverdue", "status"]);
   return (
     <Layout title="HR reports" user={user} current="/hr" tz={tz}>
       <h1>HR reports</h1>
