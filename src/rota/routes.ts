@@ -1,3 +1,429 @@
-import { router } from "../http/route.js";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant, Day } from "../http/route.js";
+import { actorOf } from "../http/actor.js";
+import { addDays, localDay, startOfLocalDay } from "../calendar/days.js";
+import type { CurrentUser } from "../deps.js";
+import { NotFound } from "../errors.js";
+import { ROTA_KINDS } from "./schema.js";
+import { parseShiftRule } from "./expand.js";
+import { WARNING_KINDS } from "./rules/working-time.js";
+import { addPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, checkWindow } from "./service.js";
+import { acceptSwap, approveSwap, offerSwap } from "./swaps.js";
+import { onDutyAt } from "./on-duty.js";
+import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
 
-export const rotaRoutes = router();
+const WRITERS = ["admin", "manager", "senior_manager"] as const;
+const canManage = (u: CurrentUser) => u.roles.some((r) => (WRITERS as readonly string[]).includes(r));
+
+/** A day (local; `to` days are inclusive) or an instant. */
+const DayOrInstant = z.union([Day, Instant]).openapi({ description: "YYYY-MM-DD (local day) or an ISO 8601 instant" });
+const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+function windowOf(tz: string, now: Date, from?: string, to?: string, defaultDays = 7) {
+  const f = from ? (isDay(from) ? startOfLocalDay(from, tz) : new Date(from)) : startOfLocalDay(localDay(now, tz), tz);
+  const t = to ? (isDay(to) ? startOfLocalDay(addDays(to, 1), tz) : new Date(to)) : startOfLocalDay(addDays(localDay(f, tz), defaultDays), tz);
+  checkWindow(f, t);
+  return { from: f, to: t };
+}
+const WindowQuery = z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() });
+
+const Person = z.object({ id: z.string(), name: z.string() });
+const WarningSchema = z.object({ kind: z.enum(WARNING_KINDS), detail: z.string() }).openapi("RotaWarning");
+const RotaSchema = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(ROTA_KINDS), requiredStaff: z.number().int(), createdAt: z.string() })
+  .openapi("Rota");
+const PatternSchema = z
+  .object({
+    id: z.string(),
+    rotaId: z.string(),
+    rrule: z.string(),
+    startTime: z.string(),
+    durationMinutes: z.number().int(),
+    label: z.string().nullable(),
+    startsOn: z.string(),
+    endsOn: z.string().nullable(),
+    skipBankHolidays: z.boolean(),
+    addBankHolidays: z.boolean(),
+  })
+  .openapi("RotaPattern");
+
+const NewRota = z.object({
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(ROTA_KINDS),
+  requiredStaff: z.number().int().min(1).max(50).optional(),
+});
+
+const NewPattern = z
+  .object({
+    rrule: z
+      .string()
+      .max(500)
+      .superRefine((v, ctx) => {
+        const r = parseShiftRule(v);
+        if (!r.ok) ctx.addIssue({ code: "custom", message: r.message });
+      })
+      .openapi({ description: "RFC 5545 RRULE over local days, e.g. FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", example: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" }),
+    startTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")
+      .openapi({ description: "Local wall-clock start time", example: "09:00" }),
+    durationMinutes: z.number().int().min(1).max(7 * 24 * 60).openapi({ description: "Local wall-clock length: 17:00 + 960 ends 09:00 local, even across a clock change" }),
+    label: z.string().trim().min(1).max(200).optional(),
+    startsOn: Day.optional().openapi({ description: "First local day of the rule (default: today)" }),
+    endsOn: Day.optional().openapi({ description: "Last local day (default: open-ended)" }),
+    skipBankHolidays: z.boolean().optional().openapi({ description: "Drop occurrences on bank holidays of England and Wales" }),
+    addBankHolidays: z.boolean().optional().openapi({ description: "Add an occurrence on every bank holiday the rule misses (e.g. weekend cover on bank holidays)" }),
+  })
+  .refine((p) => !(p.skipBankHolidays && p.addBankHolidays), { path: ["addBankHolidays"], message: "cannot both skip and add bank holidays" });
+
+const ShiftSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  label: z.string().nullable(),
+  patternId: z.string().nullable(),
+  staff: z.array(z.object({ id: z.string(), name: z.string(), assignmentId: z.string(), start: z.string(), end: z.string() })),
+});
+
+const NewAssignment = z.object({ staffId: z.string().min(1), start: Instant, end: Instant });
+const AssignmentMade = z.object({ id: z.string(), staffId: z.string(), start: z.string(), end: z.string(), warnings: z.array(WarningSchema) });
+
+const RotationBody = z.object({
+  from: DayOrInstant,
+  to: DayOrInstant,
+  staffIds: z.array(z.string().min(1)).min(1).max(200),
+});
+
+const ConflictSchema = z.object({ kind: z.string(), staffId: z.string(), assignmentId: z.string(), start: z.string(), end: z.string(), detail: z.string() });
+
+const SwapSchema = z
+  .object({ id: z.string(), assignmentId: z.string(), fromStaffId: z.string(), toStaffId: z.string(), status: z.string(), newAssignmentId: z.string().nullable() })
+  .openapi("RotaSwap");
+const swapView = (s: { id: string; assignmentId: string; fromStaffId: string; toStaffId: string; status: string; newAssignmentId: string | null }) => ({
+  id: s.id,
+  assignmentId: s.assignmentId,
+  fromStaffId: s.fromStaffId,
+  toStaffId: s.toStaffId,
+  status: s.status,
+  newAssignmentId: s.newAssignmentId,
+});
+
+const iso = (d: Date) => d.toISOString();
+const rotaView = (r: { id: string; name: string; kind: (typeof ROTA_KINDS)[number]; requiredStaff: number; createdAt: Date }) => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  requiredStaff: r.requiredStaff,
+  createdAt: iso(r.createdAt),
+});
+const patternView = (p: ReturnType<typeof patternsOf>[number]) => ({
+  id: p.id,
+  rotaId: p.rotaId,
+  rrule: p.rrule,
+  startTime: p.startTime,
+  durationMinutes: p.durationMinutes,
+  label: p.label,
+  startsOn: p.startsOn,
+  endsOn: p.endsOn,
+  skipBankHolidays: p.skipBankHolidays,
+  addBankHolidays: p.addBankHolidays,
+});
+
+// Hono reads `{token}.ics` as one parameter named "token.ics" holding the whole
+// segment, so the handler takes the token off it; anything else is a 404.
+const TOKEN_FILE = /^([A-Za-z0-9_-]{20,100})\.ics$/;
+
+export const rotaRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/rotas",
+      tags: ["Rotas"],
+      summary: "Create a rota",
+      access: WRITERS,
+      request: jsonBody(NewRota),
+      responses: { 201: jsonResponse(RotaSchema, "Created") },
+    }),
+    (c) => c.json(rotaView(createRota(c.get("deps"), actorOf(c), c.req.valid("json"))), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/rotas",
+      tags: ["Rotas"],
+      summary: "Every rota",
+      access: "signed_in",
+      responses: { 200: jsonResponse(z.object({ rotas: z.array(RotaSchema) }), "Rotas") },
+    }),
+    (c) => c.json({ rotas: listRotas(c.get("deps").db).map(rotaView) }, 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/rotas/{id}",
+      tags: ["Rotas"],
+      summary: "A rota and its patterns",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(RotaSchema.extend({ patterns: z.array(PatternSchema) }), "The rota"), 404: problemResponse("Unknown rota") },
+    }),
+    (c) => {
+      const db = c.get("deps").db;
+      const rota = getRota(db, c.req.valid("param").id);
+      return c.json({ ...rotaView(rota), patterns: patternsOf(db, rota.id).map(patternView) }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/rotas/{id}/patterns",
+      tags: ["Rotas"],
+      summary: "Add a recurring shift pattern (RRULE, local start time, local duration)",
+      access: WRITERS,
+      request: { params: IdParam, ...jsonBody(NewPattern) },
+      responses: { 201: jsonResponse(PatternSchema, "Added"), 404: problemResponse("Unknown rota") },
+    }),
+    (c) => c.json(patternView(addPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/rotas/{id}/shifts",
+      tags: ["Rotas"],
+      summary: "The rota's shifts in a window, with who holds each",
+      access: "signed_in",
+      request: { params: IdParam, query: WindowQuery },
+      responses: { 200: jsonResponse(z.object({ shifts: z.array(ShiftSchema) }), "Shifts"), 404: problemResponse("Unknown rota") },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to);
+      const shifts = shiftsOf(deps, c.req.valid("param").id, from, to).map((s) => ({
+        ...s,
+        start: iso(s.start),
+        end: iso(s.end),
+        staff: s.staff.map((p) => ({ ...p, start: iso(p.start), end: iso(p.end) })),
+      }));
+      return c.json({ shifts }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/rotas/{id}/assignments",
+      tags: ["Rotas"],
+      summary: "Assign a person to any interval of the rota",
+      access: WRITERS,
+      request: { params: IdParam, ...jsonBody(NewAssignment) },
+      responses: {
+        201: jsonResponse(z.object({ id: z.string(), warnings: z.array(WarningSchema) }), "Assigned, with any Working Time or record warnings"),
+        404: problemResponse("Unknown rota or staff member"),
+        422: problemResponse("Not eligible, or double-booked"),
+      },
+    }),
+    (c) => {
+      const b = c.req.valid("json");
+      const made = assign(c.get("deps"), actorOf(c), c.req.valid("param").id, { staffId: b.staffId, start: new Date(b.start), end: new Date(b.end) });
+      return c.json(made, 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/assignments/{id}/cancel",
+      tags: ["Rotas"],
+      summary: "Cancel an assignment (kept, with the reason; never deleted)",
+      access: WRITERS,
+      request: { params: IdParam, ...jsonBody(z.object({ reason: z.string().trim().min(1).max(1000) })) },
+      responses: {
+        200: jsonResponse(z.object({ id: z.string(), cancelledAt: z.string(), cancelReason: z.string() }), "Cancelled"),
+        404: problemResponse("Unknown assignment"),
+        422: problemResponse("Already cancelled"),
+      },
+    }),
+    (c) => {
+      const row = cancelAssignment(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+      return c.json({ id: row.id, cancelledAt: iso(row.cancelledAt!), cancelReason: row.cancelReason! }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/rotas/{id}/rotation",
+      tags: ["Rotas"],
+      summary: "Assign the pattern shifts starting in [from, to) in turn to the listed staff",
+      description: "Days are local; `to` as a day is inclusive. Anyone ineligible, on leave, off sick or already on duty is skipped, and `skipped` says whom and why.",
+      access: WRITERS,
+      request: { params: IdParam, ...jsonBody(RotationBody) },
+      responses: {
+        201: jsonResponse(
+          z.object({
+            assignments: z.array(AssignmentMade),
+            skipped: z.array(z.object({ staffId: z.string(), start: z.string(), end: z.string(), reason: z.string() })),
+            unfilled: z.array(z.object({ start: z.string(), end: z.string(), places: z.number() })),
+          }),
+          "Assignments made",
+        ),
+        404: problemResponse("Unknown rota"),
+        422: problemResponse("No pattern shifts in the window"),
+      },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const b = c.req.valid("json");
+      const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), b.from, b.to);
+      const out = rotation(deps, actorOf(c), c.req.valid("param").id, { from, to, staffIds: b.staffIds });
+      return c.json(
+        {
+          assignments: out.assignments.map((a) => ({ ...a, start: iso(a.start), end: iso(a.end) })),
+          skipped: out.skipped.map((s) => ({ ...s, start: iso(s.start), end: iso(s.end) })),
+          unfilled: out.unfilled.map((u) => ({ ...u, start: iso(u.start), end: iso(u.end) })),
+        },
+        201,
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/rotas/{id}/coverage",
+      tags: ["Rotas"],
+      summary: "Gaps (pattern minutes below the required headcount) and conflicts in a window",
+      access: "signed_in",
+      request: { params: IdParam, query: WindowQuery },
+      responses: {
+        200: jsonResponse(z.object({ gaps: z.array(z.object({ start: z.string(), end: z.string() })), conflicts: z.array(ConflictSchema) }), "Coverage"),
+        404: problemResponse("Unknown rota"),
+      },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to, 28);
+      const r = coverage(deps.db, c.req.valid("param").id, from, to, deps.config.TZ_LOCAL);
+      return c.json(
+        {
+          gaps: r.gaps.map((g) => ({ start: iso(g.start), end: iso(g.end) })),
+          conflicts: r.conflicts.map((x) => ({ ...x, start: iso(x.start), end: iso(x.end) })),
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/swaps",
+      tags: ["Rotas"],
+      summary: "Offer a shift to someone (by its holder, or a coordinator)",
+      access: "signed_in",
+      request: jsonBody(z.object({ assignmentId: z.string().min(1), toStaffId: z.string().min(1) })),
+      responses: { 201: jsonResponse(SwapSchema, "Offered"), 404: problemResponse("Unknown assignment or person"), 422: problemResponse("Refused") },
+    }),
+    (c) => c.json(swapView(offerSwap(c.get("deps"), actorOf(c), canManage(c.get("user")!), c.req.valid("json"))), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/swaps/{id}/accept",
+      tags: ["Rotas"],
+      summary: "Accept a shift offered to you (receiver only)",
+      access: "signed_in",
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(SwapSchema, "Accepted"), 404: problemResponse("Unknown swap"), 409: problemResponse("Not awaiting acceptance") },
+    }),
+    (c) => c.json(swapView(acceptSwap(c.get("deps"), actorOf(c), c.req.valid("param").id)), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/swaps/{id}/approve",
+      tags: ["Rotas"],
+      summary: "Approve an accepted swap: the shift moves to the receiver",
+      access: WRITERS,
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(SwapSchema.extend({ warnings: z.array(WarningSchema) }), "Approved"),
+        404: problemResponse("Unknown swap"),
+        409: problemResponse("Not accepted yet, or already approved"),
+        422: problemResponse("Receiver not eligible, or double-booked"),
+      },
+    }),
+    (c) => {
+      const s = approveSwap(c.get("deps"), actorOf(c), c.req.valid("param").id);
+      return c.json({ ...swapView(s), warnings: s.warnings }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/on-duty",
+      tags: ["Rotas"],
+      summary: "Who is on duty at an instant (default now)",
+      access: "signed_in",
+      request: { query: z.object({ at: Instant.optional() }) },
+      responses: { 200: jsonResponse(z.object({ at: z.string(), amhp: z.array(Person), managers: z.array(Person) }), "On duty") },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const at = q.at ? new Date(q.at) : deps.clock.now();
+      return c.json({ at: iso(at), ...onDutyAt(deps.db, at) }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/me/shifts",
+      tags: ["Rotas"],
+      summary: "Your own shifts in a window (default: the next 28 days)",
+      access: "signed_in",
+      request: { query: WindowQuery },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            shifts: z.array(z.object({ assignmentId: z.string(), rotaId: z.string(), rotaName: z.string(), kind: z.enum(ROTA_KINDS), start: z.string(), end: z.string(), source: z.string() })),
+          }),
+          "Your shifts",
+        ),
+      },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to, 28);
+      const shifts = shiftsOfPerson(deps.db, c.get("user")!.id, from, to).map((s) => ({ ...s, start: iso(s.start), end: iso(s.end) }));
+      return c.json({ shifts }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/me/calendar-token",
+      tags: ["Rotas"],
+      summary: "Issue your calendar-feed URL (revokes any earlier one)",
+      access: "signed_in",
+      responses: { 201: jsonResponse(z.object({ url: z.string() }), "The secret feed URL, shown once") },
+    }),
+    (c) => c.json(issueCalendarToken(c.get("deps"), actorOf(c)), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/calendar/{token}.ics",
+      tags: ["Rotas"],
+      summary: "A person's shifts as iCalendar (the secret token is the credential)",
+      access: "public",
+      parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" }, description: "The secret from POST /api/me/calendar-token" }],
+      responses: {
+        200: { description: "The feed", content: { "text/calendar": { schema: z.string() } } },
+        404: problemResponse("Unknown or revoked token"),
+      },
+    }),
+    (c) => {
+      const token = TOKEN_FILE.exec(c.req.param("token.ics" as never) ?? "")?.[1];
+      if (!token) throw new NotFound("calendar");
+      const body = calendarFeed(c.get("deps"), token);
+      c.header("Cache-Control", "private, max-age=300");
+      return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8" });
+    },
+  );
