@@ -66,12 +66,13 @@ describe("push on a phone", () => {
     const payload = { title: "Missed check-in: Sam Patel", body: "7 Overdue Lane. Acknowledge on the board.", alertId: "alert-123", visitId: "visit-9", url: "/board", notificationId: "n-abc" };
     await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId: reg.registrationId, data: JSON.stringify(payload) });
 
-    const shown = await page.waitForFunction(async () => {
-      const r = await navigator.serviceWorker.ready;
-      const n = await r.getNotifications();
-      return n.length ? n.map((x) => ({ title: x.title, tag: x.tag, requireInteraction: x.requireInteraction, url: x.data?.url })) : null;
-    });
-    expect(await shown.jsonValue()).toEqual([{ title: payload.title, tag: "alert-alert-123", requireInteraction: true, url: "/board" }]);
+    const shown = () =>
+      page.evaluate(async () => {
+        const r = await navigator.serviceWorker.ready;
+        const n = await r.getNotifications();
+        return n.map((x) => ({ title: x.title, tag: x.tag, requireInteraction: x.requireInteraction, url: x.data?.url }));
+      });
+    await expect.poll(shown, { timeout: 5000 }).toEqual([{ title: payload.title, tag: "alert-alert-123", requireInteraction: true, url: "/board" }]);
     await expect.poll(() => receipts.length, { timeout: 5000 }).toBe(1);
     expect(JSON.parse(receipts[0]!)).toEqual({ notificationId: "n-abc" });
     await context.close();
