@@ -179,7 +179,7 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
       ) : null}
       {data.error ? <p class="notice warn">{data.error}</p> : null}
       {rows ? (
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0} role="region" aria-label={`${report.title} table`}>
           <table>
             <caption>
               {report.title}: {rows.length} row{rows.length === 1 ? "" : "s"}

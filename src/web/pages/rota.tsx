@@ -160,7 +160,7 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
               })}
             </ol>
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex={0} role="region" aria-label={`${rota.name}, ${monthName}`}>
               <table class="month">
                 <caption class="visually-hidden">
                   {rota.name}, {monthName}
