@@ -67,7 +67,7 @@ export interface PushReceiver {
   /** Decrypt a received request's body; JSON-parsed when it is JSON. */
   decrypt(req: ReceivedRequest): any;
   /** Verify the request's VAPID Authorization header (against `publicKey` when given). */
-  verifyVapid(req: ReceivedRequest, publicKey?: string): Promise<VapidCheck>;
+  verifyVapid(req: ReceivedRequest, publicKey?: string, currentDate?: Date): Promise<VapidCheck>;
   /** Answer `status` (with headers) at this endpoint path; `times` then back to 201. */
   setResponse(endpointPath: string, status: number, headers?: Record<string, string>, times?: number): void;
   /** Wait until at least n requests arrived (ms timeout). */
@@ -124,7 +124,7 @@ export function decryptFor(path: string, body: Buffer): any {
 }
 
 /** Parse `vapid t=<jwt>, k=<key>` and verify the JWT (ES256) with the key. */
-export async function verifyVapidHeader(authorization: string | undefined, audience: string, publicKey?: string): Promise<VapidCheck> {
+export async function verifyVapidHeader(authorization: string | undefined, audience: string, publicKey?: string, currentDate?: Date): Promise<VapidCheck> {
   const m = /^vapid\s+t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(authorization ?? "");
   if (!m) throw new Error(`Authorization is not "vapid t=..., k=...": ${authorization}`);
   const token = m[1]!;
@@ -133,7 +133,7 @@ export async function verifyVapidHeader(authorization: string | undefined, audie
   const raw = Buffer.from(publicKey ?? k, "base64url");
   if (raw.length !== 65 || raw[0] !== 4) throw new Error("VAPID key is not an uncompressed P-256 point");
   const key = await importJWK({ kty: "EC", crv: "P-256", x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33, 65)) }, "ES256");
-  const { payload } = await jwtVerify(token, key, { audience, algorithms: ["ES256"] });
+  const { payload } = await jwtVerify(token, key, { audience, algorithms: ["ES256"], ...(currentDate ? { currentDate } : {}) });
   if (typeof payload.exp !== "number") throw new Error("VAPID JWT has no exp");
   if (typeof payload.sub !== "string") throw new Error("VAPID JWT has no sub");
   return { claims: payload, publicKey: k, token, alg: decodeProtectedHeader(token).alg ?? "" };
@@ -257,7 +257,7 @@ export async function startPushReceiver(opts: ReceiverOptions = {}): Promise<Pus
     requests,
     makeSubscription,
     decrypt: (r) => decryptFor(r.path, r.body),
-    verifyVapid: (r, publicKey) => verifyVapidHeader(r.headers.authorization, origin, publicKey),
+    verifyVapid: (r, publicKey, currentDate) => verifyVapidHeader(r.headers.authorization, origin, publicKey, currentDate),
     setResponse(endpointPath, status, headers = {}, times) {
       const p = endpointPath.startsWith("https://") ? new URL(endpointPath).pathname : endpointPath;
       plans.set(p, { status, headers, times });
