@@ -1,4 +1,4 @@
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx } from "../db/connection.js";
 import { staff, type StaffRow } from "../staff/schema.js";
@@ -42,6 +42,9 @@ export async function login(deps: Deps, email: string, password: string, address
   const person = db.select().from(staff).where(eq(staff.email, normalised)).get();
   const ok = await checkPassword(person?.active ? person.passwordHash : undefined, password);
   const now = clock.now();
+  // Housekeeping: failures that no longer count and sessions past their end.
+  db.delete(loginFailures).where(lt(loginFailures.at, since)).run();
+  db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
   if (!ok || !person) {
     db.insert(loginFailures).values({ email: normalised, address, at: now }).run();
     throw new Unauthenticated("Wrong email or password.");

@@ -32,6 +32,15 @@ export function problem(c: Context<AppEnv>, status: number, title: string, detai
   });
 }
 
+const HTTP_TITLES: Record<number, string> = {
+  401: "Not signed in",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  413: "Payload too large",
+  415: "Unsupported media type",
+};
+
 /** The one error path: domain errors keep their status, unknown ones are 500 without internals. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof DomainError) {
@@ -42,7 +51,8 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 400) return problem(c, 400, "Invalid input", err.message || "The request body could not be read.", [{ path: "", message: err.message || "malformed body" }]);
-    return problem(c, status, err.message || "Error", err.message || "Error");
+    const title = HTTP_TITLES[status] ?? "Error";
+    return problem(c, status, title, err.message || title);
   }
   const deps = c.get("deps");
   deps?.log.error({ requestId: c.get("requestId"), err: { message: err.message, stack: err.stack } }, "unhandled error");

@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z, type RouteConfig } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../deps.js";
 import { Forbidden, InvalidInput, Unauthenticated } from "../errors.js";
 import type { Role } from "../staff/schema.js";
@@ -33,6 +35,15 @@ const problemContent = (description: string) => ({
   content: { "application/problem+json": { schema: ProblemSchema } },
 });
 
+/** Bodies are small JSON documents; anything larger is refused before it is read into memory. */
+export const MAX_BODY_BYTES = 256 * 1024;
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new HTTPException(413, { message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.` });
+  },
+});
+
 /**
  * createRoute plus the access gate. The gate runs before validation and before
  * any lookup, so a wrong role always gets 403 whatever the body or id, and the
@@ -52,7 +63,7 @@ export function defineRoute<R extends Omit<RouteConfig, "middleware">>(
   return createRoute({
     ...rest,
     responses,
-    middleware: [gate(access), ...middleware],
+    middleware: [gate(access), ...(rest.request?.body ? [limitBody] : []), ...middleware],
     "x-access": access,
   } as unknown as R & { middleware: MiddlewareHandler<AppEnv>[] });
 }

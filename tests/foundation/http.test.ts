@@ -85,8 +85,18 @@ describe("errors are RFC 9457 problems", () => {
     // Not JSON at all: 415 Unsupported Media Type, still a problem.
     expect(plain.status).toBe(415);
     expect(plain.headers.get("content-type")).toContain("application/problem+json");
+    expect((await plain.json()).title).toBe("Unsupported media type");
     const none = await env.app.request("/api/staff", { method: "POST", headers: h });
     expect(none.status).toBe(400);
+    expect(env.auditCount()).toBe(audit);
+  });
+
+  it("an oversized body is refused with a 413 problem before it is read", async () => {
+    const admin = await env.person({ roles: ["admin"] });
+    const audit = env.auditCount();
+    const res = await admin.client.post("/api/staff", { name: "x".repeat(300 * 1024), email: "big@test.example", roles: ["amhp"] });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ status: 413, title: "Payload too large" });
     expect(env.auditCount()).toBe(audit);
   });
 
