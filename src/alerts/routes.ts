@@ -1,3 +1,233 @@
-import { router } from "../http/route.js";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../http/route.js";
+import { writeTx } from "../db/connection.js";
+import { appendAudit } from "../audit/chain.js";
+import { InvalidInput } from "../errors.js";
+import { sendReport, FormatQuery } from "../reports/format.js";
+import { ALERT_STATUSES } from "./schema.js";
+import { currentPolicy, savePolicy, NOTIFY_TARGETS, type Policy } from "./policy.js";
+import { acknowledge, listAlerts, MANAGER_ROLES, recordReceipt, resolve } from "./service.js";
+import { eventStream } from "./events-route.js";
+import { readiness } from "./readiness.js";
+import { loneWorkingReport } from "./report.js";
+import { inArray } from "drizzle-orm";
+import { staff } from "../staff/schema.js";
 
-export const alertsRoutes = router();
+const NotificationSchema = z.object({
+  id: z.string(),
+  staffId: z.string(),
+  channel: z.string(),
+  status: z.string(),
+  step: z.number(),
+  repeat: z.number(),
+  purpose: z.string(),
+  sentAt: z.string().nullable(),
+  shownAt: z.string().nullable(),
+});
+
+const AlertSchema = z
+  .object({
+    id: z.string(),
+    visitId: z.string().nullable(),
+    staffId: z.string().nullable(),
+    parentAlertId: z.string().nullable(),
+    reason: z.enum(["missed_check_in", "panic", "duress", "no_manager_on_duty"]),
+    status: z.enum(ALERT_STATUSES),
+    step: z.number(),
+    raisedAt: z.string(),
+    dueAt: z.string(),
+    acknowledgedAt: z.string().optional(),
+    acknowledgedBy: z.string().optional(),
+    resolvedAt: z.string().optional(),
+    resolvedBy: z.string().optional(),
+    outcome: z.string().optional(),
+    workerCheckedInAt: z.string().optional(),
+    notifications: z.array(NotificationSchema),
+  })
+  .openapi("Alert");
+
+const PolicySchema = z
+  .object({
+    steps: z
+      .array(
+        z.object({
+          afterSeconds: z.number().int().min(0).max(7 * 86400),
+          notify: z.enum(NOTIFY_TARGETS),
+          repeatEverySeconds: z.number().int().min(1).max(86400).optional(),
+          considerPolice: z.boolean().optional(),
+        }),
+      )
+      .min(1)
+      .max(20),
+    panicStartsAtStep: z.number().int().min(0),
+    seniorStaffIds: z.array(z.string().min(1)).min(1, "the senior escalation list may never be empty"),
+    receiptTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    reminderAfterSeconds: z.number().int().min(1).max(86400).default(1800),
+  })
+  .openapi("EscalationPolicy");
+
+const MANAGERS = [...MANAGER_ROLES];
+const REPORT_READERS = ["hr", "admin", ...MANAGER_ROLES] as const;
+
+export const alertsRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/alerts",
+      tags: ["Alerts"],
+      summary: "Alerts, newest first",
+      access: MANAGERS,
+      request: { query: z.object({ status: z.enum(ALERT_STATUSES).optional() }) },
+      responses: { 200: jsonResponse(z.object({ alerts: z.array(AlertSchema) }), "Alerts") },
+    }),
+    (c) => c.json({ alerts: listAlerts(c.get("deps"), c.get("user")!, c.req.valid("query").status) }, 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/alerts/{id}/acknowledge",
+      tags: ["Alerts"],
+      summary: "Acknowledge: the first wins and the ladder stops climbing",
+      access: MANAGERS,
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(AlertSchema, "Acknowledged"),
+        403: problemResponse("The alert is about you"),
+        404: problemResponse("Unknown alert"),
+        409: problemResponse("Already acknowledged or resolved"),
+      },
+    }),
+    (c) => c.json(acknowledge(c.get("deps"), c.get("user")!, c.req.valid("param").id), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/alerts/{id}/resolve",
+      tags: ["Alerts"],
+      summary: "Resolve with an outcome",
+      access: MANAGERS,
+      request: { params: IdParam, ...jsonBody(z.object({ outcome: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() })) },
+      responses: {
+        200: jsonResponse(AlertSchema, "Resolved"),
+        403: problemResponse("The alert is about you"),
+        404: problemResponse("Unknown alert"),
+        409: problemResponse("Already resolved"),
+      },
+    }),
+    (c) => c.json(resolve(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/escalation-policy",
+      tags: ["Alerts"],
+      summary: "The escalation ladder in force for new alerts",
+      access: ["admin", ...MANAGER_ROLES],
+      responses: { 200: jsonResponse(PolicySchema, "The policy") },
+    }),
+    (c) => c.json(currentPolicy(c.get("deps").db), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "put",
+      path: "/api/escalation-policy",
+      tags: ["Alerts"],
+      summary: "Replace the escalation ladder (alerts already raised keep theirs)",
+      access: ["admin"],
+      request: jsonBody(PolicySchema),
+      responses: { 200: jsonResponse(PolicySchema, "Saved") },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const body = c.req.valid("json") as Policy;
+      if (body.panicStartsAtStep >= body.steps.length) throw new InvalidInput([{ path: "panicStartsAtStep", message: "must be the number of one of the steps (from 0)" }]);
+      for (let i = 1; i < body.steps.length; i++) {
+        if (body.steps[i]!.afterSeconds < body.steps[i - 1]!.afterSeconds) throw new InvalidInput([{ path: `steps.${i}.afterSeconds`, message: "steps must be in time order" }]);
+      }
+      const ids = [...new Set(body.seniorStaffIds)];
+      const known = new Set(deps.db.select({ id: staff.id }).from(staff).where(inArray(staff.id, ids)).all().map((r) => r.id));
+      const unknown = ids.findIndex((id) => !known.has(id));
+      if (unknown >= 0) throw new InvalidInput([{ path: `seniorStaffIds.${body.seniorStaffIds.indexOf(ids[unknown]!)}`, message: "no such member of staff" }]);
+      const now = deps.clock.now();
+      const policy: Policy = { ...body, seniorStaffIds: ids };
+      writeTx(deps.db, (tx) => {
+        savePolicy(tx, policy, now);
+        appendAudit(tx, { type: "staff", id: c.get("user")!.id }, { action: "update", entity: "escalation_policy", entityId: "escalation_policy", data: policy }, now);
+      });
+      return c.json(policy, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/push/receipts",
+      tags: ["Push"],
+      summary: "The service worker showed a notification",
+      access: "signed_in",
+      request: jsonBody(z.object({ notificationId: z.string().min(1).max(100) })),
+      responses: { 204: { description: "Recorded" }, 404: problemResponse("Not a notification of yours") },
+    }),
+    (c) => {
+      recordReceipt(c.get("deps"), c.get("user")!, c.req.valid("json").notificationId);
+      c.get("deps").wakeScheduler();
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/events",
+      tags: ["Alerts"],
+      summary: "Server-sent events of alert and visit changes (the live board)",
+      access: "signed_in",
+      responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: z.string() } } } },
+    }),
+    (c) => eventStream(c) as never,
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/readiness",
+      tags: ["Alerts"],
+      summary: "Hours with no duty manager, and managers push cannot reach",
+      access: ["admin", ...MANAGER_ROLES],
+      request: { query: z.object({ from: Instant.optional(), to: Instant.optional() }) },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            uncoveredManagerHours: z.array(z.object({ start: z.string(), end: z.string() })),
+            managersWithoutPush: z.array(z.object({ id: z.string(), name: z.string(), nextShift: z.string().nullable() }).passthrough()),
+          }).passthrough(),
+          "Readiness",
+        ),
+      },
+    }),
+    (c) => {
+      const deps = c.get("deps");
+      const q = c.req.valid("query");
+      const from = q.from ? new Date(q.from) : deps.clock.now();
+      const to = q.to ? new Date(q.to) : new Date(from.getTime() + 52 * 7 * 86_400_000);
+      if (!(to > from)) throw new InvalidInput([{ path: "to", message: "must be after from" }]);
+      if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new InvalidInput([{ path: "to", message: "at most about a year after from" }]);
+      return c.json(readiness(deps.db, from, to), 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/reports/lone-working",
+      tags: ["Reports"],
+      summary: "Visits, missed check-ins, alerts and time to acknowledge (BS 8484 marks: 10 s, 40 s)",
+      access: REPORT_READERS,
+      request: { query: FormatQuery.extend({ from: Instant, to: Instant }) },
+      responses: { 200: { description: "The report (JSON, or CSV of the alerts)", content: { "application/json": { schema: z.object({ rows: z.array(z.any()) }).passthrough() }, "text/csv": { schema: z.string() } } } },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      const from = new Date(q.from);
+      const to = new Date(q.to);
+      if (!(to > from)) throw new InvalidInput([{ path: "to", message: "must be after from" }]);
+      const { rows, ...meta } = loneWorkingReport(c.get("deps").db, from, to);
+      return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], meta);
+    },
+  );

@@ -1,12 +1,89 @@
+// The escalation scheduler. Nothing is kept here that a restart would lose: due
+// times live in rows, so this only decides WHEN to look. A re-armed timer wakes
+// at the next due time (precision); a node-cron sweep every 2 s is the safety
+// net; on start everything overdue is processed at once.
+import cron from "node-cron";
 import type { Deps } from "../deps.js";
+import { nextDueAt, tick, type EngineOptions } from "./engine.js";
 
 export interface Scheduler {
   /** Re-read due times now (a write changed them). */
   wake(): void;
   stop(): void;
+  /** Resolves when the pass running now (if any) has finished. */
+  idle(): Promise<void>;
 }
 
-/** The escalation scheduler. Filled in by the lone-working capability. */
-export function startScheduler(_deps: Deps): Scheduler {
-  return { wake() {}, stop() {} };
+export interface SchedulerOptions extends EngineOptions {
+  /** Six fields, seconds first. */
+  sweepCron?: string;
+}
+
+const MAX_TIMER_MS = 60_000;
+
+export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Scheduler {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const arm = () => {
+    clearTimeout(timer);
+    if (stopped) return;
+    let ms = MAX_TIMER_MS;
+    try {
+      const next = nextDueAt(deps.db);
+      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(5, next.getTime() - deps.clock.now().getTime()));
+    } catch (e) {
+      deps.log.error({ err: e }, "escalation: could not read the next due time");
+    }
+    timer = setTimeout(run, ms);
+  };
+
+  function run(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await tick(deps, opts);
+        } while (again && !stopped);
+      } catch (e) {
+        deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
+      } finally {
+        running = undefined;
+        arm();
+      }
+    })();
+  }
+
+  const sweep = cron.schedule(opts.sweepCron ?? "*/2 * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
+  run();
+  deps.log.info("escalation scheduler started");
+  // A wake from a request handler runs after the response, never inside it.
+  let wakePending = false;
+  const wake = () => {
+    if (wakePending || stopped) return;
+    wakePending = true;
+    setImmediate(() => {
+      wakePending = false;
+      run();
+    });
+  };
+  return {
+    wake,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      void sweep.stop();
+      void sweep.destroy();
+    },
+    idle: async () => {
+      while (running) await running;
+    },
+  };
 }

@@ -1,0 +1,322 @@
+// The escalation engine: raises alerts, fires due steps as rows, sends queued
+// notifications. Every decision is made inside one IMMEDIATE transaction against
+// the rows, so a timer, the cron sweep, a restart and a second worker process can
+// all call it at once: a step's unique key lets only one of them fire it.
+import { and, asc, eq, inArray, isNull, lte, or, lt, isNotNull } from "drizzle-orm";
+import type { Deps } from "../deps.js";
+import { writeTx, type Db, type Tx } from "../db/connection.js";
+import { appendAudit, type Actor } from "../audit/chain.js";
+import { staff } from "../staff/schema.js";
+import { visits } from "../visits/schema.js";
+import { alerts, alertSteps, notifications, type AlertReason, type NotificationPurpose } from "./schema.js";
+import { currentPolicy, type Policy } from "./policy.js";
+import { plan, type FiredStep, type LadderState } from "./ladder.js";
+import { resolveTargets, type OnDutyFn } from "./targets.js";
+import type { PushPayload } from "../push/types.js";
+
+export const SYSTEM: Actor = { type: "system", job: "escalation" };
+/** A notification claimed by a process that then died is taken again after this. */
+const CLAIM_LEASE_MS = 60_000;
+
+export interface EngineOptions {
+  onDutyAt?: OnDutyFn;
+}
+
+type AlertRow = typeof alerts.$inferSelect;
+
+export interface RaiseInput {
+  reason: AlertReason;
+  triggerKey: string;
+  visitId: string | null;
+  staffId: string | null;
+  baseAt: Date;
+  parentAlertId?: string;
+  policy?: Policy;
+  startStep?: number;
+}
+
+/** Raise an alert once (a second raise with the same trigger key returns null). */
+export function raiseAlert(tx: Tx, input: RaiseInput, now: Date, actor: Actor = SYSTEM): AlertRow | null {
+  const policy = input.policy ?? currentPolicy(tx);
+  const startStep = input.startStep ?? (input.reason === "panic" || input.reason === "duress" ? Math.min(policy.panicStartsAtStep, policy.steps.length - 1) : 0);
+  const row = tx
+    .insert(alerts)
+    .values({
+      triggerKey: input.triggerKey,
+      visitId: input.visitId,
+      staffId: input.staffId,
+      parentAlertId: input.parentAlertId ?? null,
+      reason: input.reason,
+      status: "open",
+      policy,
+      startStep,
+      baseAt: input.baseAt,
+      raisedAt: now,
+      nextActionAt: input.baseAt < now ? now : input.baseAt,
+    })
+    .onConflictDoNothing()
+    .returning()
+    .get();
+  if (!row) return null;
+  appendAudit(tx, actor, { action: "raise", entity: "alert", entityId: row.id, data: { reason: row.reason, visitId: row.visitId, startStep } }, now);
+  return row;
+}
+
+/** Active visits whose check-in is overdue become missed_check_in alerts. */
+export function sweepMissed(deps: Deps, now: Date): AlertRow[] {
+  const due = deps.db
+    .select({ id: visits.id })
+    .from(visits)
+    .where(and(eq(visits.status, "active"), lte(visits.nextCheckInDue, now), isNull(visits.overdueAlertId)))
+    .orderBy(asc(visits.nextCheckInDue))
+    .limit(1000)
+    .all();
+  const raised: AlertRow[] = [];
+  for (const { id } of due) {
+    const a = writeTx(deps.db, (tx) => {
+      const v = tx.select().from(visits).where(eq(visits.id, id)).get();
+      if (!v || v.status !== "active" || v.overdueAlertId || v.nextCheckInDue > now) return null;
+      const alert = raiseAlert(tx, { reason: "missed_check_in", triggerKey: `missed:${v.id}:${v.nextCheckInDue.getTime()}`, visitId: v.id, staffId: v.staffId, baseAt: v.nextCheckInDue }, now);
+      const alertId = alert?.id ?? tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.triggerKey, `missed:${v.id}:${v.nextCheckInDue.getTime()}`)).get()?.id;
+      tx.update(visits).set({ overdueAlertId: alertId }).where(eq(visits.id, v.id)).run();
+      return alert;
+    });
+    if (a) raised.push(a);
+  }
+  return raised;
+}
+
+function ladderState(tx: Tx | Db, a: AlertRow): LadderState {
+  const steps = tx.select().from(alertSteps).where(eq(alertSteps.alertId, a.id)).all();
+  const shown = new Set(
+    tx
+      .select({ step: notifications.step, repeat: notifications.repeat })
+      .from(notifications)
+      .where(and(eq(notifications.alertId, a.id), eq(notifications.purpose, "ladder"), isNotNull(notifications.shownAt)))
+      .all()
+      .map((n) => `${n.step}:${n.repeat}`),
+  );
+  const fired: FiredStep[] = steps.map((s) => ({ step: s.step, repeat: s.repeat, firedAt: s.firedAt, dueAt: s.dueAt, shown: shown.has(`${s.step}:${s.repeat}`) }));
+  return { status: a.status, policy: a.policy, startStep: a.startStep, baseAt: a.baseAt, fired, acknowledgedAt: a.acknowledgedAt, remindersSent: a.remindersSent };
+}
+
+interface Context {
+  workerName: string;
+  address: string;
+}
+
+function contextOf(tx: Tx, a: AlertRow): Context {
+  const v = a.visitId ? tx.select().from(visits).where(eq(visits.id, a.visitId)).get() : undefined;
+  const w = a.staffId ? tx.select({ name: staff.name }).from(staff).where(eq(staff.id, a.staffId)).get() : undefined;
+  return { workerName: w?.name ?? "a colleague", address: v?.address ?? "" };
+}
+
+const hhmm = (d: Date, tz: string) => new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" }).format(d);
+
+export function messageFor(a: AlertRow, ctx: Context, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
+  if (toWorker) return { title: "Check in now", body: `Your check-in was due at ${hhmm(a.baseAt, tz)}. Open Dutyline and check in, or your manager will be alerted.` };
+  const police = a.policy.steps[step]?.considerPolice ? " Consider police (999)." : "";
+  const where = ctx.address ? ` Visit: ${ctx.address}.` : "";
+  switch (a.reason) {
+    case "panic":
+      return { title: `PANIC alarm: ${ctx.workerName}`, body: `Raised ${hhmm(a.baseAt, tz)}.${where} Acknowledge and act.${police}` };
+    case "duress":
+      return { title: `DURESS: ${ctx.workerName}`, body: `Silent duress alarm at ${hhmm(a.baseAt, tz)}. Do not call the worker's phone openly.${where}${police}` };
+    case "no_manager_on_duty":
+      return { title: "No duty manager on the rota", body: `An alert for ${ctx.workerName} found no manager on duty; you are being told instead.${where}` };
+    default:
+      return { title: `Missed check-in: ${ctx.workerName}`, body: `Check-in was due at ${hhmm(a.baseAt, tz)}.${where} Acknowledge in Dutyline.${police}` };
+  }
+}
+
+function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date): number {
+  let n = 0;
+  for (const staffId of staffIds) {
+    const r = tx
+      .insert(notifications)
+      .values({ alertId: a.id, purpose, step, repeat, staffId, status: "queued", title: msg.title, body: msg.body, createdAt: now })
+      .onConflictDoNothing()
+      .run();
+    n += r.changes;
+  }
+  return n;
+}
+
+/** Fire what is due on one alert, in one transaction. Returns how many notifications it queued. */
+export function advanceAlert(deps: Deps, alertId: string, now: Date, opts: EngineOptions = {}): number {
+  const tz = deps.config.TZ_LOCAL;
+  const gaps: string[] = [];
+  let info: Record<string, unknown> = { id: alertId };
+  const queued = writeTx(deps.db, (tx) => {
+    const a = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+    if (!a) return 0;
+    info = { id: a.id, visitId: a.visitId, staffId: a.staffId, reason: a.reason };
+    const p = plan(ladderState(tx, a), now);
+    let queued = 0;
+    let step = a.step;
+    let managersToldAt = a.managersToldAt;
+    let remindersSent = a.remindersSent;
+    for (const action of p.due) {
+      if (action.kind === "reminder") {
+        if (a.acknowledgedBy) {
+          const ctx = contextOf(tx, a);
+          queued += queue(tx, a, "reminder", 0, action.n, [a.acknowledgedBy], { title: `Still open: ${ctx.workerName}`, body: "You acknowledged this alert but it is not resolved. Resolve it with the outcome when the worker is safe." }, now);
+          appendAudit(tx, SYSTEM, { action: "remind", entity: "alert", entityId: a.id, data: { n: action.n, to: a.acknowledgedBy } }, now);
+        }
+        remindersSent = action.n;
+        continue;
+      }
+      const s = a.policy.steps[action.step]!;
+      const notify = a.reason === "duress" && s.notify === "worker" ? null : s.notify; // never tell the person under duress
+      const resolved = notify ? resolveTargets(deps.db, a.policy, notify, a.staffId, now, opts.onDutyAt) : { staffIds: [], nobodyOnDuty: false };
+      const ins = tx
+        .insert(alertSteps)
+        .values({ alertId: a.id, step: action.step, repeat: action.repeat, dueAt: action.dueAt, firedAt: now, early: action.early, targets: resolved.staffIds })
+        .onConflictDoNothing()
+        .run();
+      if (ins.changes === 0) continue; // another process fired it
+      const toWorker = notify === "worker";
+      queued += queue(tx, a, "ladder", action.step, action.repeat, resolved.staffIds, messageFor(a, contextOf(tx, a), action.step, toWorker, tz), now);
+      if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
+      step = Math.max(step, action.step);
+      appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty } }, now);
+      if (resolved.nobodyOnDuty && a.reason !== "no_manager_on_duty") {
+        const gap = raiseAlert(tx, {
+          reason: "no_manager_on_duty",
+          triggerKey: `nomgr:${a.id}`,
+          visitId: a.visitId,
+          staffId: a.staffId,
+          parentAlertId: a.id,
+          baseAt: now,
+          policy: { ...a.policy, steps: [{ afterSeconds: 0, notify: "senior" }] },
+          startStep: 0,
+        }, now);
+        if (gap) gaps.push(gap.id);
+      }
+    }
+    // Look again at the plan's next time (recomputed from rows, so a stale value is harmless).
+    const after = plan(ladderState(tx, { ...a, remindersSent }), now);
+    tx.update(alerts).set({ step, managersToldAt, remindersSent, nextActionAt: after.due.length > 0 ? now : after.nextAt }).where(eq(alerts.id, a.id)).run();
+    return queued;
+  });
+  if (queued > 0) deps.events.publish({ type: "alert", data: { ...info, change: "escalated" } });
+  let more = 0;
+  for (const g of gaps) {
+    deps.events.publish({ type: "alert", data: { ...info, id: g, reason: "no_manager_on_duty", change: "raised" } });
+    more += advanceAlert(deps, g, now, opts);
+  }
+  return queued + more;
+}
+
+/** Every alert whose next action is due. */
+export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): number {
+  const due = deps.db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(and(inArray(alerts.status, ["open", "acknowledged"]), lte(alerts.nextActionAt, now)))
+    .orderBy(asc(alerts.nextActionAt))
+    .limit(1000)
+    .all();
+  let n = 0;
+  for (const { id } of due) n += advanceAlert(deps, id, now, opts);
+  return n;
+}
+
+/**
+ * Send queued notifications. They are claimed in one transaction that checks each
+ * alert's state right there: an acknowledged alert's ladder sends are cancelled, not sent.
+ */
+export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
+  const now = deps.clock.now();
+  const claimed = writeTx(deps.db, (tx) => {
+    const rows = tx
+      .select({ n: notifications, alertStatus: alerts.status, visitId: alerts.visitId, worker: alerts.staffId })
+      .from(notifications)
+      .innerJoin(alerts, eq(alerts.id, notifications.alertId))
+      .where(or(eq(notifications.status, "queued"), and(eq(notifications.status, "sending"), lt(notifications.claimedAt, new Date(now.getTime() - CLAIM_LEASE_MS)))))
+      .orderBy(asc(notifications.createdAt))
+      .limit(limit)
+      .all();
+    const send: { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null }[] = [];
+    const cancel: string[] = [];
+    for (const r of rows) {
+      const stillWanted =
+        r.n.purpose === "ladder" ? r.alertStatus === "open" : r.n.purpose === "reminder" ? r.alertStatus === "acknowledged" : r.alertStatus !== "resolved";
+      if (stillWanted) send.push({ n: r.n, visitId: r.visitId, worker: r.worker });
+      else cancel.push(r.n.id);
+    }
+    if (cancel.length) tx.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, cancel)).run();
+    if (send.length) tx.update(notifications).set({ status: "sending", claimedAt: now }).where(inArray(notifications.id, send.map((s) => s.n.id))).run();
+    return send;
+  });
+  if (claimed.length === 0) return 0;
+  const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
+  const results = await Promise.all(
+    claimed.map(async ({ n, visitId, worker }) => {
+      const payload: PushPayload = {
+        title: n.title,
+        body: n.body,
+        alertId: n.alertId,
+        visitId: visitId ?? undefined,
+        // The worker is sent to their visit (to check in); everyone else to the alert.
+        url: n.staffId === worker && visitId ? `${base}/visits/${visitId}` : `${base}/alerts/${n.alertId}`,
+        notificationId: n.id,
+        tag: `alert-${n.alertId}`,
+      };
+      try {
+        const out = await deps.push.sendToStaff(n.staffId, payload);
+        return { id: n.id, status: out.accepted > 0 ? ("sent" as const) : out.noSubscription ? ("no_subscription" as const) : ("failed" as const) };
+      } catch (e) {
+        deps.log.error({ err: e, notificationId: n.id }, "push send failed");
+        return { id: n.id, status: "failed" as const };
+      }
+    }),
+  );
+  const at = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    for (const r of results) {
+      // A receipt may already have marked it shown; keep that.
+      tx.update(notifications).set({ status: r.status, sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "sending"))).run();
+      tx.update(notifications).set({ sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "shown"), isNull(notifications.sentAt))).run();
+    }
+    appendAudit(tx, SYSTEM, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
+  });
+  return results.length;
+}
+
+/** One pass: missed check-ins become alerts, due steps fire, queued notifications go out. */
+export async function tick(deps: Deps, opts: EngineOptions = {}): Promise<{ sent: number }> {
+  const now = deps.clock.now();
+  sweepMissed(deps, now);
+  advanceDue(deps, now, opts);
+  let sent = 0;
+  // Keep sending until the queue is empty (a big batch may leave some behind).
+  for (let i = 0; i < 10; i++) {
+    const n = await sendQueued(deps);
+    sent += n;
+    if (n === 0) break;
+  }
+  return { sent };
+}
+
+/** The earliest time anything will next be due (for the precise timer). */
+export function nextDueAt(db: Db): Date | null {
+  const a = db
+    .select({ at: alerts.nextActionAt })
+    .from(alerts)
+    .where(and(inArray(alerts.status, ["open", "acknowledged"]), isNotNull(alerts.nextActionAt)))
+    .orderBy(asc(alerts.nextActionAt))
+    .limit(1)
+    .get()?.at;
+  const v = db
+    .select({ at: visits.nextCheckInDue })
+    .from(visits)
+    .where(and(eq(visits.status, "active"), isNull(visits.overdueAlertId)))
+    .orderBy(asc(visits.nextCheckInDue))
+    .limit(1)
+    .get()?.at;
+  const q = db.select({ at: notifications.createdAt }).from(notifications).where(eq(notifications.status, "queued")).limit(1).get()?.at;
+  const times = [a, v, q].filter((t): t is Date => t instanceof Date);
+  return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+}
+

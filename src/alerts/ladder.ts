@@ -1,0 +1,116 @@
+// The escalation state machine: plain functions of an alert's state, its policy
+// and `now`, returning what is due. No I/O, so a fake clock tests every path.
+import type { Policy } from "./policy.js";
+
+export interface FiredStep {
+  step: number;
+  repeat: number;
+  firedAt: Date;
+  /** When it was due (repeats count from the first firing's due time). */
+  dueAt?: Date;
+  /** Some notification of this firing was shown on a device (a receipt came back). */
+  shown: boolean;
+}
+
+export interface LadderState {
+  status: "open" | "acknowledged" | "resolved";
+  policy: Policy;
+  startStep: number;
+  baseAt: Date;
+  fired: FiredStep[];
+  acknowledgedAt?: Date | null;
+  remindersSent: number;
+}
+
+export type LadderAction =
+  | { kind: "step"; step: number; repeat: number; dueAt: Date; early: boolean }
+  | { kind: "reminder"; n: number; dueAt: Date };
+
+export interface LadderPlan {
+  due: LadderAction[];
+  /** When to look again (null: nothing more will ever be due). */
+  nextAt: Date | null;
+}
+
+const sec = (s: number) => s * 1000;
+
+/** The scheduled time of a step (first firing), relative to the ladder's start step. */
+export function stepTime(state: Pick<LadderState, "policy" | "startStep" | "baseAt">, step: number): Date {
+  const { steps } = state.policy;
+  const offset = steps[step]!.afterSeconds - steps[state.startStep]!.afterSeconds;
+  return new Date(state.baseAt.getTime() + sec(Math.max(0, offset)));
+}
+
+/**
+ * What is due at `now`. An open alert climbs: each step at its time, earlier when
+ * the previous step showed nothing within the receipt timeout; a step with
+ * `repeatEverySeconds` repeats until the next step (the last one until
+ * acknowledged). An acknowledged alert only reminds the acknowledger.
+ */
+export function plan(state: LadderState, now: Date): LadderPlan {
+  if (state.status === "resolved") return { due: [], nextAt: null };
+  if (state.status === "acknowledged") {
+    if (!state.acknowledgedAt) return { due: [], nextAt: null };
+    const every = sec(state.policy.reminderAfterSeconds);
+    const n = state.remindersSent + 1;
+    const dueAt = new Date(state.acknowledgedAt.getTime() + every * n);
+    return dueAt <= now ? { due: [{ kind: "reminder", n, dueAt }], nextAt: new Date(dueAt.getTime() + every) } : { due: [], nextAt: dueAt };
+  }
+
+  const { steps, receiptTimeoutSeconds } = state.policy;
+  const last = steps.length - 1;
+  const fired = new Map(state.fired.map((f) => [`${f.step}:${f.repeat}`, f]));
+  const due: LadderAction[] = [];
+  // Walk forward from the start step, firing whatever is due, in order.
+  let prev: FiredStep | undefined;
+  for (let step = state.startStep; step <= last; step++) {
+    const s = steps[step]!;
+    let at = stepTime(state, step);
+    let early = false;
+    if (prev && !prev.shown && step > state.startStep) {
+      const byReceipt = new Date(prev.firedAt.getTime() + sec(receiptTimeoutSeconds));
+      if (byReceipt < at) {
+        at = byReceipt;
+        early = true;
+      }
+    }
+    const first = fired.get(`${step}:0`);
+    if (!first) {
+      if (at > now) return { due, nextAt: at };
+      due.push({ kind: "step", step, repeat: 0, dueAt: at, early });
+      // Firing now; later steps are timed from the schedule, or from now by receipt.
+      prev = { step, repeat: 0, firedAt: now, dueAt: at, shown: false };
+      continue;
+    }
+    prev = first;
+    if (first.dueAt) at = first.dueAt;
+    if (s.repeatEverySeconds && s.repeatEverySeconds > 0) {
+      const every = sec(s.repeatEverySeconds);
+      const nextStepAt = step < last ? stepTime(state, step + 1) : undefined;
+      // Only the latest repeat that is due fires: after a long outage, one send, not a burst.
+      const r = Math.floor((now.getTime() - at.getTime()) / every);
+      const rAt = new Date(at.getTime() + every * r);
+      if (r >= 1 && (!nextStepAt || rAt < nextStepAt)) {
+        const f = fired.get(`${step}:${r}`);
+        if (!f) {
+          due.push({ kind: "step", step, repeat: r, dueAt: rAt, early: false });
+          prev = { step, repeat: r, firedAt: now, shown: false };
+        } else prev = f;
+      }
+      const following = new Date(at.getTime() + every * (Math.max(r, 0) + 1));
+      if (!nextStepAt) return { due, nextAt: following };
+      if (following < nextStepAt) {
+        const next = nextStepDue(state, step, prev);
+        return { due, nextAt: next < following ? next : following };
+      }
+    }
+  }
+  return { due, nextAt: null };
+}
+
+function nextStepDue(state: LadderState, step: number, prev: FiredStep): Date {
+  const at = stepTime(state, step + 1);
+  if (prev.shown) return at;
+  const byReceipt = new Date(prev.firedAt.getTime() + sec(state.policy.receiptTimeoutSeconds));
+  return byReceipt < at ? byReceipt : at;
+}

@@ -1,0 +1,57 @@
+// The lone-working report: visits, missed check-ins, alerts and how fast people
+// acknowledged them, beside the BS 8484 alarm-handling marks (10 s and 40 s).
+import { and, gte, lt } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { visits } from "../visits/schema.js";
+import { alerts } from "./schema.js";
+
+/** Nearest-rank percentile of sorted numbers. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function ackStats(seconds: number[]) {
+  const s = [...seconds].sort((a, b) => a - b);
+  const share = (limit: number) => (s.length ? s.filter((x) => x <= limit).length / s.length : null);
+  return {
+    acknowledged: s.length,
+    medianSeconds: percentile(s, 50),
+    p90Seconds: percentile(s, 90),
+    maxSeconds: s.length ? s[s.length - 1]! : null,
+    shareWithin10s: share(10),
+    shareWithin40s: share(40),
+  };
+}
+
+export function loneWorkingReport(db: Db, from: Date, to: Date) {
+  const vs = db.select().from(visits).where(and(gte(visits.startedAt, from), lt(visits.startedAt, to))).all();
+  const as = db.select().from(alerts).where(and(gte(alerts.raisedAt, from), lt(alerts.raisedAt, to))).all();
+  const byReason: Record<string, number> = {};
+  for (const a of as) byReason[a.reason] = (byReason[a.reason] ?? 0) + 1;
+  // Time to acknowledge runs from when the alert was raised (the alarm, or the sweep that found the missed check-in).
+  const ackSeconds = as.filter((a) => a.acknowledgedAt && a.acknowledgedBy).map((a) => (a.acknowledgedAt!.getTime() - a.raisedAt.getTime()) / 1000);
+  const rows = as.map((a) => ({
+    alertId: a.id,
+    visitId: a.visitId,
+    staffId: a.staffId,
+    reason: a.reason,
+    status: a.status,
+    raisedAt: a.raisedAt,
+    highestStep: a.step,
+    acknowledgedAt: a.acknowledgedAt,
+    secondsToAcknowledge: a.acknowledgedAt && a.acknowledgedBy ? (a.acknowledgedAt.getTime() - a.raisedAt.getTime()) / 1000 : null,
+    resolvedAt: a.resolvedAt,
+    outcome: a.outcome,
+  }));
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    visits: vs.length,
+    missedCheckIns: byReason.missed_check_in ?? 0,
+    alerts: { total: as.length, byReason, unacknowledged: as.filter((a) => !a.acknowledgedAt).length },
+    timeToAcknowledge: ackStats(ackSeconds),
+    rows,
+  };
+}

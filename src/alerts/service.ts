@@ -1,0 +1,182 @@
+// What people do to alerts: acknowledge, resolve, report a shown notification,
+// and what a worker's sign of life does to an alert already climbing.
+import { and, desc, eq, inArray, ne, count } from "drizzle-orm";
+import type { Deps, CurrentUser } from "../deps.js";
+import { writeTx, type Tx } from "../db/connection.js";
+import { appendAudit, type Actor } from "../audit/chain.js";
+import { Conflict, Forbidden, NotFound } from "../errors.js";
+import { alerts, notifications, type AlertStatus } from "./schema.js";
+
+export const MANAGER_ROLES = ["manager", "senior_manager"] as const;
+export const isManager = (u: CurrentUser) => u.roles.some((r) => (MANAGER_ROLES as readonly string[]).includes(r));
+
+type AlertRow = typeof alerts.$inferSelect;
+
+export interface AlertView {
+  id: string;
+  visitId: string | null;
+  staffId: string | null;
+  parentAlertId: string | null;
+  reason: AlertRow["reason"];
+  status: AlertStatus;
+  step: number;
+  raisedAt: string;
+  dueAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  outcome?: string;
+  workerCheckedInAt?: string;
+  notifications: { id: string; staffId: string; channel: string; status: string; step: number; repeat: number; purpose: string; sentAt: string | null; shownAt: string | null }[];
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
+
+export function alertViews(deps: Deps, rows: AlertRow[]): AlertView[] {
+  if (rows.length === 0) return [];
+  const notes = deps.db.select().from(notifications).where(inArray(notifications.alertId, rows.map((r) => r.id))).all();
+  return rows.map((a) => ({
+    id: a.id,
+    visitId: a.visitId,
+    staffId: a.staffId,
+    parentAlertId: a.parentAlertId,
+    reason: a.reason,
+    status: a.status,
+    step: a.step,
+    raisedAt: a.raisedAt.toISOString(),
+    dueAt: a.baseAt.toISOString(),
+    acknowledgedAt: iso(a.acknowledgedAt),
+    acknowledgedBy: a.acknowledgedBy ?? undefined,
+    resolvedAt: iso(a.resolvedAt),
+    resolvedBy: a.resolvedBy ?? undefined,
+    outcome: a.outcome ?? undefined,
+    workerCheckedInAt: iso(a.workerCheckedInAt),
+    notifications: notes
+      .filter((n) => n.alertId === a.id)
+      .map((n) => ({ id: n.id, staffId: n.staffId, channel: n.channel, status: n.status, step: n.step, repeat: n.repeat, purpose: n.purpose, sentAt: n.sentAt?.toISOString() ?? null, shownAt: n.shownAt?.toISOString() ?? null })),
+  }));
+}
+
+/** Alerts a manager may see: all except a duress alarm about themselves. */
+export function listAlerts(deps: Deps, user: CurrentUser, status?: AlertStatus): AlertView[] {
+  const rows = deps.db
+    .select()
+    .from(alerts)
+    .where(status ? eq(alerts.status, status) : undefined)
+    .orderBy(desc(alerts.raisedAt))
+    .limit(500)
+    .all()
+    .filter((a) => !(a.reason === "duress" && a.staffId === user.id));
+  return alertViews(deps, rows);
+}
+
+function loadForManager(tx: Tx, id: string, user: CurrentUser): AlertRow {
+  const a = tx.select().from(alerts).where(eq(alerts.id, id)).get();
+  if (!a || (a.reason === "duress" && a.staffId === user.id)) throw new NotFound("alert");
+  if (a.staffId === user.id) throw new Forbidden("You cannot acknowledge or resolve an alert about yourself.");
+  return a;
+}
+
+/** First acknowledgement wins; it stops the climb, including sends already queued. */
+export function acknowledge(deps: Deps, user: CurrentUser, id: string): AlertView {
+  const now = deps.clock.now();
+  const actor: Actor = { type: "staff", id: user.id };
+  const row = writeTx(deps.db, (tx) => {
+    const a = loadForManager(tx, id, user);
+    if (a.status !== "open") throw new Conflict(a.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
+    const reminderAt = new Date(now.getTime() + a.policy.reminderAfterSeconds * 1000);
+    tx.update(alerts).set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: user.id, nextActionAt: reminderAt }).where(eq(alerts.id, id)).run();
+    tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"), eq(notifications.purpose, "ladder"))).run();
+    appendAudit(tx, actor, { action: "acknowledge", entity: "alert", entityId: id }, now);
+    return tx.select().from(alerts).where(eq(alerts.id, id)).get()!;
+  });
+  deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "acknowledged" } });
+  deps.wakeScheduler();
+  return alertViews(deps, [row])[0]!;
+}
+
+export function resolve(deps: Deps, user: CurrentUser, id: string, input: { outcome: string; note?: string }): AlertView {
+  const now = deps.clock.now();
+  const row = writeTx(deps.db, (tx) => {
+    const a = loadForManager(tx, id, user);
+    if (a.status === "resolved") throw new Conflict("This alert is already resolved.");
+    tx.update(alerts)
+      .set({
+        status: "resolved",
+        resolvedAt: now,
+        resolvedBy: user.id,
+        outcome: input.outcome,
+        note: input.note ?? null,
+        acknowledgedAt: a.acknowledgedAt ?? now,
+        acknowledgedBy: a.acknowledgedBy ?? user.id,
+        nextActionAt: null,
+      })
+      .where(eq(alerts.id, id))
+      .run();
+    tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"))).run();
+    appendAudit(tx, { type: "staff", id: user.id }, { action: "resolve", entity: "alert", entityId: id, data: input }, now);
+    return tx.select().from(alerts).where(eq(alerts.id, id)).get()!;
+  });
+  deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "resolved" } });
+  return alertViews(deps, [row])[0]!;
+}
+
+/** The service worker showed a notification: only its recipient may say so. */
+export function recordReceipt(deps: Deps, user: CurrentUser, notificationId: string): void {
+  const now = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    const n = tx.select().from(notifications).where(eq(notifications.id, notificationId)).get();
+    if (!n || n.staffId !== user.id) throw new NotFound("notification");
+    if (n.shownAt) return;
+    tx.update(notifications).set({ status: "shown", shownAt: now }).where(eq(notifications.id, n.id)).run();
+    appendAudit(tx, { type: "staff", id: user.id }, { action: "shown", entity: "notification", entityId: n.id, data: { alertId: n.alertId } }, now);
+  });
+}
+
+/**
+ * The worker checked in (or out, or extended) while a missed-check-in alert was open.
+ * Before any manager was told, that closes it. After, it is recorded and announced
+ * to those told, and a manager must resolve it: a check-in can be coerced.
+ */
+export function signOfLife(tx: Tx, alertId: string, now: Date, actor: Actor): "closed" | "announced" | "none" {
+  const a = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+  if (!a || a.status === "resolved") return "none";
+  if (a.status === "open" && !a.managersToldAt) {
+    tx.update(alerts).set({ status: "resolved", resolvedAt: now, outcome: "checked_in", nextActionAt: null, workerCheckedInAt: now }).where(eq(alerts.id, a.id)).run();
+    tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, a.id), eq(notifications.status, "queued"))).run();
+    appendAudit(tx, actor, { action: "close", entity: "alert", entityId: a.id, data: { outcome: "checked_in" } }, now);
+    return "closed";
+  }
+  tx.update(alerts).set({ workerCheckedInAt: now }).where(eq(alerts.id, a.id)).run();
+  const told = [
+    ...new Set(
+      tx
+        .select({ staffId: notifications.staffId })
+        .from(notifications)
+        .where(and(eq(notifications.alertId, a.id), eq(notifications.purpose, "ladder"), a.staffId ? ne(notifications.staffId, a.staffId) : undefined))
+        .all()
+        .map((r) => r.staffId),
+    ),
+  ];
+  const seq = tx.select({ n: count() }).from(notifications).where(and(eq(notifications.alertId, a.id), eq(notifications.purpose, "announce"))).get()!.n;
+  for (const staffId of told) {
+    tx.insert(notifications)
+      .values({
+        alertId: a.id,
+        purpose: "announce",
+        step: a.step,
+        repeat: seq + 1,
+        staffId,
+        status: "queued",
+        title: "Worker checked in — still to resolve",
+        body: "The worker checked in after managers were alerted. Confirm they are safe (a check-in can be coerced), then resolve the alert.",
+        createdAt: now,
+      })
+      .onConflictDoNothing()
+      .run();
+  }
+  appendAudit(tx, actor, { action: "checked_in_after_escalation", entity: "alert", entityId: a.id, data: { announcedTo: told } }, now);
+  return "announced";
+}
+
