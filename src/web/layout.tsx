@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { CurrentUser } from "../deps.js";
 
-const MANAGERS = ["manager", "senior_manager", "admin"];
+const MANAGERS = ["manager", "senior_manager"];
 
 /** Which pages a person's roles open to them (the API still decides what they may see). */
 export function navFor(user: CurrentUser | undefined) {

@@ -15,7 +15,7 @@ import { ForbiddenPage } from "./pages/forbidden.js";
 
 export const webPages = new Hono<AppEnv>();
 
-const MANAGERS = ["manager", "senior_manager", "admin"];
+const MANAGERS = ["manager", "senior_manager"];
 const HR = ["hr", "admin", "manager", "senior_manager"];
 
 /** The signed-in person, or a redirect to /login that comes back here. */
@@ -120,8 +120,9 @@ webPages.get("/hr", async (c) => {
   if (report.range) {
     query.from = isDay(c.req.query("from")) ? c.req.query("from")! : addDays(today, -30);
     query.to = isDay(c.req.query("to")) ? c.req.query("to")! : today;
-    params.set("from", query.from);
-    params.set("to", query.to);
+    const tz = tzOf(c);
+    params.set("from", report.instants ? zonedInstant(query.from, "00:00", tz).toISOString() : query.from);
+    params.set("to", report.instants ? zonedInstant(addDays(query.to, 1), "00:00", tz).toISOString() : query.to);
   } else {
     query.asOf = isDay(c.req.query("asOf")) ? c.req.query("asOf")! : today;
     params.set("asOf", query.asOf);
@@ -157,8 +158,11 @@ webPages.get("/hr", async (c) => {
   }
   const csv = new URLSearchParams(params);
   csv.set("format", "csv");
+  const skip = new Set(["rows", "report", "asOf", "from", "to"]);
+  const summary = res.status === 200 && res.body && typeof res.body === "object" ? Object.entries(res.body as object).filter(([k]) => !skip.has(k)) : [];
   const data: HrData = {
     report,
+    summary,
     query,
     rows,
     statuses,

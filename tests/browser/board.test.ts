@@ -22,6 +22,7 @@ describe("duty manager's board", () => {
     const manager = await makePerson(admin, ["manager"]);
     const amhp = await makePerson(admin, ["amhp"]);
     const worker = await Api.login(server.url, amhp.email, amhp.password);
+    const boss = await Api.login(server.url, manager.email, manager.password);
 
     const context = await browser.newContext({ viewport: DESK });
     const page = await context.newPage();
@@ -44,7 +45,7 @@ describe("duty manager's board", () => {
     await card.getByRole("button", { name: /Acknowledge/ }).click();
     await page.getByText(/Acknowledged: the alert has stopped climbing/).waitFor();
     const alertId = await card.getAttribute("data-alert-id");
-    const acked = (await admin.ok("GET", "/api/alerts?status=acknowledged")) as any;
+    const acked = (await boss.ok("GET", "/api/alerts?status=acknowledged")) as any;
     const mine = acked.alerts.find((a: any) => a.id === alertId);
     expect(mine.acknowledgedBy).toBe(manager.id);
     await screenshots(page, "board-acknowledged");
@@ -52,7 +53,7 @@ describe("duty manager's board", () => {
     await page.locator(`#outcome-${alertId}`).selectOption("contacted");
     await page.getByRole("button", { name: "Resolve" }).click();
     await page.getByText("Resolved.").waitFor();
-    const resolved = (await admin.ok("GET", "/api/alerts?status=resolved")) as any;
+    const resolved = (await boss.ok("GET", "/api/alerts?status=resolved")) as any;
     expect(resolved.alerts.map((a: any) => a.id)).toContain(alertId);
     await context.close();
   });

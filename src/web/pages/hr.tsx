@@ -8,6 +8,8 @@ export interface ReportDef {
   path: string;
   /** Range reports take from/to; the rest take asOf. */
   range?: boolean;
+  /** The range is sent as instants (local midnight to the midnight after `to`). */
+  instants?: boolean;
   columns: { key: string; header: string }[];
 }
 
@@ -74,6 +76,7 @@ export const REPORTS: ReportDef[] = [
     title: "Lone working",
     path: "/api/reports/lone-working",
     range: true,
+    instants: true,
     columns: [],
   },
   {
@@ -90,6 +93,8 @@ export interface HrData {
   query: Record<string, string>;
   rows: Record<string, unknown>[] | null;
   error?: string;
+  /** The report's summary figures (everything in the JSON besides its rows). */
+  summary: [string, unknown][];
   statuses: string[];
   charts: { id: string; title: string; bars: Bar[]; unit?: string }[];
   csvHref: string;
@@ -178,6 +183,21 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
         </div>
       ) : null}
       {data.error ? <p class="notice warn">{data.error}</p> : null}
+      {data.summary.length ? (
+        <section class="card" aria-labelledby="summary-h">
+          <h2 id="summary-h">Summary</h2>
+          <dl>
+            {data.summary.map(([k, v]) => (
+              <>
+                <dt>
+                  <strong>{k}</strong>
+                </dt>
+                <dd>{cell(v)}</dd>
+              </>
+            ))}
+          </dl>
+        </section>
+      ) : null}
       {rows ? (
         <div class="table-wrap" tabindex={0} role="region" aria-label={`${report.title} table`}>
           <table>

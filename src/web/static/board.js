@@ -60,7 +60,7 @@
       "article",
       { class: "card board-item " + (urgent ? "urgent" : "late"), "data-alert-id": a.id, "aria-labelledby": "alert-" + a.id },
       el("h3", { id: "alert-" + a.id }, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v) ? " · " + who(v) : ""),
-      el("p", { class: "meta" }, "Raised " + time(a.raisedAt) + " (" + duration(Date.now() - Date.parse(a.raisedAt)) + " ago) · step " + (a.step ?? 0), where(v) ? " · " + where(v) : ""),
+      el("p", { class: "meta" }, "Raised " + time(a.raisedAt) + " (", el("span", { "data-since": a.raisedAt }, duration(Date.now() - Date.parse(a.raisedAt))), " ago) · step " + (a.step ?? 0), where(v) ? " · " + where(v) : ""),
       a.acknowledgedAt ? el("p", { class: "meta" }, "Acknowledged at " + time(a.acknowledgedAt) + (a.acknowledgedByName ? " by " + a.acknowledgedByName : "")) : null,
     );
     const actions = el("div", { class: "actions" });
@@ -179,7 +179,10 @@
   }
   connect();
   setInterval(refresh, 30000);
-  setInterval(renderVisits, 1000);
+  setInterval(() => {
+    renderVisits();
+    for (const s of document.querySelectorAll("[data-since]")) s.textContent = duration(Date.now() - Date.parse(s.dataset.since));
+  }, 1000);
   refresh();
   refreshReadiness();
 })();
