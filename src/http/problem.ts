@@ -55,11 +55,22 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     return problem(c, status, title, err.message || title);
   }
   const deps = c.get("deps");
-  deps?.log.error({ requestId: c.get("requestId"), err: { message: err.message, stack: err.stack } }, "unhandled error");
+  deps?.log.error({ requestId: c.get("requestId"), error: loggableError(err) }, "unhandled error");
   return problem(c, 500, "Internal error", "Something went wrong on our side. Quote the request id if you report it.");
 }
 
 /** zod issues → RFC 9457 `errors[]`, each naming the field by its dotted path. */
 export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldError[] {
   return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/**
+ * What of an unexpected error may be logged. A failed query's message carries its
+ * bound values (a risk note, a sickness cause, a password hash): keep the SQL, drop
+ * the values, and say what the database objected to.
+ */
+export function loggableError(err: Error): { name: string; message: string; cause?: string; stack?: string } {
+  const strip = (text: string) => text.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/, "\nparams: [not logged]");
+  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+  return { name: err.name, message: strip(err.message), ...(cause ? { cause } : {}), ...(err.stack ? { stack: strip(err.stack) } : {}) };
 }

@@ -5,6 +5,8 @@ import { count } from "drizzle-orm";
 import { testEnv, Client, ORIGIN, expectInvalid, type TestEnv } from "../helpers.js";
 import { loggedApp, PASSWORD, signIn } from "./support.js";
 import { staff, teams } from "../../src/staff/schema.js";
+import { DrizzleQueryError } from "drizzle-orm/errors";
+import { loggableError } from "../../src/http/problem.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -117,16 +119,26 @@ describe("unexpected errors and logs", () => {
     })();
     const { client } = await signIn(t, admin.email);
     // Break the database under the app: the next query throws something no route expects.
-    t.deps.db.$client.exec("DROP TABLE audit_log");
-    const res = await client.post("/api/staff", { name: "B", email: "b@test.example", roles: ["amhp"] }, { "X-Request-Id": "req-boom-1" });
+    t.deps.db.$client.exec("CREATE TRIGGER boom BEFORE INSERT ON staff BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+    const res = await client.post("/api/staff", { name: "Canary Health Text", email: "b@test.example", roles: ["amhp"] }, { "X-Request-Id": "req-boom-1" });
     expect(res.status).toBe(500);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(res.body.requestId).toBe("req-boom-1");
-    expect(res.text).not.toMatch(/audit_log|sqlite|stack|at .*\.ts/i);
+    expect(res.text).not.toMatch(/disk on fire|insert|sqlite|stack|at .*\.ts/i);
     const logged = t.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === "unhandled error");
     expect(logged).toBeDefined();
     expect(logged!.requestId).toBe("req-boom-1");
-    expect(JSON.stringify(logged)).toContain("audit_log");
+    expect(JSON.stringify(logged)).toContain("disk on fire");
+    // The failed query's values (here the new person's name) stay out of the log.
+    expect(t.lines.filter((l) => l.includes("Canary Health Text"))).toEqual([]);
+  });
+
+  it("a failed query's bound values are not logged", () => {
+    const err = new DrizzleQueryError("insert into visits (risk_notes) values (?)", ["Canary: known to carry a knife"], new Error("SQLITE_FULL"));
+    const out = JSON.stringify(loggableError(err));
+    expect(out).toContain("insert into visits");
+    expect(out).toContain("SQLITE_FULL");
+    expect(out).not.toContain("Canary");
   });
 
   it("no password, session cookie or API token ever reaches a log line", async () => {
