@@ -58,6 +58,11 @@ describe("AMHP on a phone", () => {
     await screenshots(page, "visit-offline-waiting");
     expect(checkIns(await me.ok("GET", `/api/visits/${visitId}`))).toBe(base + 1);
 
+    // Even a reload without signal keeps the page (the service worker's copy) and the queue.
+    await page.reload();
+    await page.getByRole("button", { name: "I'm OK" }).waitFor();
+    await expect(page.locator("#outbox").textContent()).resolves.toMatch(/check-in made at/);
+
     // Signal back: sent once, and the outbox is empty.
     await context.setOffline(false);
     await page.locator("#outbox").waitFor({ state: "hidden", timeout: 15_000 });
@@ -97,6 +102,38 @@ describe("AMHP on a phone", () => {
     const after = (await me.ok("GET", `/api/visits/${visit.id}`)) as any;
     expect(after.alerts.map((a: any) => a.reason)).toContain("panic");
     await screenshots(page, "visit-panic-sent");
+    await context.close();
+  });
+
+  it("a duress PIN at check-out looks exactly like an ordinary check-out, and managers are alerted", async () => {
+    const manager = await makePerson(admin, ["manager"]);
+    const boss = await Api.login(server.url, manager.email, manager.password);
+    const amhp = await makePerson(admin, ["amhp"]);
+    const me = await Api.login(server.url, amhp.email, amhp.password);
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server.url, amhp);
+    await page.getByLabel("New duress PIN").fill("4321");
+    await page.getByLabel("Type it again").fill("4321");
+    await page.getByRole("button", { name: "Save duress PIN" }).click();
+    await page.getByText("Duress PIN saved.").waitFor();
+
+    const texts: string[] = [];
+    for (const pin of ["", "4321"]) {
+      const visit = await me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "3 Quiet Close" }, expectedEnd: new Date(Date.now() + 3600_000).toISOString() });
+      await page.goto(`${server.url}/visits/${visit.id}`);
+      await page.getByText("Next check-in due in").waitFor();
+      if (pin) await page.getByLabel("PIN (optional)").fill(pin);
+      await page.getByRole("button", { name: /Check out/ }).click();
+      await page.getByRole("heading", { name: "Visit complete" }).waitFor();
+      texts.push((await page.locator("#done").innerText()).trim());
+      if (pin) {
+        await screenshots(page, "visit-checked-out");
+        const open = (await boss.ok("GET", "/api/alerts?status=open")) as any;
+        expect(open.alerts.filter((a: any) => a.visitId === visit.id).map((a: any) => a.reason)).toContain("duress");
+      }
+    }
+    expect(texts[1]).toBe(texts[0]);
     await context.close();
   });
 });

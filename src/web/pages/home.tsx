@@ -123,6 +123,29 @@ export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; da
         </section>
       </div>
 
+      <section class="card" aria-labelledby="duress-h">
+        <h2 id="duress-h">Duress PIN</h2>
+        <p>
+          If someone makes you check out, type this PIN in the check-out box instead. The screen shows an ordinary check-out, and the duty manager is alerted
+          silently.
+        </p>
+        <form id="duress-form">
+          <label for="duress-pin">New duress PIN</label>
+          <p class="hint" id="duress-hint">
+            4 to 12 digits. Not your phone's unlock code.
+          </p>
+          <input id="duress-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength={12} aria-describedby="duress-hint" />
+          <label for="duress-pin2">Type it again</label>
+          <input id="duress-pin2" name="pin2" type="password" inputmode="numeric" autocomplete="off" maxlength={12} />
+          <p id="duress-status" role="status" aria-live="polite"></p>
+          <div class="form-actions">
+            <button type="submit" class="secondary">
+              Save duress PIN
+            </button>
+          </div>
+        </form>
+      </section>
+
       <section class="card" aria-labelledby="push-h">
         <h2 id="push-h">Alerts on this device</h2>
         <p>Turn alerts on so that this phone tells you when a check-in is due or a colleague needs help.</p>

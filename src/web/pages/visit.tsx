@@ -9,6 +9,9 @@ export function VisitPage({ user, tz, visitId }: { user: CurrentUser; tz: string
         <h1 id="visit-title">Visit</h1>
         <p id="visit-where" class="hint"></p>
         <p id="load-error" class="notice warn" role="status" hidden></p>
+        <p id="alert-open" class="notice bad" role="alert" hidden>
+          The duty manager has been alerted about this visit. If you are safe, press I'm OK, or phone them.
+        </p>
 
         <section id="live" aria-labelledby="due-h">
           <h2 id="due-h" class="visually-hidden">
@@ -40,9 +43,9 @@ export function VisitPage({ user, tz, visitId }: { user: CurrentUser; tz: string
 
           <h2>Leaving</h2>
           <form id="check-out" class="card">
-            <label for="pin">Your PIN</label>
+            <label for="pin">PIN (optional)</label>
             <p class="hint" id="pin-hint">
-              Only if you use one.
+              Leave empty unless you need it.
             </p>
             <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength={12} aria-describedby="pin-hint" />
             <div class="form-actions">

@@ -1,6 +1,23 @@
 (function () {
   "use strict";
   const { api, uuid } = window.Dutyline;
+  const duress = document.getElementById("duress-form");
+  if (duress) {
+    duress.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const status = document.getElementById("duress-status");
+      const pin = duress.pin.value;
+      if (!/^\d{4,12}$/.test(pin)) return void (status.textContent = "Use 4 to 12 digits.");
+      if (pin !== duress.pin2.value) return void (status.textContent = "The two PINs are not the same.");
+      try {
+        await api("PUT", "/api/me/duress-pin", { pin });
+        duress.reset();
+        status.textContent = "Duress PIN saved.";
+      } catch (e) {
+        status.textContent = e instanceof TypeError ? "No signal: not saved." : e.message;
+      }
+    });
+  }
   const form = document.getElementById("start-visit");
   if (!form) return;
   const err = document.getElementById("start-error");

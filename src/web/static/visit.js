@@ -21,6 +21,9 @@
     $("visit-title").textContent = PURPOSES[visit.purpose] || "Visit";
     $("visit-where").textContent = (visit.location && visit.location.address ? visit.location.address + " · " : "") + "expected to finish at " + time(visit.expectedEnd);
     const finished = visit.status && visit.status !== "active";
+    // Duress alarms are never shown here: the screen must look like an ordinary check-out.
+    const open = (visit.alerts || []).some((a) => a.reason !== "duress" && !a.acknowledgedAt && !a.resolvedAt && a.status !== "resolved");
+    $("alert-open").hidden = !open || Boolean(finished);
     const checkedOutLocally = pendingHere.some((e) => e.kind === "check-out");
     $("live").hidden = Boolean(finished || checkedOutLocally);
     $("done").hidden = !(finished || checkedOutLocally);
