@@ -52,9 +52,11 @@ export function plan(state: LadderState, now: Date): LadderPlan {
   if (state.status === "acknowledged") {
     if (!state.acknowledgedAt) return { due: [], nextAt: null };
     const every = sec(state.policy.reminderAfterSeconds);
-    const n = state.remindersSent + 1;
-    const dueAt = new Date(state.acknowledgedAt.getTime() + every * n);
-    return dueAt <= now ? { due: [{ kind: "reminder", n, dueAt }], nextAt: new Date(dueAt.getTime() + every) } : { due: [], nextAt: dueAt };
+    const ack = state.acknowledgedAt.getTime();
+    // Only the latest reminder that is due: after an outage, one reminder, not a burst.
+    const n = Math.floor((now.getTime() - ack) / every);
+    if (n > state.remindersSent) return { due: [{ kind: "reminder", n, dueAt: new Date(ack + every * n) }], nextAt: new Date(ack + every * (n + 1)) };
+    return { due: [], nextAt: new Date(ack + every * (state.remindersSent + 1)) };
   }
 
   const { steps, receiptTimeoutSeconds } = state.policy;
@@ -83,25 +85,23 @@ export function plan(state: LadderState, now: Date): LadderPlan {
       continue;
     }
     prev = first;
-    if (first.dueAt) at = first.dueAt;
     if (s.repeatEverySeconds && s.repeatEverySeconds > 0) {
+      // Repeats count from the last send of this step, so an outage ends in one send, not a burst.
       const every = sec(s.repeatEverySeconds);
-      const nextStepAt = step < last ? stepTime(state, step + 1) : undefined;
-      // Only the latest repeat that is due fires: after a long outage, one send, not a burst.
-      const r = Math.floor((now.getTime() - at.getTime()) / every);
-      const rAt = new Date(at.getTime() + every * r);
-      if (r >= 1 && (!nextStepAt || rAt < nextStepAt)) {
-        const f = fired.get(`${step}:${r}`);
-        if (!f) {
-          due.push({ kind: "step", step, repeat: r, dueAt: rAt, early: false });
-          prev = { step, repeat: r, firedAt: now, shown: false };
-        } else prev = f;
-      }
-      const following = new Date(at.getTime() + every * (Math.max(r, 0) + 1));
-      if (!nextStepAt) return { due, nextAt: following };
-      if (following < nextStepAt) {
-        const next = nextStepDue(state, step, prev);
-        return { due, nextAt: next < following ? next : following };
+      let lastFired = first;
+      for (let r = 1; fired.has(`${step}:${r}`); r++) lastFired = fired.get(`${step}:${r}`)!;
+      prev = lastFired;
+      const nextStepAt = step < last ? nextStepDue(state, step, lastFired) : undefined;
+      const rAt = new Date(lastFired.firedAt.getTime() + every);
+      if (!nextStepAt || rAt < nextStepAt) {
+        let following = rAt;
+        if (rAt <= now) {
+          due.push({ kind: "step", step, repeat: lastFired.repeat + 1, dueAt: rAt, early: false });
+          prev = { step, repeat: lastFired.repeat + 1, firedAt: now, dueAt: rAt, shown: false };
+          following = new Date(now.getTime() + every);
+        }
+        if (!nextStepAt) return { due, nextAt: following };
+        if (following < nextStepAt) return { due, nextAt: following };
       }
     }
   }

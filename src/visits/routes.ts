@@ -42,7 +42,7 @@ const IdemHeaders = z.object({
     .min(1)
     .max(200)
     .optional()
-    .openapi({ param: { name: "Idempotency-Key", in: "header" } }),
+    .openapi({ param: { name: "idempotency-key", in: "header", description: "Idempotency-Key: a retry with the same key returns the first answer" } }),
 });
 
 const VisitSchema = z
