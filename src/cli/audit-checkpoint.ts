@@ -2,12 +2,13 @@
 // as JSON, to keep somewhere an attacker with the database cannot reach (a ticket,
 // an email, a printout). `npm run audit:verify -- --checkpoint-file <file>` then
 // proves the chain still contains exactly that head, so a rebuilt chain is caught.
-import { cliDeps, closeDeps, fail } from "./common.js";
+import { cliDb, closeDeps, fail } from "./common.js";
+import { systemClock } from "../clock.js";
 import { GENESIS_HASH, verifyChain } from "../audit/chain.js";
 
-const deps = cliDeps({ mustExist: true });
+const deps = cliDb();
 const result = verifyChain(deps.db);
-const at = deps.clock.now().toISOString();
+const at = systemClock.now().toISOString();
 closeDeps(deps);
 if (!result.ok) fail(`Audit chain BROKEN at seq ${result.firstBadSeq}: ${result.problem}. No checkpoint printed.`, 1);
 const head = result.head ?? { seq: 0, hash: GENESIS_HASH };

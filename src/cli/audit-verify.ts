@@ -4,7 +4,7 @@
 // (the last one only shows against a checkpoint kept elsewhere).
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { cliDeps, closeDeps, fail } from "./common.js";
+import { cliDb, closeDeps, fail } from "./common.js";
 import { parseCheckpoint, verifyChain, type Checkpoint } from "../audit/chain.js";
 
 const USAGE = `Usage: npm run audit:verify [-- --checkpoint <seq>:<hash> | --checkpoint-file <file>] [--json]`;
@@ -35,7 +35,7 @@ function main() {
     if (!checkpoint) fail(`Not a checkpoint: expected <seq>:<64 hex hash> or the JSON printed by npm run audit:checkpoint.`);
   }
 
-  const deps = cliDeps({ mustExist: true });
+  const deps = cliDb();
   const result = verifyChain(deps.db, checkpoint);
   closeDeps(deps);
   if (args.json) console.log(JSON.stringify(result));

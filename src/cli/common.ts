@@ -5,6 +5,7 @@ import { loadConfig, ConfigError, type Config } from "../config.js";
 import { openDeps } from "../bootstrap.js";
 import { createLogger } from "../log.js";
 import type { Deps } from "../deps.js";
+import { openDatabase, type Db } from "../db/connection.js";
 
 /** Exit codes: 0 done, 1 the check failed or the task was refused, 2 usage or configuration. */
 export function fail(message: string, code = 2): never {
@@ -21,17 +22,27 @@ export function cliConfig(): Config {
   }
 }
 
-/** Open the service's database. `mustExist` stops a check from creating an empty file. */
-export function cliDeps(opts: { mustExist?: boolean } = {}): Deps {
+/** Open (creating and migrating if need be) the service's database, as the server does. */
+export function cliDeps(): Deps {
   const config = cliConfig();
-  if (opts.mustExist && config.DATABASE_PATH !== ":memory:" && !existsSync(config.DATABASE_PATH)) {
-    fail(`No database at ${config.DATABASE_PATH} (set DATABASE_PATH).`);
-  }
   const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, 2);
   return openDeps(config, { log });
 }
 
-export function closeDeps(deps: Deps): void {
+/**
+ * The database alone, as it is: no migrations, no triggers re-made. A check must not
+ * change what it checks, and must not upgrade a live database from another checkout.
+ */
+export function cliDb(): { db: Db; config: Config } {
+  const config = cliConfig();
+  if (config.DATABASE_PATH !== ":memory:" && !existsSync(config.DATABASE_PATH)) fail(`No database at ${config.DATABASE_PATH} (set DATABASE_PATH).`);
+  const db = openDatabase(config.DATABASE_PATH);
+  const hasAudit = db.$client.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").get();
+  if (!hasAudit) fail(`${config.DATABASE_PATH} has no audit_log table: is it a Dutyline database? Start the service once to create it.`);
+  return { db, config };
+}
+
+export function closeDeps(deps: { db: Db }): void {
   deps.db.$client.close();
 }
 

@@ -3,7 +3,7 @@
 // re-applied; the audit chain verifies, and audit:verify exits 1 on tampering.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -77,8 +77,11 @@ async function call(method: string, path: string, cookie?: string, body?: unknow
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as any) : undefined };
 }
 
-const runCli = (script: string, args: string[] = []) =>
+/** Through npm, exactly as the README says. */
+const runNpm = (script: string, args: string[] = []) =>
   spawnSync("npm", ["run", "--silent", script, "--", ...args], { cwd: ROOT, env: env(), encoding: "utf8", timeout: 60_000 });
+/** The same script without npm's start-up, for the variations. */
+const runCli = (file: string, args: string[] = []) => spawnSync(TSX, [`src/cli/${file}.ts`, ...args], { cwd: ROOT, env: env(), encoding: "utf8", timeout: 60_000 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "dutyline-process-"));
@@ -124,26 +127,32 @@ describe("the service as a process", () => {
   }, 120_000);
 
   it("npm run audit:verify exits 0 on a good file, 1 naming the seq on a tampered one; checkpoints work", () => {
-    const good = runCli("audit:verify");
+    const good = runNpm("audit:verify");
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/intact/);
 
-    const cp = runCli("audit:checkpoint");
+    const cp = runNpm("audit:checkpoint");
     expect(cp.status, cp.stderr).toBe(0);
     const checkpoint = JSON.parse(cp.stdout) as { seq: number; hash: string };
     expect(checkpoint.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(runCli("audit:verify", ["--checkpoint", `${checkpoint.seq}:${checkpoint.hash}`]).status).toBe(0);
-    expect(runCli("audit:verify", ["--checkpoint", `${checkpoint.seq}:${"f".repeat(64)}`]).status).toBe(1);
+    expect(runCli("audit-verify", ["--checkpoint", `${checkpoint.seq}:${checkpoint.hash}`]).status).toBe(0);
+    expect(runCli("audit-verify", ["--checkpoint", `${checkpoint.seq}:${"f".repeat(64)}`]).status).toBe(1);
 
     const db = new Database(dbPath);
     db.exec("DROP TRIGGER audit_log_no_update");
     db.prepare(`UPDATE audit_log SET data = '{"forged":true}' WHERE seq = 2`).run();
     db.close();
-    const bad = runCli("audit:verify");
+    const bad = runNpm("audit:verify");
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/seq 2\b/);
-    const json = runCli("audit:verify", ["--json"]);
+    const json = runCli("audit-verify", ["--json"]);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, firstBadSeq: 2 });
+
+    // A mistyped path is a usage error, and no empty database is left behind.
+    const missing = join(dir, "typo.db");
+    const none = spawnSync(TSX, ["src/cli/audit-verify.ts"], { cwd: ROOT, env: env({ DATABASE_PATH: missing }), encoding: "utf8", timeout: 60_000 });
+    expect(none.status).toBe(2);
+    expect(existsSync(missing)).toBe(false);
   }, 120_000);
 
   it("a bad configuration value stops start-up naming the variable", () => {
@@ -161,7 +170,7 @@ describe("the other commands", () => {
     const password = /password: (\S+)/.exec(demo.stdout)![1]!;
     const emails = [...demo.stdout.matchAll(/^\s+(\S+@\S+)\s/gm)].map((m) => m[1]);
     expect(emails.length).toBeGreaterThanOrEqual(20);
-    const again = spawnSync("npm", ["run", "--silent", "demo"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), encoding: "utf8", timeout: 60_000 });
+    const again = spawnSync(TSX, ["src/cli/demo.ts"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), encoding: "utf8", timeout: 60_000 });
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/Refusing/);
 
@@ -174,7 +183,7 @@ describe("the other commands", () => {
     });
     expect(made.status, made.stderr).toBe(0);
     expect(made.stdout + made.stderr).not.toContain("second admin passphrase");
-    const dup = spawnSync("npm", ["run", "--silent", "admin:create", "--", "--email", "second.admin@council.example", "--name", "X"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), input: "second admin passphrase\n", encoding: "utf8", timeout: 60_000 });
+    const dup = spawnSync(TSX, ["src/cli/admin-create.ts", "--email", "second.admin@council.example", "--name", "X"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), input: "second admin passphrase\n", encoding: "utf8", timeout: 60_000 });
     expect(dup.status).toBe(1);
 
     // Sign in as a demo person and as the new admin, in-process over the same file.
