@@ -69,8 +69,9 @@ export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; 
  * bound values (a risk note, a sickness cause, a password hash): keep the SQL, drop
  * the values, and say what the database objected to.
  */
-export function loggableError(err: Error): { name: string; message: string; cause?: string; stack?: string } {
+export function loggableError(err: Error): { name: string; message: string; underlying?: string; stack?: string } {
   const strip = (text: string) => text.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/, "\nparams: [not logged]");
-  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
-  return { name: err.name, message: strip(err.message), ...(cause ? { cause } : {}), ...(err.stack ? { stack: strip(err.stack) } : {}) };
+  // Not "cause": log.ts censors that key everywhere (sickness causes).
+  const underlying = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+  return { name: err.name, message: strip(err.message), ...(underlying ? { underlying } : {}), ...(err.stack ? { stack: strip(err.stack) } : {}) };
 }
