@@ -137,6 +137,14 @@ describe("report contents and scope", () => {
     expect(rows.find((r: { recorderId: string }) => r.recorderId === hr.id)).toMatchObject({ entries: 5, lateEntries: 4, voids: 1, corrections: 0 });
     expect(rows.find((r: { recorderId: string }) => r.recorderId === mgr.id)).toMatchObject({ entries: 6, lateEntries: 6 });
     expect((await hr.client.get(`/api/reports/integrity?from=2026-12-01&to=2026-11-01`)).status).toBe(400);
+    // A correction (a value already set, changed with a reason) counts against its maker.
+    const ep = (await mgr.client.get(`/api/staff/${ana.id}/sickness`)).body.episodes[0];
+    expect((await mgr.client.patch(`/api/sickness/${ep.id}`, { lastDay: "2026-09-08", reason: "Came back a day early" })).status).toBe(200);
+    const after = (await hr.client.get(`/api/reports/integrity?from=2026-11-01&to=${ASOF}`)).body.rows;
+    expect(after.find((r: { recorderId: string }) => r.recorderId === mgr.id)).toMatchObject({ corrections: 1 });
+    // The South manager sees only records about South staff: HR's one entry for Cat, plus its void.
+    const south = (await southMgr.client.get(`/api/reports/integrity?from=2026-11-01&to=${ASOF}`)).body.rows;
+    expect(south).toEqual([expect.objectContaining({ recorderId: hr.id, entries: 2, voids: 1, corrections: 0 })]);
   });
 
   it("bad asOf is a 400 naming it; staff without a reporting role get 403", async () => {
