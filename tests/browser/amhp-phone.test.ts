@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const checkIns = (v: any) => (v.checkIns ?? []).filter((c: any) => c.kind === "check_in").length;
 
-describe("AMHP on a phone", () => {
+describe("AMHP on a phone", { timeout: 60_000 }, () => {
   it("starts a visit, checks in, and a check-in made offline is sent once when the signal returns", async () => {
     const amhp = await makePerson(admin, ["amhp"]);
     const me = await Api.login(server.url, amhp.email, amhp.password);
@@ -82,11 +82,18 @@ describe("AMHP on a phone", () => {
   it("the panic button needs a 2 second hold; a tap does nothing", async () => {
     const amhp = await makePerson(admin, ["amhp"]);
     const me = await Api.login(server.url, amhp.email, amhp.password);
-    const visit = await me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "1 Test Street" }, expectedEnd: new Date(Date.now() + 3600_000).toISOString(), checkInEveryMinutes: 30 });
+    const end = new Date(Date.now() + 3600_000);
+    const visit = await me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "1 Test Street" }, expectedEnd: end.toISOString(), checkInEveryMinutes: 30 });
     const context = await phoneContext(browser);
     const page = await context.newPage();
     await signIn(page, server.url, amhp, `/visits/${visit.id}`);
     await page.getByText("Next check-in due in").waitFor();
+    // Extend by 30 minutes.
+    await page.getByRole("button", { name: "+30 min" }).click();
+    await page.getByText(/Visit extended to/).waitFor();
+    const extended = (await me.ok("GET", `/api/visits/${visit.id}`)) as any;
+    expect(Date.parse(extended.expectedEnd) - end.getTime()).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
+
     const panic = page.getByRole("button", { name: "Hold for panic alarm" });
 
     await panic.click(); // a tap

@@ -17,7 +17,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe("duty manager's board", () => {
+describe("duty manager's board", { timeout: 60_000 }, () => {
   it("shows an overdue visit's alert live and acknowledges it", async () => {
     const manager = await makePerson(admin, ["manager"]);
     const amhp = await makePerson(admin, ["amhp"]);

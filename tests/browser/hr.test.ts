@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-describe("HR reports", () => {
+describe("HR reports", { timeout: 60_000 }, () => {
   it("shows tables and charts, filters, and downloads a CSV with its header row", async () => {
     const hr = await makePerson(admin, ["hr"], { name: "Hana Reid" });
     const hrApi = await Api.login(server.url, hr.email, hr.password);

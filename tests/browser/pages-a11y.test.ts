@@ -17,9 +17,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe("pages", () => {
+describe("pages", { timeout: 60_000 }, () => {
   it("the sign-in page and my duty page are accessible, and the service worker registers", async () => {
     const amhp = await makePerson(admin, ["amhp"]);
+    // Give them a shift now, so "my duty" shows it and who is on duty.
+    const today = new Date().toISOString().slice(0, 10);
+    await admin.ok("POST", `/api/staff/${amhp.id}/amhp-approvals`, { validFrom: today, validUntil: "2029-01-01" });
+    const rota = await admin.ok("POST", "/api/rotas", { name: "AMHP duty", kind: "amhp_duty" });
+    await admin.ok("POST", `/api/rotas/${rota.id}/assignments`, { staffId: amhp.id, start: new Date(Date.now() - 3600_000).toISOString(), end: new Date(Date.now() + 7 * 3600_000).toISOString() });
     const context = await phoneContext(browser);
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
@@ -30,8 +35,14 @@ describe("pages", () => {
     await page.getByRole("heading", { name: "My duty" }).waitFor();
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     expect(scope).toBe(`${server.url}/`);
+    await expect(page.locator("#duty-h + dl").textContent()).resolves.toContain(amhp.name);
     await screenshots(page, "my-duty");
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The board is for managers: an AMHP gets a plain refusal, not a broken page.
+    const res = await page.goto(`${server.url}/board`);
+    expect(res!.status()).toBe(403);
+    await page.getByRole("heading", { name: "Not for your role" }).waitFor();
     await context.close();
   });
 

@@ -26,7 +26,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-describe("push on a phone", () => {
+describe("push on a phone", { timeout: 60_000 }, () => {
   it("enables alerts, shows a pushed alert with requireInteraction and a tag, and sends the receipt", async () => {
     const manager = await makePerson(admin, ["manager"]);
     const sub = receiver.makeSubscription(`browser-${manager.id}`);

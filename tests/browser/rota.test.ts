@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-describe("rota pages", () => {
+describe("rota pages", { timeout: 60_000 }, () => {
   it("shows the week and month with gaps, my shifts, and gives a calendar link", async () => {
     const amhp = await makePerson(admin, ["amhp"], { name: "Sam Okafor" });
     await admin.ok("POST", `/api/staff/${amhp.id}/amhp-approvals`, { validFrom: day(-1), validUntil: day(700) });
