@@ -76,6 +76,9 @@
     out.addEventListener("click", async () => {
       try {
         await api("POST", "/api/auth/logout");
+        // The saved copies of pages are this person's: drop them (the outbox stays, so nothing waiting is lost).
+        if (window.caches) for (const k of await caches.keys()) await caches.delete(k);
+        localStorage.removeItem("dutyline.push");
       } finally {
         location.href = "/login";
       }
