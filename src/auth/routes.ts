@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam } from "../http/route.js";
-import { login, logout, createApiToken, listApiTokens, revokeApiToken } from "./service.js";
+import { login, logout, createApiToken, listApiTokens, revokeApiToken, changeOwnPassword } from "./service.js";
 import { clientAddress, cookieIsSecure, sessionCookieName } from "./middleware.js";
 import { ROLES } from "../staff/schema.js";
 import { getStaff } from "../staff/service.js";
@@ -72,6 +72,24 @@ export const authRoutes = router()
       responses: { 200: jsonResponse(UserSchema, "You") },
     }),
     (c) => c.json(c.get("user")!, 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "put",
+      path: "/api/me/password",
+      tags: ["Auth"],
+      summary: "Change your own password (your other sessions end)",
+      access: "signed_in",
+      request: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12, "must be at least 12 characters").max(1024) })),
+      responses: { 204: { description: "Changed" }, 422: problemResponse("The current password is wrong"), 429: problemResponse("Too many wrong attempts") },
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const { currentPassword, newPassword } = c.req.valid("json");
+      const token = c.get("authVia") === "cookie" ? getCookie(c, sessionCookieName(deps.config.PUBLIC_URL)) : undefined;
+      await changeOwnPassword(deps, c.get("user")!, currentPassword, newPassword, clientAddress(c), token);
+      return c.body(null, 204);
+    },
   )
   .openapi(
     defineRoute({

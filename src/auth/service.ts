@@ -1,11 +1,11 @@
-import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt, ne } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx } from "../db/connection.js";
 import { staff, type StaffRow } from "../staff/schema.js";
 import { apiTokens, loginFailures, sessions } from "./schema.js";
-import { checkPassword } from "./password.js";
+import { checkPassword, hashPassword } from "./password.js";
 import { digest, newSecret } from "./tokens.js";
-import { NotFound, RateLimited, Unauthenticated } from "../errors.js";
+import { NotFound, RateLimited, RuleViolation, Unauthenticated } from "../errors.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 
 /** The 11th failure in 15 minutes, for one account or one address, is refused. */
@@ -18,9 +18,9 @@ export function toCurrentUser(s: StaffRow): CurrentUser {
   return { id: s.id, name: s.name, email: s.email, roles: s.roles, teamId: s.teamId, category: s.category };
 }
 
-export async function login(deps: Deps, email: string, password: string, address: string, oldSessionToken?: string) {
+/** Refuse (429) when one account or one address has had too many recent failures. */
+function assertNotLimited(deps: Deps, email: string, address: string): void {
   const { db, clock } = deps;
-  const normalised = email.trim().toLowerCase();
   const since = new Date(clock.now().getTime() - LOGIN_WINDOW_MS);
   // The window slides: the caller may try again once the oldest failure counted leaves it.
   const retryAfter = (where: ReturnType<typeof eq>): number | undefined => {
@@ -35,10 +35,17 @@ export async function login(deps: Deps, email: string, password: string, address
     const oldest = rows[rows.length - 1]!.at.getTime();
     return Math.max(1, Math.ceil((oldest + LOGIN_WINDOW_MS - clock.now().getTime()) / 1000));
   };
-  const wait = Math.max(retryAfter(eq(loginFailures.email, normalised)) ?? 0, retryAfter(eq(loginFailures.address, address)) ?? 0);
+  const wait = Math.max(retryAfter(eq(loginFailures.email, email)) ?? 0, retryAfter(eq(loginFailures.address, address)) ?? 0);
   if (wait > 0) {
     throw new RateLimited(`Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes, or ask an admin to set a new password.`, wait);
   }
+}
+
+export async function login(deps: Deps, email: string, password: string, address: string, oldSessionToken?: string) {
+  const { db, clock } = deps;
+  const normalised = email.trim().toLowerCase();
+  const since = new Date(clock.now().getTime() - LOGIN_WINDOW_MS);
+  assertNotLimited(deps, normalised, address);
   const person = db.select().from(staff).where(eq(staff.email, normalised)).get();
   const ok = await checkPassword(person?.active ? person.passwordHash : undefined, password);
   const now = clock.now();
@@ -65,6 +72,28 @@ export async function login(deps: Deps, email: string, password: string, address
     appendAudit(tx, { type: "staff", id: person.id }, { action: "login", entity: "staff", entityId: person.id }, now);
   });
   return { token, user: toCurrentUser(person) };
+}
+
+/**
+ * A person changes their own password. The current one is checked (and a wrong one
+ * counts towards the sign-in limit, so a borrowed session cannot guess it); every
+ * other session of theirs ends, the one in use stays.
+ */
+export async function changeOwnPassword(deps: Deps, user: CurrentUser, current: string, next: string, address: string, keepSessionToken?: string) {
+  assertNotLimited(deps, user.email, address);
+  const row = deps.db.select().from(staff).where(eq(staff.id, user.id)).get();
+  if (!(await checkPassword(row?.passwordHash, current))) {
+    deps.db.insert(loginFailures).values({ email: user.email, address, at: deps.clock.now() }).run();
+    throw new RuleViolation("The current password is wrong.", [{ path: "currentPassword", message: "wrong password" }]);
+  }
+  const passwordHash = await hashPassword(next);
+  const now = deps.clock.now();
+  const keep = keepSessionToken ? digest(keepSessionToken) : "";
+  writeTx(deps.db, (tx) => {
+    tx.update(staff).set({ passwordHash }).where(eq(staff.id, user.id)).run();
+    tx.delete(sessions).where(and(eq(sessions.staffId, user.id), ne(sessions.id, keep))).run();
+    appendAudit(tx, { type: "staff", id: user.id }, { action: "change_own_password", entity: "staff", entityId: user.id }, now);
+  });
 }
 
 export function logout(deps: Deps, token: string, actor: Actor) {

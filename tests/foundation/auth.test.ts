@@ -151,6 +151,32 @@ describe("sessions", () => {
   });
 });
 
+describe("changing your own password", () => {
+  it("needs the current password; ends your other sessions, keeps this one; the new one signs in", async () => {
+    const p = await env.person({ password: PASSWORD });
+    const here = await signIn(env, p.email, PASSWORD, { from: from() });
+    const elsewhere = await signIn(env, p.email, PASSWORD, { from: from() });
+    const audit = env.auditCount();
+    const wrong = await here.client.put("/api/me/password", { currentPassword: "not it at all", newPassword: "my new long passphrase" });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0].path).toBe("currentPassword");
+    expect(env.auditCount()).toBe(audit);
+    expect((await here.client.put("/api/me/password", { currentPassword: PASSWORD, newPassword: "short" })).status).toBe(400);
+    expect((await here.client.put("/api/me/password", { currentPassword: PASSWORD, newPassword: "my new long passphrase" })).status).toBe(204);
+    expect((await here.client.get("/api/me")).status).toBe(200);
+    expect((await elsewhere.client.get("/api/me")).status).toBe(401);
+    expect((await signIn(env, p.email, PASSWORD, { from: from() })).res.status).toBe(401);
+    expect((await signIn(env, p.email, "my new long passphrase", { from: from() })).res.status).toBe(200);
+  });
+
+  it("wrong current passwords count towards the sign-in limit", async () => {
+    const p = await env.person({ password: PASSWORD });
+    const { client } = await signIn(env, p.email, PASSWORD, { from: from() });
+    for (let i = 0; i < 10; i++) expect((await client.put("/api/me/password", { currentPassword: `guess ${i}`, newPassword: "whatever long enough" })).status).toBe(422);
+    expect((await client.put("/api/me/password", { currentPassword: PASSWORD, newPassword: "whatever long enough" })).status).toBe(429);
+  });
+});
+
 describe("API tokens", () => {
   it("admin creates a token shown once and stored hashed; bearer works without Origin; revoked and unknown get 401", async () => {
     const admin = await env.person({ roles: ["admin"] });
