@@ -163,6 +163,10 @@ describe("unexpected errors and logs", () => {
     // A bad body carrying a password is logged nowhere either.
     await client.post("/api/staff", { name: "", email: "x", roles: [], password: "Canary-In-Bad-Body-77" });
     secrets.push("Canary-In-Bad-Body-77");
+    // Secrets in URLs (calendar feed tokens) log as the route pattern, not the path.
+    await t.anon.get("/api/calendar/Canary-Calendar-Token-42.ics");
+    await t.anon.get("/no/such/Canary-Path-Secret-43");
+    secrets.push("Canary-Calendar-Token-42", "Canary-Path-Secret-43");
     await client.post("/api/auth/logout");
 
     expect(t.lines.length).toBeGreaterThan(5);
