@@ -2,21 +2,34 @@
 // notifications. Every decision is made inside one IMMEDIATE transaction against
 // the rows, so a timer, the cron sweep, a restart and a second worker process can
 // all call it at once: a step's unique key lets only one of them fire it.
-import { and, asc, eq, inArray, isNull, lte, or, lt, isNotNull } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lte, isNotNull } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import { writeTx, type Db, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import { staff } from "../staff/schema.js";
 import { visits } from "../visits/schema.js";
-import { alerts, alertSteps, notifications, type AlertReason, type NotificationPurpose } from "./schema.js";
+import { alerts, alertSteps, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "./schema.js";
 import { currentPolicy, type Policy } from "./policy.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
 import { resolveTargets, type OnDutyFn } from "./targets.js";
 import type { PushPayload } from "../push/types.js";
 
 export const SYSTEM: Actor = { type: "system", job: "escalation" };
-/** A notification claimed by a process that then died is taken again after this. */
-const CLAIM_LEASE_MS = 60_000;
+/** A process whose heartbeat is older than this is taken for dead; its claimed sends go again. */
+export const HEARTBEAT_STALE_MS = 10_000;
+/** This process's identity for claims. */
+export const RUN_ID = crypto.randomUUID();
+
+/** Say this process is alive (the scheduler calls it every 2 s, and each pass does). */
+export function heartbeat(deps: Deps): void {
+  const now = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    tx.insert(schedulerRuns)
+      .values({ id: RUN_ID, pid: process.pid, startedAt: now, heartbeatAt: now })
+      .onConflictDoUpdate({ target: schedulerRuns.id, set: { heartbeatAt: now } })
+      .run();
+  });
+}
 
 export interface EngineOptions {
   onDutyAt?: OnDutyFn;
@@ -229,14 +242,21 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): num
 export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
   const now = deps.clock.now();
   const claimed = writeTx(deps.db, (tx) => {
+    // Claims of processes that stopped beating (killed mid-send) are taken again.
+    const live = new Set(
+      tx.select({ id: schedulerRuns.id }).from(schedulerRuns).where(gte(schedulerRuns.heartbeatAt, new Date(now.getTime() - HEARTBEAT_STALE_MS))).all().map((r) => r.id),
+    );
+    live.add(RUN_ID);
     const rows = tx
       .select({ n: notifications, alertStatus: alerts.status, visitId: alerts.visitId, worker: alerts.staffId })
       .from(notifications)
       .innerJoin(alerts, eq(alerts.id, notifications.alertId))
-      .where(or(eq(notifications.status, "queued"), and(eq(notifications.status, "sending"), lt(notifications.claimedAt, new Date(now.getTime() - CLAIM_LEASE_MS)))))
+      .where(inArray(notifications.status, ["queued", "sending"]))
       .orderBy(asc(notifications.createdAt))
-      .limit(limit)
-      .all();
+      .limit(limit * 2)
+      .all()
+      .filter((r) => r.n.status === "queued" || !live.has(r.n.claimedBy ?? ""))
+      .slice(0, limit);
     const send: { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null }[] = [];
     const cancel: string[] = [];
     for (const r of rows) {
@@ -246,7 +266,7 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
       else cancel.push(r.n.id);
     }
     if (cancel.length) tx.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, cancel)).run();
-    if (send.length) tx.update(notifications).set({ status: "sending", claimedAt: now }).where(inArray(notifications.id, send.map((s) => s.n.id))).run();
+    if (send.length) tx.update(notifications).set({ status: "sending", claimedAt: now, claimedBy: RUN_ID }).where(inArray(notifications.id, send.map((s) => s.n.id))).run();
     return send;
   });
   if (claimed.length === 0) return 0;
@@ -264,7 +284,12 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
         tag: `alert-${n.alertId}`,
       };
       try {
-        const out = await deps.push.sendToStaff(n.staffId, payload);
+        // Before each retry the sender asks again: an acknowledgement meanwhile stops it.
+        const stillWanted = () => {
+          const st = deps.db.select({ s: alerts.status }).from(alerts).where(eq(alerts.id, n.alertId)).get()?.s;
+          return n.purpose === "ladder" ? st === "open" : n.purpose === "reminder" ? st === "acknowledged" : st !== "resolved";
+        };
+        const out = await deps.push.sendToStaff(n.staffId, payload, { stillWanted });
         return { id: n.id, status: out.accepted > 0 ? ("sent" as const) : out.noSubscription ? ("no_subscription" as const) : ("failed" as const) };
       } catch (e) {
         deps.log.error({ err: e, notificationId: n.id }, "push send failed");
@@ -286,6 +311,7 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
 
 /** One pass: missed check-ins become alerts, due steps fire, queued notifications go out. */
 export async function tick(deps: Deps, opts: EngineOptions = {}): Promise<{ sent: number }> {
+  heartbeat(deps);
   const now = deps.clock.now();
   sweepMissed(deps, now);
   advanceDue(deps, now, opts);

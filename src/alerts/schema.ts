@@ -85,8 +85,9 @@ export const notifications = sqliteTable(
     title: text("title").notNull(),
     body: text("body").notNull(),
     createdAt: instant("created_at").notNull(),
-    /** A process took it to send; a lease older than a minute is taken again (it died). */
+    /** A process took it to send; if that process's heartbeat stops, it is taken again. */
     claimedAt: instant("claimed_at"),
+    claimedBy: text("claimed_by"),
     sentAt: instant("sent_at"),
     shownAt: instant("shown_at"),
   },
@@ -95,3 +96,14 @@ export const notifications = sqliteTable(
     index("notifications_status_idx").on(t.status, t.createdAt),
   ],
 );
+
+/**
+ * Each process that sends notifications beats here. A notification left "sending"
+ * by a process whose heartbeat stopped (it died mid-send) is sent again.
+ */
+export const schedulerRuns = sqliteTable("scheduler_runs", {
+  id: text("id").primaryKey(),
+  pid: integer("pid").notNull(),
+  startedAt: instant("started_at").notNull(),
+  heartbeatAt: instant("heartbeat_at").notNull(),
+});
