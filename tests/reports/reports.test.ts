@@ -29,9 +29,9 @@ beforeAll(async () => {
     return r.body;
   };
   // Ana: three short episodes in the last 12 months → trigger on episodes.
-  for (const [f, l] of [["2026-01-12", "2026-01-13"], ["2026-04-20", "2026-04-20"], ["2026-09-07", "2026-09-09"]]) {
+  for (const [f, l] of [["2026-01-12", "2026-01-13"], ["2026-04-20", "2026-04-20"], ["2026-09-07", "2026-09-09"]] as const) {
     const e = await post(mgr.client, `/api/staff/${ana.id}/sickness`, { firstDay: f, lastDay: l, cause: "infection", ...late });
-    await post(mgr.client, `/api/sickness/${e.id}/return-to-work`, { heldOn: "2026-09-10" === l ? l : nextDay(l), ...late });
+    await post(mgr.client, `/api/sickness/${e.id}/return-to-work`, { heldOn: nextDay(l), ...late });
   }
   // Bob: open since 1 October for "surgery": long-term, no OH referral → breach.
   await post(hr.client, `/api/staff/${bob.id}/sickness`, { firstDay: "2026-10-01", cause: "surgery", ...late });
