@@ -3,7 +3,8 @@
 // rrule is run on "floating" days (UTC midnight standing for a local day), so the
 // process zone never matters; the zone is applied only when days become instants.
 import rrule from "rrule";
-import { addDays, formatDay, localDay, parseDay, zonedInstant } from "../calendar/days.js";
+import { addDays, formatDay, parseDay } from "../calendar/days.js";
+import { localDayFast as localDay, zonedInstantFast as zonedInstant } from "./zone.js";
 import { bankHolidays } from "../calendar/bank-holidays.js";
 
 const { RRule } = rrule;

@@ -1,26 +1,44 @@
 // Who is on duty: read straight from assignments (indexed on start/end), never by
 // expanding patterns, so the escalation ladder can ask at every step.
-import { and, asc, eq, gt, inArray, isNull, lt, lte } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotas, type RotaKind } from "./schema.js";
 import { complement, toInterval } from "./intervals.js";
+
+/** No assignment lasts longer (service.assign and pattern durations enforce it), which bounds the on-duty index scan. */
+export const MAX_ASSIGNMENT_MS = 7 * 86_400_000;
 
 export interface OnDuty {
   amhp: { id: string; name: string }[];
   managers: { id: string; name: string }[];
 }
 
-/** The people holding a live assignment covering `at`: AMHPs on amhp_duty rotas, managers on manager_cover rotas. */
-export function onDutyAt(db: Db, at: Date): OnDuty {
-  const rows = db
+function onDutyQuery(db: Db) {
+  return db
     .selectDistinct({ id: staff.id, name: staff.name, kind: rotas.kind })
     .from(rotaAssignments)
     .innerJoin(rotas, eq(rotas.id, rotaAssignments.rotaId))
     .innerJoin(staff, eq(staff.id, rotaAssignments.staffId))
-    .where(and(lte(rotaAssignments.start, at), gt(rotaAssignments.end, at), isNull(rotaAssignments.cancelledAt)))
+    .where(
+      and(
+        lte(rotaAssignments.start, sql.placeholder("at")),
+        gte(rotaAssignments.start, sql.placeholder("earliest")),
+        gt(rotaAssignments.end, sql.placeholder("at")),
+        isNull(rotaAssignments.cancelledAt),
+      ),
+    )
     .orderBy(asc(staff.name))
-    .all();
+    .prepare();
+}
+// Prepared once per database: the escalation ladder asks at every step.
+const prepared = new WeakMap<Db, ReturnType<typeof onDutyQuery>>();
+
+/** The people holding a live assignment covering `at`: AMHPs on amhp_duty rotas, managers on manager_cover rotas. */
+export function onDutyAt(db: Db, at: Date): OnDuty {
+  let q = prepared.get(db);
+  if (!q) prepared.set(db, (q = onDutyQuery(db)));
+  const rows = q.all({ at: at.getTime(), earliest: at.getTime() - MAX_ASSIGNMENT_MS });
   const pick = (kind: RotaKind) => {
     const seen = new Set<string>();
     return rows
@@ -46,6 +64,7 @@ export function assignmentsOfKind(db: Db, kinds: readonly RotaKind[], from: Date
     .where(
       and(
         lt(rotaAssignments.start, to),
+        gte(rotaAssignments.start, new Date(from.getTime() - MAX_ASSIGNMENT_MS)),
         gt(rotaAssignments.end, from),
         isNull(rotaAssignments.cancelledAt),
         inArray(rotas.kind, [...kinds]),

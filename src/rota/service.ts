@@ -1,6 +1,6 @@
 // Rota verbs: rotas, patterns, shifts, assignments, rotation, coverage. Knows
 // nothing of HTTP; every write appends its audit row in the same transaction.
-import { and, asc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lt } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import type { Db, Tx } from "../db/connection.js";
 import { writeTx } from "../db/connection.js";
@@ -15,6 +15,7 @@ import { doubleBooking, ineligibility, unavailability, type Window } from "./rul
 import { shiftWarnings, type Warning } from "./rules/working-time.js";
 import { rotate } from "./rules/rotation.js";
 import { gapsBelow, toInterval, toSpan } from "./intervals.js";
+import { MAX_ASSIGNMENT_MS } from "./on-duty.js";
 
 const actorId = (a: Actor) => (a.type === "staff" ? a.id : `system:${a.job}`);
 const DAY_MS = 86_400_000;
@@ -106,7 +107,15 @@ export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: D
     .select({ id: rotaAssignments.id, staffId: rotaAssignments.staffId, name: staff.name, start: rotaAssignments.start, end: rotaAssignments.end, source: rotaAssignments.source })
     .from(rotaAssignments)
     .innerJoin(staff, eq(staff.id, rotaAssignments.staffId))
-    .where(and(eq(rotaAssignments.rotaId, rotaId), lt(rotaAssignments.start, to), gt(rotaAssignments.end, from), isNull(rotaAssignments.cancelledAt)))
+    .where(
+      and(
+        eq(rotaAssignments.rotaId, rotaId),
+        lt(rotaAssignments.start, to),
+        gte(rotaAssignments.start, new Date(from.getTime() - MAX_ASSIGNMENT_MS)),
+        gt(rotaAssignments.end, from),
+        isNull(rotaAssignments.cancelledAt),
+      ),
+    )
     .orderBy(asc(rotaAssignments.start))
     .all();
 }
@@ -170,7 +179,7 @@ function insertAssignment(tx: Tx, actor: Actor, rotaId: string, staffId: string,
 
 export function assign(deps: Deps, actor: Actor, rotaId: string, input: { staffId: string; start: Date; end: Date }): { id: string; warnings: Warning[] } {
   if (!(input.end > input.start)) throw new InvalidInput([{ path: "end", message: "must be after start" }]);
-  if (input.end.getTime() - input.start.getTime() > 7 * DAY_MS) throw new InvalidInput([{ path: "end", message: "an assignment lasts at most 7 days" }]);
+  if (input.end.getTime() - input.start.getTime() > MAX_ASSIGNMENT_MS) throw new InvalidInput([{ path: "end", message: "an assignment lasts at most 7 days" }]);
   const now = deps.clock.now();
   const result = writeTx(deps.db, (tx) => {
     const rota = getRota(tx, rotaId);

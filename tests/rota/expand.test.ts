@@ -85,3 +85,20 @@ describe("expanding a pattern in the service zone", () => {
     expect(parseShiftRule("DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY").ok).toBe(false);
   });
 });
+
+describe("fast zone arithmetic agrees with src/calendar/days.ts", () => {
+  it("on every quarter hour around both 2026 changes, in London and New York", async () => {
+    const { localDay, zonedInstant } = await import("../../src/calendar/days.js");
+    const { localDayFast, zonedInstantFast } = await import("../../src/rota/zone.js");
+    for (const tz of ["Europe/London", "America/New_York"]) {
+      for (const day of ["2026-03-08", "2026-03-29", "2026-10-25", "2026-11-01"]) {
+        for (let q = 0; q < 96; q++) {
+          const time = `${String(Math.floor(q / 4)).padStart(2, "0")}:${String((q % 4) * 15).padStart(2, "0")}`;
+          expect(zonedInstantFast(day, time, tz).toISOString()).toBe(zonedInstant(day, time, tz).toISOString());
+          const t = new Date(zonedInstant(day, "00:00", tz).getTime() + q * 15 * 60_000 + 60_000);
+          expect(localDayFast(t, tz)).toBe(localDay(t, tz));
+        }
+      }
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // Who may hold a shift (DESIGN.md "Rota"): AMHP duty needs an approval in force for
 // the whole shift; manager cover needs a manager; nobody holds two shifts at once.
 // Pure functions of the person's records; each answers with the reason, or nothing.
-import { localDay } from "../../calendar/days.js";
+import { localDayFast as localDay } from "../zone.js";
 import type { Role } from "../../staff/schema.js";
 import type { RotaKind } from "../schema.js";
 
