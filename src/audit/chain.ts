@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
 import type { Db, Tx } from "../db/connection.js";
 import { auditLog } from "./schema.js";
 
@@ -125,8 +125,9 @@ export function chainHead(db: Db): Checkpoint | undefined {
   return last ? { seq: last.seq, hash: last.hash } : undefined;
 }
 
-export function auditEntries(db: Db, filter: { entity?: string; entityId?: string; limit: number }) {
+export function auditEntries(db: Db, filter: { entity?: string; entityId?: string; beforeSeq?: number; limit: number }) {
   const conds = [];
+  if (filter.beforeSeq) conds.push(lt(auditLog.seq, filter.beforeSeq));
   if (filter.entity) conds.push(eq(auditLog.entity, filter.entity));
   if (filter.entityId) conds.push(eq(auditLog.entityId, filter.entityId));
   return db

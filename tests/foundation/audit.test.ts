@@ -7,6 +7,10 @@ import { auditLog } from "../../src/audit/schema.js";
 import { chainHead, parseCheckpoint, rowHash, verifyChain, GENESIS_HASH } from "../../src/audit/chain.js";
 
 let env: TestEnv;
+const expectInvalidQuery = (res: { status: number; body: { errors?: { path: string }[] } }) => {
+  expect(res.status).toBe(400);
+  expect(res.body.errors?.map((e) => e.path)).toContain("limit");
+};
 let admin: Awaited<ReturnType<TestEnv["person"]>>;
 const sql = (s: string, ...args: unknown[]) => env.deps.db.$client.prepare(s).run(...args);
 const dropTriggers = () => env.deps.db.$client.exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;");
@@ -108,6 +112,15 @@ describe("audit routes", () => {
     expect(res.body.entries.map((e: { action: string }) => e.action)).toEqual(["update", "create"]);
     expect(res.body.entries[0]).toMatchObject({ actorType: "staff", actorId: admin.id, entity: "staff", entityId: made.body.id, data: { fte: 0.5 } });
     expect(res.body.entries[0].recordedAt).toBe(env.clock.now().toISOString());
+  });
+
+  it("GET /api/audit pages backwards with limit and before", async () => {
+    const first = await admin.client.get("/api/audit?limit=2");
+    expect(first.body.entries).toHaveLength(2);
+    const last = first.body.entries[1].seq;
+    const next = await admin.client.get(`/api/audit?limit=2&before=${last}`);
+    expect(next.body.entries[0].seq).toBe(last - 1);
+    expectInvalidQuery(await admin.client.get("/api/audit?limit=0"));
   });
 
   it("GET /api/audit/verify reports ok, then the first bad seq after tampering, and checks a checkpoint", async () => {
