@@ -75,6 +75,14 @@ webPages.get("/board", (c) => {
   return page(c, BoardPage({ user, tz: tzOf(c) }));
 });
 
+// Where a manager's alert notification leads: the board, with that alert first.
+webPages.get("/alerts/:id", (c) => {
+  const user = signedIn(c);
+  if (user instanceof Response) return user;
+  if (!user.roles.some((r) => MANAGERS.includes(r))) return page(c, ForbiddenPage({ user, what: "Alerts are for duty managers." }), 403);
+  return page(c, BoardPage({ user, tz: tzOf(c), focusAlertId: c.req.param("id") }));
+});
+
 webPages.get("/rota", async (c) => {
   const user = signedIn(c);
   if (user instanceof Response) return user;

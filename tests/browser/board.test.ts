@@ -42,6 +42,14 @@ describe("duty manager's board", { timeout: 60_000 }, () => {
     await screenshots(page, "board-alert");
     expect(await seriousViolations(page)).toEqual([]);
 
+    // The notification's link (/alerts/{id}) opens the board with that alert first.
+    const alertId0 = await card.getAttribute("data-alert-id");
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const p2 = await phone.newPage();
+    await signIn(p2, server.url, manager, `/alerts/${alertId0}`);
+    await p2.locator(`article.focused[data-alert-id="${alertId0}"]`).waitFor();
+    await phone.close();
+
     await card.getByRole("button", { name: /Acknowledge/ }).click();
     await page.getByText(/Acknowledged: the alert has stopped climbing/).waitFor();
     const alertId = await card.getAttribute("data-alert-id");

@@ -2,10 +2,12 @@ import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
 
 /** The duty manager's live board: filled and kept live by board.js over server-sent events. */
-export function BoardPage({ user, tz }: { user: CurrentUser; tz: string }) {
+export function BoardPage({ user, tz, focusAlertId }: { user: CurrentUser; tz: string; focusAlertId?: string }) {
   return (
-    <Layout title="Live board" user={user} current="/board" tz={tz} scripts={["board.js"]}>
-      <h1>Live board</h1>
+    <Layout title={focusAlertId ? "Alert" : "Live board"} user={user} current="/board" tz={tz} scripts={["board.js"]}>
+      <h1 id="board-top" data-focus-alert={focusAlertId ?? ""}>
+        {focusAlertId ? "Alert: live board" : "Live board"}
+      </h1>
       <p id="live-status" class="hint" role="status">
         Connecting…
       </p>

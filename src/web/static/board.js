@@ -4,6 +4,9 @@
   "use strict";
   const { api, time, dayTime, duration, el } = window.Dutyline;
   const me = document.body.dataset.user;
+  // Opened from a notification (/alerts/{id}): that alert goes first.
+  const focus = document.getElementById("board-top").dataset.focusAlert || "";
+  let scrolled = false;
   const REASONS = { missed_check_in: "Missed check-in", panic: "PANIC alarm", duress: "DURESS check-out", no_manager_on_duty: "No manager on duty" };
   const PURPOSES = { mha_assessment: "MHA assessment", home_visit: "Home visit", other: "Visit" };
   const OUTCOMES = [
@@ -15,16 +18,20 @@
   ];
   let state = { alerts: [], visits: [], onDuty: null, readiness: null };
   let cardCache = new Map();
+  const names = new Map(); // staff id -> name, for alerts whose visit has ended
+  api("GET", "/api/staff")
+    .then((b) => list(b, "staff").forEach((p) => names.set(p.id, p.name)))
+    .catch(() => undefined);
   const list = (b, k) => (Array.isArray(b) ? b : (b && (b[k] || b.rows)) || []);
 
-  const who = (v) => (v && (v.staffName || (v.staff && v.staff.name) || (v.worker && v.worker.name) || v.workerName)) || "";
+  const who = (v, a) => (v && (v.staffName || (v.staff && v.staff.name))) || (a && names.get(a.staffId)) || "";
   const where = (v) => (v && v.location && v.location.address) || "";
 
   /** Most urgent first: panic/duress, then higher steps, then oldest; then acknowledged. */
   function alertRank(a) {
     const open = !a.acknowledgedAt;
     const kind = a.reason === "panic" || a.reason === "duress" ? 0 : a.reason === "missed_check_in" ? 1 : 2;
-    return [open ? 0 : 1, kind, -(a.step || 0), Date.parse(a.raisedAt) || 0];
+    return [a.id === focus ? 0 : 1, open ? 0 : 1, kind, -(a.step || 0), Date.parse(a.raisedAt) || 0];
   }
   function cmp(a, b) {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
@@ -52,6 +59,14 @@
     renderReadiness();
   }
 
+  function notesLine(a) {
+    const ns = a.notifications || [];
+    if (!ns.length) return null;
+    const people = new Set(ns.map((n) => n.staffId)).size;
+    const shown = new Set(ns.filter((n) => n.shownAt).map((n) => n.staffId)).size;
+    return el("p", { class: "meta" }, "Told " + people + (people === 1 ? " person" : " people") + "; shown on the device of " + shown + ".");
+  }
+
   function alertCard(a) {
     const v = state.visits.find((x) => x.id === a.visitId) || a.visit;
     const urgent = !a.acknowledgedAt;
@@ -59,9 +74,11 @@
     const card = el(
       "article",
       { class: "card board-item " + (urgent ? "urgent" : "late"), "data-alert-id": a.id, "aria-labelledby": "alert-" + a.id },
-      el("h3", { id: "alert-" + a.id }, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v) ? " · " + who(v) : ""),
+      el("h3", { id: "alert-" + a.id }, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v, a) ? " · " + who(v, a) : ""),
       el("p", { class: "meta" }, "Raised " + time(a.raisedAt) + " (", el("span", { "data-since": a.raisedAt }, duration(Date.now() - Date.parse(a.raisedAt))), " ago) · step " + (a.step ?? 0), where(v) ? " · " + where(v) : ""),
-      a.acknowledgedAt ? el("p", { class: "meta" }, "Acknowledged at " + time(a.acknowledgedAt) + (a.acknowledgedByName ? " by " + a.acknowledgedByName : "")) : null,
+      a.acknowledgedAt ? el("p", { class: "meta" }, "Acknowledged at " + time(a.acknowledgedAt) + (a.acknowledgedBy ? " by " + (a.acknowledgedBy === me ? "you" : names.get(a.acknowledgedBy) || "a manager") : "")) : null,
+      a.workerCheckedInAt ? el("p", {}, el("strong", {}, "Worker checked in at " + time(a.workerCheckedInAt)), " after this alert. A check-in can be forced: confirm they are safe before resolving.") : null,
+      notesLine(a),
     );
     const actions = el("div", { class: "actions" });
     if (!a.acknowledgedAt) {
@@ -101,7 +118,8 @@
     // Keep a card (and anything typed in it) while its alert has not changed.
     const next = new Map();
     const cards = alerts.map((a) => {
-      const key = a.id + "|" + (a.acknowledgedAt || "") + "|" + (a.step || 0);
+      const ns = a.notifications || [];
+      const key = [a.id, a.acknowledgedAt || "", a.step || 0, a.workerCheckedInAt || "", ns.length, ns.filter((n) => n.shownAt).length, names.size].join("|");
       const card = cardCache.get(key) || alertCard(a);
       next.set(key, card);
       return card;
@@ -111,6 +129,12 @@
       const same = cards.length === ab.children.length && cards.every((c, i) => ab.children[i] === c);
       if (!same) ab.replaceChildren(...cards);
     } else ab.replaceChildren(el("p", {}, "No alerts."));
+    if (focus && !scrolled && cards.length && alerts[0].id === focus) {
+      scrolled = true;
+      cards[0].classList.add("focused");
+      const btn = cards[0].querySelector("button");
+      if (btn) btn.focus();
+    }
     renderVisits();
     const od = document.getElementById("on-duty");
     const d = state.onDuty;
