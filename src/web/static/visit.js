@@ -16,15 +16,27 @@
   } catch (_) {}
   let pendingHere = []; // outbox entries for this visit
 
+  function lastCheckIn() {
+    const ins = (visit.checkIns || []).filter((c) => c.kind === "check_in");
+    return ins.length ? " · last check-in " + time(ins[ins.length - 1].at) : "";
+  }
+
   function render() {
     if (!visit) return;
     $("visit-title").textContent = PURPOSES[visit.purpose] || "Visit";
-    $("visit-where").textContent = (visit.location && visit.location.address ? visit.location.address + " · " : "") + "expected to finish at " + time(visit.expectedEnd);
+    $("visit-where").textContent = (visit.location && visit.location.address ? visit.location.address + " · " : "") + "expected to finish at " + time(visit.expectedEnd) + lastCheckIn();
     const finished = visit.status && visit.status !== "active";
     // Duress alarms are never shown here: the screen must look like an ordinary check-out.
     const open = (visit.alerts || []).some((a) => a.reason !== "duress" && !a.acknowledgedAt && !a.resolvedAt && a.status !== "resolved");
     $("alert-open").hidden = !open || Boolean(finished);
     const checkedOutLocally = pendingHere.some((e) => e.kind === "check-out");
+    // A manager looking at a colleague's visit sees it, but the buttons are the worker's.
+    const someoneElse = visit.staffId && visit.staffId !== document.body.dataset.user;
+    for (const id of ["check-in", "extend", "check-out", "panic-h"]) {
+      const n = id === "panic-h" ? $(id).parentElement : $(id);
+      n.hidden = Boolean(someoneElse);
+    }
+    $("visit-where").textContent = (someoneElse ? (visit.staffName || "A colleague") + "'s visit · " : "") + $("visit-where").textContent;
     $("live").hidden = Boolean(finished || checkedOutLocally);
     $("done").hidden = !(finished || checkedOutLocally);
     if (checkedOutLocally && !finished) {
