@@ -146,6 +146,14 @@ describe("POST /api/rotas/{id}/rotation", () => {
     expect(res.body.unfilled).toEqual([]);
   });
 
+  it("skips someone off sick (open episode) and says so", async () => {
+    sickness(env.deps, ada.id, "2026-12-15");
+    const res = await coord.client.post(`/api/rotas/${dutyId}/rotation`, { from: "2026-12-14", to: "2026-12-16", staffIds: [ada.id, ben.id] });
+    expect(res.status).toBe(201);
+    expect(res.body.assignments.map((a: { staffId: string }) => a.staffId)).toEqual([ada.id, ben.id, ben.id]);
+    expect(res.body.skipped.map((s: { reason: string }) => s.reason)).toEqual([expect.stringMatching(/off sick \(since 2026-12-15, still open\)/)]);
+  });
+
   it("leaves shifts already held alone", async () => {
     const res = await coord.client.post(`/api/rotas/${dutyId}/rotation`, { from: "2026-12-07", to: "2026-12-11", staffIds: [ada.id, ben.id] });
     expect(res.status).toBe(201);
@@ -154,7 +162,7 @@ describe("POST /api/rotas/{id}/rotation", () => {
 
   it("400 naming the field; unknown staff named by index; nothing written", async () => {
     const before = env.auditCount();
-    expectInvalid(await coord.client.post(`/api/rotas/${dutyId}/rotation`, { from: "2026-12-14", to: "2026-12-18", staffIds: [] }), "staffIds");
+    expectInvalid(await coord.client.post(`/api/rotas/${dutyId}/rotation`, { from: "2026-12-21", to: "2026-12-23", staffIds: [] }), "staffIds");
     expectInvalid(await coord.client.post(`/api/rotas/${dutyId}/rotation`, { from: "14/12/2026", to: "2026-12-18", staffIds: [ada.id] }), "from");
     expectInvalid(await coord.client.post(`/api/rotas/${dutyId}/rotation`, { from: "2026-12-14", to: "2026-12-18", staffIds: [ada.id, "ghost"] }), "staffIds.1");
     expect(env.auditCount()).toBe(before);

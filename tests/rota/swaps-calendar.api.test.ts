@@ -73,6 +73,16 @@ describe("swaps", () => {
     expect(env.deps.db.select().from(rotaSwaps).where(eq(rotaSwaps.id, sid)).get()!.status).toBe("accepted");
   });
 
+  it("approval refuses (422) a receiver who is on duty at the same time", async () => {
+    const aid = await assign(ada, "2026-11-05T17:00:00Z", "2026-11-06T09:00:00Z");
+    await assign(ben, "2026-11-05T20:00:00Z", "2026-11-05T23:00:00Z");
+    const sid = (await ada.client.post("/api/swaps", { assignmentId: aid, toStaffId: ben.id })).body.id;
+    expect((await ben.client.post(`/api/swaps/${sid}/accept`)).status).toBe(200);
+    const res = await coord.client.post(`/api/swaps/${sid}/approve`);
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toMatch(/double-booked/);
+  });
+
   it("someone else's shift cannot be offered by a colleague (404); a manager may offer it", async () => {
     const aid = await assign(ada, "2026-10-27T17:00:00Z", "2026-10-28T09:00:00Z");
     expect((await eve.client.post("/api/swaps", { assignmentId: aid, toStaffId: eve.id })).status).toBe(404);
@@ -111,7 +121,7 @@ describe("calendar feed", () => {
     expect(n.summary).toMatch(/AMHP duty/);
     expect(byUid.get(`assignment-${day}@dutyline`)!.startDate.toJSDate().toISOString()).toBe("2026-10-26T09:00:00.000Z");
     // Ben also holds the swapped shift from the first test.
-    expect(events.length).toBe(3);
+    expect(events.length).toBe(4); // and the one from the double-booking test
 
     // UIDs are stable between fetches.
     const again = await env.anon.get(path);
