@@ -34,7 +34,7 @@ export function BoardPage({ user, tz, focusAlertId }: { user: CurrentUser; tz: s
           </div>
         </section>
         <section class="card" aria-labelledby="ready-h">
-          <h2 id="ready-h">Readiness (next 4 weeks)</h2>
+          <h2 id="ready-h">Readiness (next 52 weeks)</h2>
           <div id="readiness">
             <p>Loading…</p>
           </div>

@@ -54,7 +54,7 @@
 
   async function refreshReadiness() {
     const from = new Date();
-    const to = new Date(from.getTime() + 28 * 86400000);
+    const to = new Date(from.getTime() + 364 * 86400000);
     state.readiness = await api("GET", "/api/readiness?from=" + encodeURIComponent(from.toISOString()) + "&to=" + encodeURIComponent(to.toISOString())).catch(() => null);
     renderReadiness();
   }
@@ -166,6 +166,7 @@
     const noPush = r.managersWithoutPush || [];
     box.replaceChildren(
       el("h3", {}, "Hours with no duty manager"),
+      gaps.length ? el("p", {}, el("strong", {}, Math.round(gaps.reduce((t, g) => t + (Date.parse(g.end) - Date.parse(g.start)), 0) / 3600000) + " hours"), " in " + gaps.length + " gap" + (gaps.length === 1 ? "" : "s") + ". The first:") : null,
       gaps.length
         ? el("ul", { class: "plain" }, gaps.slice(0, 10).map((g) => el("li", { class: "gap" }, "GAP: " + dayTime(g.start) + " to " + dayTime(g.end))), gaps.length > 10 ? el("li", {}, "…and " + (gaps.length - 10) + " more") : null)
         : el("p", {}, el("span", { class: "tag good" }, "OK"), " Every hour has a duty manager."),
