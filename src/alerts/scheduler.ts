@@ -4,7 +4,7 @@
 // net; on start everything overdue is processed at once.
 import cron from "node-cron";
 import type { Deps } from "../deps.js";
-import { nextDueAt, tick, type EngineOptions } from "./engine.js";
+import { heartbeat, nextDueAt, tick, type EngineOptions } from "./engine.js";
 
 export interface Scheduler {
   /** Re-read due times now (a write changed them). */
@@ -61,6 +61,14 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     })();
   }
 
+  // Beats even while a pass waits on slow push services, so no one takes its sends for dead.
+  const beat = setInterval(() => {
+    try {
+      heartbeat(deps);
+    } catch (e) {
+      deps.log.warn({ err: e }, "escalation heartbeat failed");
+    }
+  }, 2000);
   const sweep = cron.schedule(opts.sweepCron ?? "*/2 * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
   run();
   deps.log.info("escalation scheduler started");
@@ -79,6 +87,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(beat);
       void sweep.stop();
       void sweep.destroy();
     },
