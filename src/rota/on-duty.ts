@@ -1,7 +1,7 @@
 // Who is on duty: read straight from assignments (indexed on start/end), never by
 // expanding patterns, so the escalation ladder can ask at every step.
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
+import type { Db, Tx } from "../db/connection.js";
 import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotas, type RotaKind } from "./schema.js";
 import { complement, toInterval } from "./intervals.js";
@@ -14,7 +14,7 @@ export interface OnDuty {
   managers: { id: string; name: string }[];
 }
 
-function onDutyQuery(db: Db) {
+function onDutyQuery(db: Db | Tx) {
   return db
     .selectDistinct({ id: staff.id, name: staff.name, kind: rotas.kind })
     .from(rotaAssignments)
@@ -26,16 +26,18 @@ function onDutyQuery(db: Db) {
         gte(rotaAssignments.start, sql.placeholder("earliest")),
         gt(rotaAssignments.end, sql.placeholder("at")),
         isNull(rotaAssignments.cancelledAt),
+        // A deactivated person is never told: the hour shows as uncovered instead.
+        eq(staff.active, true),
       ),
     )
     .orderBy(asc(staff.name))
     .prepare();
 }
 // Prepared once per database: the escalation ladder asks at every step.
-const prepared = new WeakMap<Db, ReturnType<typeof onDutyQuery>>();
+const prepared = new WeakMap<Db | Tx, ReturnType<typeof onDutyQuery>>();
 
 /** The people holding a live assignment covering `at`: AMHPs on amhp_duty rotas, managers on manager_cover rotas. */
-export function onDutyAt(db: Db, at: Date): OnDuty {
+export function onDutyAt(db: Db | Tx, at: Date): OnDuty {
   let q = prepared.get(db);
   if (!q) prepared.set(db, (q = onDutyQuery(db)));
   const rows = q.all({ at: at.getTime(), earliest: at.getTime() - MAX_ASSIGNMENT_MS });
@@ -49,7 +51,7 @@ export function onDutyAt(db: Db, at: Date): OnDuty {
 }
 
 /** Live assignments of a kind overlapping [from, to). */
-export function assignmentsOfKind(db: Db, kinds: readonly RotaKind[], from: Date, to: Date) {
+export function assignmentsOfKind(db: Db | Tx, kinds: readonly RotaKind[], from: Date, to: Date) {
   return db
     .select({
       id: rotaAssignments.id,
@@ -61,8 +63,10 @@ export function assignmentsOfKind(db: Db, kinds: readonly RotaKind[], from: Date
     })
     .from(rotaAssignments)
     .innerJoin(rotas, eq(rotas.id, rotaAssignments.rotaId))
+    .innerJoin(staff, eq(staff.id, rotaAssignments.staffId))
     .where(
       and(
+        eq(staff.active, true),
         lt(rotaAssignments.start, to),
         gte(rotaAssignments.start, new Date(from.getTime() - MAX_ASSIGNMENT_MS)),
         gt(rotaAssignments.end, from),
@@ -74,13 +78,13 @@ export function assignmentsOfKind(db: Db, kinds: readonly RotaKind[], from: Date
 }
 
 /** Merged intervals inside [from, to) in which nobody holds an assignment of this kind. */
-export function uncoveredIntervals(db: Db, kind: RotaKind, from: Date, to: Date): { start: Date; end: Date }[] {
+export function uncoveredIntervals(db: Db | Tx, kind: RotaKind, from: Date, to: Date): { start: Date; end: Date }[] {
   const held = assignmentsOfKind(db, [kind], from, to).map((a) => ({ start: a.start.getTime(), end: a.end.getTime() }));
   return complement(held, from.getTime(), to.getTime()).map(toInterval);
 }
 
 /** The person's next live assignment starting at or after `after`. */
-export function nextShiftOf(db: Db, staffId: string, after: Date): { rotaId: string; start: Date; end: Date } | undefined {
+export function nextShiftOf(db: Db | Tx, staffId: string, after: Date): { rotaId: string; start: Date; end: Date } | undefined {
   return db
     .select({ rotaId: rotaAssignments.rotaId, start: rotaAssignments.start, end: rotaAssignments.end })
     .from(rotaAssignments)

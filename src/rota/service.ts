@@ -104,7 +104,15 @@ export function patternShifts(db: Db | Tx, rotaId: string, from: Date, to: Date,
 /** Live assignments on a rota overlapping [from, to). */
 export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: Date) {
   return db
-    .select({ id: rotaAssignments.id, staffId: rotaAssignments.staffId, name: staff.name, start: rotaAssignments.start, end: rotaAssignments.end, source: rotaAssignments.source })
+    .select({
+      id: rotaAssignments.id,
+      staffId: rotaAssignments.staffId,
+      name: staff.name,
+      active: staff.active,
+      start: rotaAssignments.start,
+      end: rotaAssignments.end,
+      source: rotaAssignments.source,
+    })
     .from(rotaAssignments)
     .innerJoin(staff, eq(staff.id, rotaAssignments.staffId))
     .where(
@@ -238,7 +246,7 @@ export function rotation(deps: Deps, actor: Actor, rotaId: string, input: { from
     const plan = rotate(
       shifts,
       input.staffIds,
-      (s) => rota.requiredStaff - held.filter((a) => a.start <= s.start && a.end >= s.end).length,
+      (s) => rota.requiredStaff - held.filter((a) => a.active && a.start <= s.start && a.end >= s.end).length,
       (staffId, s) => unavailability(rota.kind, facts.get(staffId)!, s, tz),
     );
     const result: RotationOutcome = { assignments: [], skipped: [], unfilled: [] };
@@ -279,7 +287,8 @@ export function coverage(db: Db, rotaId: string, from: Date, to: Date, tz: strin
   const clip = (s: { start: number; end: number }) => ({ start: Math.max(s.start, fromMs), end: Math.min(s.end, toMs) });
   const shifts = patternShifts(db, rotaId, from, to, tz).map((s) => clip(toSpan(s)));
   const held = rotaAssignmentsIn(db, rotaId, from, to);
-  const gaps = gapsBelow(shifts, held.map(toSpan), rota.requiredStaff).map(toInterval);
+  // A deactivated holder does not count towards the headcount (and shows as a conflict).
+  const gaps = gapsBelow(shifts, held.filter((h) => h.active).map(toSpan), rota.requiredStaff).map(toInterval);
   const facts = loadFacts(db, held.map((h) => h.staffId), from, to);
   const conflicts: Conflict[] = [];
   for (const a of held) {
