@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonResponse, router } from "../http/route.js";
-import { auditEntries, verifyChain } from "./chain.js";
+import { auditEntries, verifyChainAsync } from "./chain.js";
 
 const Entry = z
   .object({
@@ -61,9 +61,9 @@ export const auditRoutes = router()
         ),
       },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
       const checkpoint = q.checkpointSeq && q.checkpointHash ? { seq: q.checkpointSeq, hash: q.checkpointHash } : undefined;
-      return c.json(verifyChain(c.get("deps").db, checkpoint), 200);
+      return c.json(await verifyChainAsync(c.get("deps").db, checkpoint), 200);
     },
   );
