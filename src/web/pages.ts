@@ -167,7 +167,7 @@ webPages.get("/hr", async (c) => {
   const csv = new URLSearchParams(params);
   csv.set("format", "csv");
   const skip = new Set(["rows", "report", "asOf", "from", "to"]);
-  const summary = res.status === 200 && res.body && typeof res.body === "object" ? Object.entries(res.body as object).filter(([k]) => !skip.has(k)) : [];
+  const summary = res.status === 200 && res.body && typeof res.body === "object" ? flatten(Object.fromEntries(Object.entries(res.body as object).filter(([k]) => !skip.has(k)))) : [];
   const data: HrData = {
     report,
     summary,
@@ -180,3 +180,17 @@ webPages.get("/hr", async (c) => {
   };
   return page(c, HrPage({ user, tz: tzOf(c), data }));
 });
+
+/** "timeToAcknowledge.medianSeconds" -> "Time to acknowledge: median seconds", one line per figure. */
+function flatten(o: Record<string, unknown>, prefix = ""): [string, unknown][] {
+  const words = (k: string) => k.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(o)) {
+    const label = prefix ? `${prefix}: ${words(k)}` : words(k).replace(/^./, (ch) => ch.toUpperCase());
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const inner = flatten(v as Record<string, unknown>, label);
+      out.push(...(inner.length ? inner : [[label, "none"] as [string, unknown]]));
+    } else out.push([label, v ?? "none"]);
+  }
+  return out;
+}

@@ -60,6 +60,14 @@ describe("HR reports", { timeout: 60_000 }, () => {
     const header = csv.split(/\r?\n/)[0]!;
     expect(header.split(",").slice(0, 3)).toEqual(["staffId", "name", "team"]);
     expect(csv).toContain("Ben Cole");
+
+    // The period reports: lone working (summary and alerts) and record integrity.
+    for (const [tab, name] of [["Lone working", "hr-lone-working"], ["Record integrity", "hr-integrity"]] as const) {
+      await page.getByRole("link", { name: tab }).click();
+      await page.getByLabel("From").waitFor();
+      await screenshots(page, name);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
     await context.close();
   });
 });

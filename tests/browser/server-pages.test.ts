@@ -28,6 +28,13 @@ describe("pages over HTTP", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain("Working days lost to sickness, by month");
     expect(page.text).toContain('href="/api/reports/sickness?asOf=2026-11-24&amp;format=csv"');
+    // Every report tab loads (period reports get a from/to the API accepts).
+    for (const key of ["supervision", "oh-referrals", "amhp-approvals", "lone-working", "integrity"]) {
+      const res = await hr.client.get(`/hr?report=${key}`);
+      expect(res.status, key).toBe(200);
+      expect(res.text, key).not.toContain("could not be loaded");
+      expect(res.text, key).not.toContain("not available yet");
+    }
   });
 
   it("pages carry no inline script or style, so the CSP holds", async () => {

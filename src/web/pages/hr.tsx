@@ -198,7 +198,8 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
           </dl>
         </section>
       ) : null}
-      {rows ? (
+      {rows && rows.length === 0 ? <p>No rows for this choice.</p> : null}
+      {rows && rows.length ? (
         <div class="table-wrap" tabindex={0} role="region" aria-label={`${report.title} table`}>
           <table>
             <caption>
