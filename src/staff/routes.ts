@@ -37,6 +37,7 @@ const NewStaffBody = z.object({
 const StaffChangesBody = z
   .object({
     name: z.string().trim().min(1).max(200),
+    email: z.email().max(320),
     roles: z.array(z.enum(ROLES)).min(1),
     team: z.string().trim().min(1).max(200).nullable(),
     category: z.enum(CATEGORIES),
@@ -95,10 +96,10 @@ export const staffRoutes = router()
       method: "patch",
       path: "/api/staff/{id}",
       tags: ["Staff"],
-      summary: "Change roles, team, category, FTE or deactivate",
+      summary: "Change name, email, roles, team, category, FTE or deactivate",
       access: WRITERS,
       request: { params: IdParam, ...jsonBody(StaffChangesBody) },
-      responses: { 200: jsonResponse(StaffSchema, "Updated"), 404: problemResponse("Unknown staff"), 422: problemResponse("Would leave no active admin") },
+      responses: { 200: jsonResponse(StaffSchema, "Updated"), 404: problemResponse("Unknown staff"), 409: problemResponse("Email already used"), 422: problemResponse("Would leave no active admin") },
     }),
     (c) => c.json(updateStaff(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )

@@ -65,6 +65,7 @@ export async function createStaff(deps: Deps, actor: Actor, input: NewStaff): Pr
 
 export interface StaffChanges {
   name?: string;
+  email?: string;
   roles?: Role[];
   team?: string | null;
   category?: Category;
@@ -86,6 +87,11 @@ export function updateStaff(deps: Deps, actor: Actor, id: string, changes: Staff
     }
     const { team, ...rest } = changes;
     const set: Partial<StaffRow> = { ...rest };
+    if (changes.email !== undefined) {
+      set.email = changes.email.trim().toLowerCase();
+      const taken = tx.select({ id: staff.id }).from(staff).where(and(eq(staff.email, set.email), ne(staff.id, id))).get();
+      if (taken) throw new Conflict(`Someone already has the email ${set.email}.`);
+    }
     if (team !== undefined) set.teamId = team === null ? null : teamIdFor(tx, team, now, actor);
     const row = tx.update(staff).set(set).where(eq(staff.id, id)).returning().get();
     appendAudit(tx, actor, { action: "update", entity: "staff", entityId: id, data: changes }, now);

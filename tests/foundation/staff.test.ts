@@ -91,6 +91,16 @@ describe("changing staff", () => {
     expect(env.auditCount()).toBe(before);
   });
 
+  it("an email can be corrected (normalised, unique), and the person signs in with the new one", async () => {
+    const p = await env.person({ roles: ["amhp"], password: PASSWORD });
+    const other = await env.person({ roles: ["amhp"] });
+    const fixed = await hr.client.patch(`/api/staff/${p.id}`, { email: "Fixed.Typo@Council.example" });
+    expect(fixed.status).toBe(200);
+    expect(fixed.body.email).toBe("fixed.typo@council.example");
+    expect((await signIn(env, "fixed.typo@council.example")).res.status).toBe(200);
+    expect((await hr.client.patch(`/api/staff/${p.id}`, { email: other.email.toUpperCase() })).status).toBe(409);
+  });
+
   it("a change of roles, or deactivation, ends the person's sessions", async () => {
     const p = await env.person({ roles: ["amhp"] });
     expect((await p.client.get("/api/me")).status).toBe(200);
