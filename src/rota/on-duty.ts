@@ -6,8 +6,11 @@ import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotas, type RotaKind } from "./schema.js";
 import { complement, toInterval } from "./intervals.js";
 
-/** No assignment lasts longer (service.assign and pattern durations enforce it), which bounds the on-duty index scan. */
+/** No assignment lasts longer (service.assign and pattern durations enforce it)... */
 export const MAX_ASSIGNMENT_MS = 7 * 86_400_000;
+/** ...so an assignment covering an instant started at most this long before it (a day
+ *  spare for a 7-day pattern shift stretched by a clock change). Bounds the index scan. */
+export const SCAN_BACK_MS = MAX_ASSIGNMENT_MS + 86_400_000;
 
 export interface OnDuty {
   amhp: { id: string; name: string }[];
@@ -40,7 +43,7 @@ const prepared = new WeakMap<Db | Tx, ReturnType<typeof onDutyQuery>>();
 export function onDutyAt(db: Db | Tx, at: Date): OnDuty {
   let q = prepared.get(db);
   if (!q) prepared.set(db, (q = onDutyQuery(db)));
-  const rows = q.all({ at: at.getTime(), earliest: at.getTime() - MAX_ASSIGNMENT_MS });
+  const rows = q.all({ at: at.getTime(), earliest: at.getTime() - SCAN_BACK_MS });
   const pick = (kind: RotaKind) => {
     const seen = new Set<string>();
     return rows
@@ -68,7 +71,7 @@ export function assignmentsOfKind(db: Db | Tx, kinds: readonly RotaKind[], from:
       and(
         eq(staff.active, true),
         lt(rotaAssignments.start, to),
-        gte(rotaAssignments.start, new Date(from.getTime() - MAX_ASSIGNMENT_MS)),
+        gte(rotaAssignments.start, new Date(from.getTime() - SCAN_BACK_MS)),
         gt(rotaAssignments.end, from),
         isNull(rotaAssignments.cancelledAt),
         inArray(rotas.kind, [...kinds]),

@@ -15,7 +15,7 @@ import { doubleBooking, ineligibility, unavailability, type Window } from "./rul
 import { shiftWarnings, type Warning } from "./rules/working-time.js";
 import { rotate } from "./rules/rotation.js";
 import { gapsBelow, toInterval, toSpan } from "./intervals.js";
-import { MAX_ASSIGNMENT_MS } from "./on-duty.js";
+import { MAX_ASSIGNMENT_MS, SCAN_BACK_MS } from "./on-duty.js";
 
 const actorId = (a: Actor) => (a.type === "staff" ? a.id : `system:${a.job}`);
 const DAY_MS = 86_400_000;
@@ -119,7 +119,7 @@ export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: D
       and(
         eq(rotaAssignments.rotaId, rotaId),
         lt(rotaAssignments.start, to),
-        gte(rotaAssignments.start, new Date(from.getTime() - MAX_ASSIGNMENT_MS)),
+        gte(rotaAssignments.start, new Date(from.getTime() - SCAN_BACK_MS)),
         gt(rotaAssignments.end, from),
         isNull(rotaAssignments.cancelledAt),
       ),
