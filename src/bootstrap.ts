@@ -24,7 +24,10 @@ export async function ensureFirstAdmin(deps: Deps): Promise<void> {
   const { ADMIN_EMAIL, ADMIN_PASSWORD } = deps.config;
   if (!ADMIN_EMAIL || !ADMIN_PASSWORD) return;
   const n = deps.db.select({ n: count() }).from(staff).get()?.n ?? 0;
-  if (n > 0) return;
+  if (n > 0) {
+    deps.log.info("ADMIN_EMAIL/ADMIN_PASSWORD ignored: the database already has staff (use npm run admin:create)");
+    return;
+  }
   await createStaff(deps, { type: "system", job: "first-admin" }, { name: "Administrator", email: ADMIN_EMAIL, roles: ["admin"], category: "other", password: ADMIN_PASSWORD });
   deps.log.info({ email: ADMIN_EMAIL }, "first admin created");
 }
