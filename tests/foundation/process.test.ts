@@ -185,6 +185,11 @@ describe("the other commands", () => {
     expect(made.stdout + made.stderr).not.toContain("second admin passphrase");
     const dup = spawnSync(TSX, ["src/cli/admin-create.ts", "--email", "second.admin@council.example", "--name", "X"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), input: "second admin passphrase\n", encoding: "utf8", timeout: 60_000 });
     expect(dup.status).toBe(1);
+    // A locked-out admin gets a new password; a demo AMHP is made an admin the same way.
+    const reset = spawnSync(TSX, ["src/cli/admin-create.ts", "--email", emails[0]!, "--reset-password"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), input: "a fresh reset passphrase\n", encoding: "utf8", timeout: 60_000 });
+    expect(reset.status, reset.stderr).toBe(0);
+    const argv = spawnSync(TSX, ["src/cli/admin-create.ts", "--email", "x@council.example", "--name", "X", "--password", "on-the-command-line"], { cwd: ROOT, env: env({ DATABASE_PATH: demoDb }), encoding: "utf8", timeout: 60_000 });
+    expect(argv.status).toBe(2);
 
     // Sign in as a demo person and as the new admin, in-process over the same file.
     const { loadConfig } = await import("../../src/config.js");
@@ -195,7 +200,9 @@ describe("the other commands", () => {
     const app = createApp(deps);
     const login = (email: string, pw: string) =>
       app.request("/api/auth/login", { method: "POST", headers: { "Content-Type": "application/json", Origin: "http://localhost:3000" }, body: JSON.stringify({ email, password: pw }) });
-    expect((await login(emails[0]!, password)).status).toBe(200);
+    expect((await login(emails[1]!, password)).status).toBe(200);
+    expect((await login(emails[0]!, password)).status).toBe(401);
+    expect((await login(emails[0]!, "a fresh reset passphrase")).status).toBe(200);
     const adminLogin = await login("second.admin@council.example", "second admin passphrase");
     expect(adminLogin.status).toBe(200);
     expect((await adminLogin.json()).user.roles).toEqual(["admin"]);
