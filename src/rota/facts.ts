@@ -8,6 +8,9 @@ import { rotaAssignments } from "./schema.js";
 import type { PersonFacts } from "./rules/eligibility.js";
 
 const WEEK = 7 * 86_400_000;
+
+/** PersonFacts while it is being filled in. */
+type Mutable = { [K in keyof PersonFacts]: PersonFacts[K] extends readonly (infer U)[] ? U[] : PersonFacts[K] };
 /** How far around a shift other shifts matter: the 17-week reference period, and a little. */
 export const FACTS_MARGIN_MS = 18 * WEEK;
 
@@ -23,7 +26,7 @@ export function loadFacts(db: Db | Tx, staffIds: readonly string[], from: Date, 
   for (const s of db.select().from(staff).where(inArray(staff.id, ids)).all()) {
     out.set(s.id, { id: s.id, name: s.name, roles: s.roles, active: s.active, approvals: [], leave: [], sickness: [], training: [], shifts: [] });
   }
-  const facts = (id: string) => out.get(id) as PersonFacts & { [K in keyof PersonFacts]: PersonFacts[K] extends readonly (infer U)[] ? U[] : PersonFacts[K] };
+  const facts = (id: string) => out.get(id) as Mutable | undefined;
   for (const a of db.select().from(amhpApprovals).where(and(inArray(amhpApprovals.staffId, ids), isNull(amhpApprovals.voidedAt))).all()) {
     facts(a.staffId)?.approvals.push({ validFrom: a.validFrom, validUntil: a.validUntil });
   }

@@ -237,7 +237,7 @@ export const rotaRoutes = router()
       responses: {
         200: jsonResponse(z.object({ id: z.string(), cancelledAt: z.string(), cancelReason: z.string() }), "Cancelled"),
         404: problemResponse("Unknown assignment"),
-        422: problemResponse("Already cancelled"),
+        409: problemResponse("Already cancelled"),
       },
     }),
     (c) => {

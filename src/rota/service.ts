@@ -5,7 +5,7 @@ import type { Deps } from "../deps.js";
 import type { Db, Tx } from "../db/connection.js";
 import { writeTx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
-import { InvalidInput, NotFound, RuleViolation } from "../errors.js";
+import { Conflict, InvalidInput, NotFound, RuleViolation } from "../errors.js";
 import { localDay } from "../calendar/days.js";
 import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotaPatterns, rotas, type AssignmentSource, type RotaKind } from "./schema.js";
@@ -204,7 +204,7 @@ export function cancelAssignment(deps: Deps, actor: Actor, id: string, reason: s
   const row = writeTx(deps.db, (tx) => {
     const a = tx.select().from(rotaAssignments).where(eq(rotaAssignments.id, id)).get();
     if (!a) throw new NotFound("assignment");
-    if (a.cancelledAt) throw new RuleViolation("This assignment is already cancelled.");
+    if (a.cancelledAt) throw new Conflict("This assignment is already cancelled.");
     const updated = tx
       .update(rotaAssignments)
       .set({ cancelledAt: now, cancelledBy: actorId(actor), cancelReason: reason })
@@ -265,7 +265,7 @@ export function rotation(deps: Deps, actor: Actor, rotaId: string, input: { from
   return out;
 }
 
-export interface Conflict {
+export interface RotaConflict {
   kind: string;
   staffId: string;
   assignmentId: string;
@@ -279,7 +279,7 @@ export interface Conflict {
  * fewer than the required headcount, merged) and conflicts of the assignments
  * in the window (ineligibility, double booking and every warning).
  */
-export function coverage(db: Db, rotaId: string, from: Date, to: Date, tz: string): { gaps: { start: Date; end: Date }[]; conflicts: Conflict[] } {
+export function coverage(db: Db, rotaId: string, from: Date, to: Date, tz: string): { gaps: { start: Date; end: Date }[]; conflicts: RotaConflict[] } {
   checkWindow(from, to);
   const rota = getRota(db, rotaId);
   const fromMs = from.getTime();
@@ -290,7 +290,7 @@ export function coverage(db: Db, rotaId: string, from: Date, to: Date, tz: strin
   // A deactivated holder does not count towards the headcount (and shows as a conflict).
   const gaps = gapsBelow(shifts, held.filter((h) => h.active).map(toSpan), rota.requiredStaff).map(toInterval);
   const facts = loadFacts(db, held.map((h) => h.staffId), from, to);
-  const conflicts: Conflict[] = [];
+  const conflicts: RotaConflict[] = [];
   for (const a of held) {
     const all = facts.get(a.staffId);
     if (!all) continue;

@@ -124,7 +124,7 @@ describe("POST /api/assignments/{id}/cancel", () => {
     expect(res.body).toMatchObject({ id: made.body.id, cancelReason: "sick child" });
     const row = env.deps.db.select().from(rotaAssignments).where(eq(rotaAssignments.id, made.body.id)).get()!;
     expect(row.cancelledAt).not.toBeNull();
-    expect((await coord.client.post(`/api/assignments/${made.body.id}/cancel`, { reason: "again" })).status).toBe(422);
+    expect((await coord.client.post(`/api/assignments/${made.body.id}/cancel`, { reason: "again" })).status).toBe(409);
     expect((await coord.client.post(`/api/assignments/nope/cancel`, { reason: "x" })).status).toBe(404);
     expect((await ada.client.post(`/api/assignments/${made.body.id}/cancel`, { reason: "x" })).status).toBe(403);
     const again = await coord.client.post(`/api/rotas/${dutyId}/assignments`, { staffId: ben.id, start: "2026-11-27T09:00:00Z", end: "2026-11-27T17:00:00Z" });
