@@ -1,4 +1,5 @@
 import { sqliteTable, text, real, index, integer, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
 import { id, day, instant, recordColumns } from "../db/columns.js";
 import { staff } from "../staff/schema.js";
 
@@ -15,7 +16,7 @@ export const amhpApprovals = sqliteTable(
     validUntil: day("valid_until").notNull(),
     ...recordColumns(),
   },
-  (t) => [index("amhp_approvals_staff_idx").on(t.staffId)],
+  (t) => [index("amhp_approvals_staff_idx").on(t.staffId), index("amhp_approvals_recorded_idx").on(t.recordedAt, t.recordedBy, t.late), index("amhp_approvals_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`)],
 );
 
 export const trainingRecords = sqliteTable(
@@ -28,7 +29,7 @@ export const trainingRecords = sqliteTable(
     topic: text("topic").notNull(),
     ...recordColumns(),
   },
-  (t) => [index("training_staff_idx").on(t.staffId, t.date)],
+  (t) => [index("training_staff_idx").on(t.staffId, t.date), index("training_date_idx").on(t.date), index("training_recorded_idx").on(t.recordedAt, t.recordedBy, t.late), index("training_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`)],
 );
 
 export const LEAVE_KINDS = ["annual", "study", "toil", "parental", "compassionate", "unpaid", "other"] as const;
@@ -43,7 +44,7 @@ export const leaveRecords = sqliteTable(
     kind: text("kind").notNull(),
     ...recordColumns(),
   },
-  (t) => [index("leave_staff_idx").on(t.staffId, t.from)],
+  (t) => [index("leave_staff_idx").on(t.staffId, t.from), index("leave_recorded_idx").on(t.recordedAt, t.recordedBy, t.late), index("leave_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`)],
 );
 
 export const SICKNESS_CAUSES = [
@@ -67,7 +68,13 @@ export const sicknessEpisodes = sqliteTable(
     cause: text("cause").$type<SicknessCause>().notNull(),
     ...recordColumns(),
   },
-  (t) => [index("sickness_staff_idx").on(t.staffId, t.firstDay), index("sickness_first_day_idx").on(t.firstDay)],
+  (t) => [
+    index("sickness_staff_idx").on(t.staffId, t.firstDay),
+    index("sickness_first_day_idx").on(t.firstDay),
+    index("sickness_last_day_idx").on(t.lastDay),
+    index("sickness_recorded_idx").on(t.recordedAt, t.recordedBy, t.late),
+    index("sickness_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`),
+  ],
 );
 
 export const SUPERVISION_KINDS = ["individual", "group", "reflective", "ad_hoc"] as const;
@@ -93,7 +100,8 @@ export const supervisions = sqliteTable(
   (t) => [
     index("supervisions_staff_idx").on(t.staffId, t.heldOn),
     index("supervisions_supervisor_idx").on(t.supervisorId),
-    index("supervisions_recorded_idx").on(t.recordedAt),
+    index("supervisions_recorded_idx").on(t.recordedAt, t.recordedBy, t.late),
+    index("supervisions_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`),
   ],
 );
 
@@ -108,7 +116,13 @@ export const returnToWork = sqliteTable(
     notes: text("notes"),
     ...recordColumns(),
   },
-  (t) => [index("rtw_sickness_idx").on(t.sicknessId), index("rtw_staff_idx").on(t.staffId)],
+  (t) => [
+    index("rtw_sickness_idx").on(t.sicknessId),
+    index("rtw_staff_idx").on(t.staffId),
+    index("rtw_held_idx").on(t.heldOn),
+    index("rtw_recorded_idx").on(t.recordedAt, t.recordedBy, t.late),
+    index("rtw_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`),
+  ],
 );
 
 /** An Occupational Health referral, optionally tied to the sickness episode behind it. */
@@ -126,7 +140,13 @@ export const ohReferrals = sqliteTable(
     outcome: text("outcome"),
     ...recordColumns(),
   },
-  (t) => [index("oh_staff_idx").on(t.staffId, t.referredOn), index("oh_sickness_idx").on(t.sicknessId)],
+  (t) => [
+    index("oh_staff_idx").on(t.staffId, t.referredOn),
+    index("oh_sickness_idx").on(t.sicknessId),
+    index("oh_referred_idx").on(t.referredOn),
+    index("oh_recorded_idx").on(t.recordedAt, t.recordedBy, t.late),
+    index("oh_voided_idx").on(t.voidedAt).where(sql`voided_at IS NOT NULL`),
+  ],
 );
 
 /**

@@ -51,7 +51,9 @@ function loadSickness(db: Db, asOf: string) {
   const eps = db
     .select({ id: sicknessEpisodes.id, staffId: sicknessEpisodes.staffId, firstDay: sicknessEpisodes.firstDay, lastDay: sicknessEpisodes.lastDay, cause: sicknessEpisodes.cause })
     .from(sicknessEpisodes)
-    .where(and(isNull(sicknessEpisodes.voidedAt), lte(sicknessEpisodes.firstDay, asOf), or(isNull(sicknessEpisodes.lastDay), gte(sicknessEpisodes.lastDay, from))))
+    // "+first_day" keeps SQLite off the first_day index (which would walk all of history)
+    // and onto last_day: open episodes plus those ending inside the window.
+    .where(and(isNull(sicknessEpisodes.voidedAt), lte(sql`+${sicknessEpisodes.firstDay}`, asOf), or(isNull(sicknessEpisodes.lastDay), gte(sicknessEpisodes.lastDay, from))))
     .all();
   const refs = db
     .select({ id: ohReferrals.id, staffId: ohReferrals.staffId, sicknessId: ohReferrals.sicknessId, referredOn: ohReferrals.referredOn })
