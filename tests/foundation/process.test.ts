@@ -36,7 +36,7 @@ async function start(): Promise<ChildProcess> {
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`);
     try {
@@ -48,7 +48,7 @@ async function start(): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill("SIGKILL");
-  throw new Error(`no /healthz within 30 s: ${output}`);
+  throw new Error(`no /healthz within 60 s: ${output}`);
 }
 
 function stop(child: ChildProcess): Promise<number | null> {
