@@ -4,11 +4,11 @@ import { actorOf } from "../http/actor.js";
 import { addDays, localDay, startOfLocalDay } from "../calendar/days.js";
 import type { CurrentUser } from "../deps.js";
 import { NotFound } from "../errors.js";
-import { ROTA_KINDS } from "./schema.js";
+import { ROTA_KINDS, SWAP_STATUSES } from "./schema.js";
 import { parseShiftRule } from "./expand.js";
 import { WARNING_KINDS } from "./rules/working-time.js";
 import { addPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, checkWindow } from "./service.js";
-import { acceptSwap, approveSwap, offerSwap } from "./swaps.js";
+import { acceptSwap, approveSwap, listSwaps, offerSwap } from "./swaps.js";
 import { onDutyAt } from "./on-duty.js";
 import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
 
@@ -317,9 +317,32 @@ export const rotaRoutes = router()
       summary: "Offer a shift to someone (by its holder, or a coordinator)",
       access: "signed_in",
       request: jsonBody(z.object({ assignmentId: z.string().min(1), toStaffId: z.string().min(1) })),
-      responses: { 201: jsonResponse(SwapSchema, "Offered"), 404: problemResponse("Unknown assignment or person"), 422: problemResponse("Refused") },
+      responses: {
+        201: jsonResponse(SwapSchema, "Offered"),
+        404: problemResponse("Unknown assignment or person"),
+        409: problemResponse("Already offered in another swap"),
+        422: problemResponse("Refused"),
+      },
     }),
     (c) => c.json(swapView(offerSwap(c.get("deps"), actorOf(c), canManage(c.get("user")!), c.req.valid("json"))), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/api/swaps",
+      tags: ["Rotas"],
+      summary: "Swaps you offered or were offered (coordinators: all), newest first",
+      access: "signed_in",
+      request: { query: z.object({ status: z.enum(SWAP_STATUSES).optional() }) },
+      responses: {
+        200: jsonResponse(z.object({ swaps: z.array(SwapSchema.extend({ rotaId: z.string(), start: z.string(), end: z.string() })) }), "Swaps"),
+      },
+    }),
+    (c) => {
+      const user = c.get("user")!;
+      const rows = listSwaps(c.get("deps"), user.id, canManage(user), c.req.valid("query").status);
+      return c.json({ swaps: rows.map((s) => ({ ...swapView(s), rotaId: s.rotaId, start: iso(s.start), end: iso(s.end) })) }, 200);
+    },
   )
   .openapi(
     defineRoute({

@@ -1,7 +1,7 @@
 // Shift swaps: the holder (or a coordinator) offers an assignment to someone; the
 // receiver accepts; a manager approves, which cancels the old assignment and gives
 // the receiver a new one, after the same eligibility and double-booking checks.
-import { eq } from "drizzle-orm";
+import { and, desc, eq, inArray, or } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import { writeTx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
@@ -23,6 +23,12 @@ export function offerSwap(deps: Deps, actor: Actor & { type: "staff" }, canManag
     if (a.end <= now) throw new RuleViolation("This shift is over.");
     if (input.toStaffId === a.staffId) throw new RuleViolation("A swap must go to someone else.", [{ path: "toStaffId", message: "is the shift's holder" }]);
     if (!tx.select({ id: staff.id }).from(staff).where(eq(staff.id, input.toStaffId)).get()) throw new NotFound("staff member");
+    const pending = tx
+      .select({ id: rotaSwaps.id })
+      .from(rotaSwaps)
+      .where(and(eq(rotaSwaps.assignmentId, a.id), inArray(rotaSwaps.status, ["offered", "accepted"])))
+      .get();
+    if (pending) throw new Conflict("This shift is already offered in another swap.");
     const row = tx
       .insert(rotaSwaps)
       .values({ assignmentId: a.id, fromStaffId: a.staffId, toStaffId: input.toStaffId, status: "offered", offeredAt: now, offeredBy: actor.id })
@@ -74,4 +80,20 @@ export function approveSwap(deps: Deps, actor: Actor & { type: "staff" }, swapId
   });
   deps.wakeScheduler();
   return out;
+}
+
+/** Swaps the person is party to (all of them for a coordinator), newest first. */
+export function listSwaps(deps: Deps, viewerId: string, canManage: boolean, status?: SwapRow["status"]) {
+  const conds = [];
+  if (!canManage) conds.push(or(eq(rotaSwaps.fromStaffId, viewerId), eq(rotaSwaps.toStaffId, viewerId)));
+  if (status) conds.push(eq(rotaSwaps.status, status));
+  return deps.db
+    .select({ swap: rotaSwaps, start: rotaAssignments.start, end: rotaAssignments.end, rotaId: rotaAssignments.rotaId })
+    .from(rotaSwaps)
+    .innerJoin(rotaAssignments, eq(rotaAssignments.id, rotaSwaps.assignmentId))
+    .where(and(...conds))
+    .orderBy(desc(rotaSwaps.offeredAt))
+    .limit(500)
+    .all()
+    .map((r) => ({ ...r.swap, start: r.start, end: r.end, rotaId: r.rotaId }));
 }

@@ -36,6 +36,7 @@ describe("rota authorisation", () => {
       "POST /api/rotas/{id}/rotation": writers,
       "GET /api/rotas/{id}/coverage": "signed_in",
       "POST /api/swaps": "signed_in",
+      "GET /api/swaps": "signed_in",
       "POST /api/swaps/{id}/accept": "signed_in",
       "POST /api/swaps/{id}/approve": writers,
       "GET /api/on-duty": "signed_in",

@@ -87,8 +87,20 @@ describe("swaps", () => {
     const aid = await assign(ada, "2026-10-27T17:00:00Z", "2026-10-28T09:00:00Z");
     expect((await eve.client.post("/api/swaps", { assignmentId: aid, toStaffId: eve.id })).status).toBe(404);
     expect((await coord.client.post("/api/swaps", { assignmentId: aid, toStaffId: ben.id })).status).toBe(201);
+    expect((await coord.client.post("/api/swaps", { assignmentId: aid, toStaffId: eve.id })).status).toBe(409); // one open offer at a time
     expect((await ada.client.post("/api/swaps", { assignmentId: aid, toStaffId: ada.id })).status).toBe(422);
     expect((await ada.client.post("/api/swaps", { assignmentId: aid, toStaffId: "ghost" })).status).toBe(404);
+  });
+
+  it("GET /api/swaps lists the caller's swaps; a coordinator sees all", async () => {
+    const mine = await eve.client.get("/api/swaps");
+    expect(mine.status).toBe(200);
+    expect(mine.body.swaps.length).toBeGreaterThan(0);
+    expect(mine.body.swaps.every((s: { fromStaffId: string; toStaffId: string }) => s.toStaffId === eve.id || s.fromStaffId === eve.id)).toBe(true);
+    const all = await coord.client.get("/api/swaps?status=approved");
+    expect(all.body.swaps.map((s: { status: string }) => s.status)).toEqual(["approved"]);
+    expect(all.body.swaps[0]).toMatchObject({ rotaId: dutyId, start: "2026-10-22T16:00:00.000Z" });
+    expectInvalid(await coord.client.get("/api/swaps?status=done"), "status");
   });
 
   it("400 names the field and writes nothing", async () => {
