@@ -291,6 +291,7 @@ export function coverage(db: Db, rotaId: string, from: Date, to: Date, tz: strin
   const gaps = gapsBelow(shifts, held.filter((h) => h.active).map(toSpan), rota.requiredStaff).map(toInterval);
   const facts = loadFacts(db, held.map((h) => h.staffId), from, to);
   const conflicts: RotaConflict[] = [];
+  const seenTraining = new Set<string>();
   for (const a of held) {
     const all = facts.get(a.staffId);
     if (!all) continue;
@@ -300,7 +301,15 @@ export function coverage(db: Db, rotaId: string, from: Date, to: Date, tz: strin
     if (inel) conflicts.push({ ...base, kind: "ineligible", detail: inel });
     const clash = doubleBooking(person.shifts, a);
     if (clash) conflicts.push({ ...base, kind: "double_booked", detail: `Also on duty ${clash.start.toISOString()} to ${clash.end.toISOString()}.` });
-    for (const w of shiftWarnings(rota.kind, person, a, tz)) conflicts.push({ ...base, kind: w.kind, detail: w.detail });
+    for (const w of shiftWarnings(rota.kind, person, a, tz)) {
+      // A training shortfall is about the person, not the shift: listed once per approval year.
+      if (w.kind === "training_shortfall") {
+        const key = `${a.staffId} ${w.detail}`;
+        if (seenTraining.has(key)) continue;
+        seenTraining.add(key);
+      }
+      conflicts.push({ ...base, kind: w.kind, detail: w.detail });
+    }
   }
   return { gaps, conflicts };
 }

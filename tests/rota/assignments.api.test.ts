@@ -245,3 +245,16 @@ describe("on duty", () => {
     expect(next.map((p) => p.detail).join(" ")).toMatch(/rota_assignments_staff_start_idx/);
   });
 });
+
+describe("coverage conflicts for training", () => {
+  it("lists a training shortfall once per person, not once per shift", async () => {
+    const dan = await env.person({ roles: ["amhp"] });
+    approval(env.deps, dan.id, "2026-01-01", "2030-12-31");
+    for (const d of ["2027-02-01", "2027-02-02", "2027-02-03"]) {
+      const res = await coord.client.post(`/api/rotas/${dutyId}/assignments`, { staffId: dan.id, start: `${d}T09:00:00Z`, end: `${d}T17:00:00Z` });
+      expect(res.body.warnings.map((w: { kind: string }) => w.kind)).toEqual(["training_shortfall"]);
+    }
+    const cov = await coord.client.get(`/api/rotas/${dutyId}/coverage?from=2027-02-01&to=2027-02-03`);
+    expect(cov.body.conflicts.filter((c: { kind: string; staffId: string }) => c.staffId === dan.id).map((c: { kind: string }) => c.kind)).toEqual(["training_shortfall"]);
+  });
+});
