@@ -7,7 +7,7 @@ import { NotFound } from "../errors.js";
 import { ROTA_KINDS, SWAP_STATUSES } from "./schema.js";
 import { parseShiftRule } from "./expand.js";
 import { WARNING_KINDS } from "./rules/working-time.js";
-import { addPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, checkWindow } from "./service.js";
+import { addPattern, endPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, checkWindow } from "./service.js";
 import { acceptSwap, approveSwap, listSwaps, offerSwap } from "./swaps.js";
 import { onDutyAt } from "./on-duty.js";
 import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
@@ -182,6 +182,18 @@ export const rotaRoutes = router()
       responses: { 201: jsonResponse(PatternSchema, "Added"), 404: problemResponse("Unknown rota") },
     }),
     (c) => c.json(patternView(addPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/patterns/{id}/end",
+      tags: ["Rotas"],
+      summary: "End a pattern on a day (its last day of shifts); patterns are kept, never deleted",
+      access: WRITERS,
+      request: { params: IdParam, ...jsonBody(z.object({ endsOn: Day })) },
+      responses: { 200: jsonResponse(PatternSchema, "Ended"), 404: problemResponse("Unknown pattern") },
+    }),
+    (c) => c.json(patternView(endPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").endsOn)), 200),
   )
   .openapi(
     defineRoute({

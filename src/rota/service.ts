@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db/connection.js";
 import { writeTx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import { Conflict, InvalidInput, NotFound, RuleViolation } from "../errors.js";
-import { localDay } from "../calendar/days.js";
+import { addDays, localDay } from "../calendar/days.js";
 import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotaPatterns, rotas, type AssignmentSource, type RotaKind } from "./schema.js";
 import { expandPatterns, type PatternSpec, type Shift } from "./expand.js";
@@ -92,6 +92,20 @@ export function addPattern(deps: Deps, actor: Actor, rotaId: string, input: NewP
       .returning()
       .get();
     appendAudit(tx, actor, { action: "create", entity: "rota_pattern", entityId: row.id, data: row }, now);
+    return row;
+  });
+}
+
+/** End a pattern on a day (its last day of shifts); patterns are never deleted, so past coverage still shows. */
+export function endPattern(deps: Deps, actor: Actor, patternId: string, endsOn: string): PatternRow {
+  const now = deps.clock.now();
+  return writeTx(deps.db, (tx) => {
+    const p = tx.select().from(rotaPatterns).where(eq(rotaPatterns.id, patternId)).get();
+    if (!p) throw new NotFound("pattern");
+    // The day before startsOn is allowed: it retires a pattern that never ran.
+    if (endsOn < addDays(p.startsOn, -1)) throw new InvalidInput([{ path: "endsOn", message: `must not be before ${addDays(p.startsOn, -1)}` }]);
+    const row = tx.update(rotaPatterns).set({ endsOn }).where(eq(rotaPatterns.id, patternId)).returning().get();
+    appendAudit(tx, actor, { action: "end", entity: "rota_pattern", entityId: patternId, data: { endsOn, previousEndsOn: p.endsOn } }, now);
     return row;
   });
 }

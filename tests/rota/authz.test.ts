@@ -30,6 +30,7 @@ describe("rota authorisation", () => {
       "GET /api/rotas": "signed_in",
       "GET /api/rotas/{id}": "signed_in",
       "POST /api/rotas/{id}/patterns": writers,
+      "POST /api/patterns/{id}/end": writers,
       "GET /api/rotas/{id}/shifts": "signed_in",
       "POST /api/rotas/{id}/assignments": writers,
       "POST /api/assignments/{id}/cancel": writers,

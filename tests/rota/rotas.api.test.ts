@@ -116,6 +116,22 @@ describe("POST /api/rotas/{id}/patterns and GET shifts", () => {
     expectInvalid(await amhp.client.get(`/api/rotas/${rotaId}/shifts?from=yesterday`), "from");
   });
 
+  it("ends a pattern on a day; later shifts disappear, the pattern is kept", async () => {
+    const r = (await admin.client.post("/api/rotas", { name: "Ending", kind: "manager_cover" })).body.id;
+    const p = (await admin.client.post(`/api/rotas/${r}/patterns`, { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 960, startsOn: "2026-11-01" })).body.id;
+    expectInvalid(await admin.client.post(`/api/patterns/${p}/end`, { endsOn: "soon" }), "endsOn");
+    expectInvalid(await admin.client.post(`/api/patterns/${p}/end`, { endsOn: "2026-10-01" }), "endsOn");
+    const before = env.auditCount();
+    const res = await admin.client.post(`/api/patterns/${p}/end`, { endsOn: "2026-11-26" });
+    expect(res.status).toBe(200);
+    expect(res.body.endsOn).toBe("2026-11-26");
+    expect(env.auditCount()).toBe(before + 1);
+    const shifts = await amhp.client.get(`/api/rotas/${r}/shifts?from=2026-11-25&to=2026-11-30`);
+    expect(shifts.body.shifts.map((s: { start: string }) => s.start)).toEqual(["2026-11-24T17:00:00.000Z", "2026-11-25T17:00:00.000Z", "2026-11-26T17:00:00.000Z"]);
+    expect((await admin.client.post(`/api/patterns/nope/end`, { endsOn: "2026-11-26" })).status).toBe(404);
+    expect((await amhp.client.post(`/api/patterns/${p}/end`, { endsOn: "2026-11-26" })).status).toBe(403);
+  });
+
   it("defaults the window to the coming week", async () => {
     const res = await amhp.client.get(`/api/rotas/${rotaId}/shifts`);
     expect(res.status).toBe(200);
