@@ -22,8 +22,12 @@ export function openDeps(config: Config, opts: { clock?: Clock; log?: Logger } =
 /** On an empty database, ADMIN_EMAIL/ADMIN_PASSWORD make the first admin. */
 export async function ensureFirstAdmin(deps: Deps): Promise<void> {
   const { ADMIN_EMAIL, ADMIN_PASSWORD } = deps.config;
-  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) return;
   const n = deps.db.select({ n: count() }).from(staff).get()?.n ?? 0;
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) {
+    // A newcomer's first start: say how to get in rather than show a sign-in nobody can pass.
+    if (n === 0) deps.log.warn("Nobody can sign in yet: restart with ADMIN_EMAIL and ADMIN_PASSWORD, or run npm run admin:create (or npm run demo)");
+    return;
+  }
   if (n > 0) {
     deps.log.info("ADMIN_EMAIL/ADMIN_PASSWORD ignored: the database already has staff (use npm run admin:create)");
     return;
