@@ -145,8 +145,9 @@ export function chainHead(db: Db): Checkpoint | undefined {
   return last ? { seq: last.seq, hash: last.hash } : undefined;
 }
 
-export function auditEntries(db: Db, filter: { entity?: string; entityId?: string; beforeSeq?: number; limit: number }) {
+export function auditEntries(db: Db, filter: { entity?: string; entityId?: string; actorId?: string; beforeSeq?: number; limit: number }) {
   const conds = [];
+  if (filter.actorId) conds.push(eq(auditLog.actorId, filter.actorId));
   if (filter.beforeSeq) conds.push(lt(auditLog.seq, filter.beforeSeq));
   if (filter.entity) conds.push(eq(auditLog.entity, filter.entity));
   if (filter.entityId) conds.push(eq(auditLog.entityId, filter.entityId));

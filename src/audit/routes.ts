@@ -28,6 +28,7 @@ export const auditRoutes = router()
         query: z.object({
           entity: z.string().optional(),
           id: z.string().optional(),
+          actor: z.string().optional().openapi({ description: "Only what this person (staff id) or job did" }),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           before: z.coerce.number().int().min(1).optional().openapi({ description: "Only entries with a lower seq: pass the last seq of a page for the next" }),
         }),
@@ -36,7 +37,7 @@ export const auditRoutes = router()
     }),
     (c) => {
       const q = c.req.valid("query");
-      const rows = auditEntries(c.get("deps").db, { entity: q.entity, entityId: q.id, beforeSeq: q.before, limit: q.limit });
+      const rows = auditEntries(c.get("deps").db, { entity: q.entity, entityId: q.id, actorId: q.actor, beforeSeq: q.before, limit: q.limit });
       const entries = rows.map((r) => ({ ...r, recordedAt: r.recordedAt.toISOString(), data: JSON.parse(r.data) as unknown }));
       return c.json({ entries }, 200);
     },

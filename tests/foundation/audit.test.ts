@@ -112,6 +112,10 @@ describe("audit routes", () => {
     expect(res.body.entries.map((e: { action: string }) => e.action)).toEqual(["update", "create"]);
     expect(res.body.entries[0]).toMatchObject({ actorType: "staff", actorId: admin.id, entity: "staff", entityId: made.body.id, data: { fte: 0.5 } });
     expect(res.body.entries[0].recordedAt).toBe(env.clock.now().toISOString());
+    // What one person did, across entities.
+    const byAdmin = await admin.client.get(`/api/audit?actor=${admin.id}`);
+    expect(byAdmin.body.entries.length).toBeGreaterThanOrEqual(6);
+    expect(byAdmin.body.entries.every((e: { actorId: string }) => e.actorId === admin.id)).toBe(true);
   });
 
   it("GET /api/audit pages backwards with limit and before", async () => {
