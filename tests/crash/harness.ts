@@ -95,7 +95,9 @@ export async function api(w: World, who: Person, method: string, path: string, b
 }
 
 function spawnTsx(w: World, script: string, extraEnv: Record<string, string> = {}): ChildProcess {
-  const p = spawn(join(process.cwd(), "node_modules/.bin/tsx"), [script], { env: { ...w.env, ...extraEnv }, stdio: ["ignore", "ignore", "pipe"] });
+  // node --import tsx: ONE process, so SIGKILL really kills the service (the tsx
+  // wrapper would die alone and leave the server running as an orphan).
+  const p = spawn(process.execPath, ["--import", "tsx", script], { env: { ...w.env, ...extraEnv }, stdio: ["ignore", "ignore", "pipe"] });
   p.stderr?.on("data", (d: Buffer) => {
     if (process.env.CRASH_DEBUG) process.stderr.write(d);
   });
