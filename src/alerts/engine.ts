@@ -21,8 +21,11 @@ export const HEARTBEAT_STALE_MS = 10_000;
 export const RUN_ID = crypto.randomUUID();
 
 /** Say this process is alive (the scheduler calls it every 2 s, and each pass does). */
-export function heartbeat(deps: Deps): void {
+let lastBeat = 0;
+export function heartbeat(deps: Deps, opts: { ifOlderThanMs?: number } = {}): void {
   const now = deps.clock.now();
+  if (opts.ifOlderThanMs !== undefined && Math.abs(now.getTime() - lastBeat) < opts.ifOlderThanMs) return;
+  lastBeat = now.getTime();
   writeTx(deps.db, (tx) => {
     tx.insert(schedulerRuns)
       .values({ id: RUN_ID, pid: process.pid, startedAt: now, heartbeatAt: now })
@@ -241,6 +244,9 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): num
  */
 export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
   const now = deps.clock.now();
+  // A cheap read first: most passes have nothing to send and need no write lock.
+  const any = deps.db.select({ id: notifications.id }).from(notifications).where(inArray(notifications.status, ["queued", "sending"])).limit(1).get();
+  if (!any) return 0;
   const claimed = writeTx(deps.db, (tx) => {
     // Claims of processes that stopped beating (killed mid-send) are taken again.
     const live = new Set(
@@ -311,7 +317,7 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
 
 /** One pass: missed check-ins become alerts, due steps fire, queued notifications go out. */
 export async function tick(deps: Deps, opts: EngineOptions = {}): Promise<{ sent: number }> {
-  heartbeat(deps);
+  heartbeat(deps, { ifOlderThanMs: 1000 });
   const now = deps.clock.now();
   sweepMissed(deps, now);
   advanceDue(deps, now, opts);

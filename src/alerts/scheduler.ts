@@ -72,14 +72,15 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
   const sweep = cron.schedule(opts.sweepCron ?? "*/2 * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
   run();
   deps.log.info("escalation scheduler started");
-  // A wake from a request handler runs after the response, never inside it.
+  // A write changed due times: re-arm the timer after the response (a few cheap reads),
+  // and it runs a pass when something is due. Never a whole pass inside a request.
   let wakePending = false;
   const wake = () => {
     if (wakePending || stopped) return;
     wakePending = true;
     setImmediate(() => {
       wakePending = false;
-      run();
+      if (!running) arm();
     });
   };
   return {
