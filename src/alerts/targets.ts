@@ -21,6 +21,16 @@ function activeOnly(db: Db | Tx, ids: string[]): string[] {
   return ids.filter((id) => live.has(id));
 }
 
+function allSeniorManagers(db: Db | Tx): string[] {
+  return db
+    .select({ id: staff.id, roles: staff.roles })
+    .from(staff)
+    .where(eq(staff.active, true))
+    .all()
+    .filter((r) => r.roles.includes("senior_manager"))
+    .map((r) => r.id);
+}
+
 /**
  * The worker; the duty manager(s) on the manager rota; every manager on duty and the
  * senior list; or the senior list. A manager step that finds nobody goes to the senior
@@ -35,7 +45,9 @@ export function resolveTargets(
   onDutyAt: OnDutyFn = rotaOnDutyAt,
 ): Resolved {
   const uniq = (ids: string[]) => [...new Set(ids)];
-  const senior = activeOnly(db, policy.seniorStaffIds).filter((id) => id !== worker);
+  // Until an admin sets the senior list (it may never be empty), every senior manager is on it.
+  const seniorIds = policy.seniorStaffIds.length > 0 ? policy.seniorStaffIds : allSeniorManagers(db);
+  const senior = activeOnly(db, seniorIds).filter((id) => id !== worker);
   if (notify === "worker") return { staffIds: worker ? [worker] : [], nobodyOnDuty: false };
   if (notify === "senior") return { staffIds: uniq(senior), nobodyOnDuty: false };
   const managers = activeOnly(db, onDutyAt(db, at).managers.map((m) => m.id)).filter((id) => id !== worker);
