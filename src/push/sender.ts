@@ -12,7 +12,7 @@ import webPush from "web-push";
 import type { Deps } from "../deps.js";
 import { endpointRefusal } from "./allowed-hosts.js";
 import type { PushSubscriptionRow } from "./schema.js";
-import { markPermanentFailure, markSuccess, markTransientFailure, removeGone, subscriptionsOf, endpointHost } from "./subscriptions.js";
+import { markPermanentFailure, recordSendNotes, removeGone, subscriptionsOf, endpointHost, type SendNote } from "./subscriptions.js";
 import type { PushOutcome, PushPayload, PushSender, SendOptions, SubscriptionResult } from "./types.js";
 import { vapidSigner, type VapidKeys, type VapidSigner } from "./vapid.js";
 
@@ -41,7 +41,10 @@ export interface SenderOptions {
 export interface HttpPushSender extends PushSender {
   readonly signer: VapidSigner;
   readonly agent: Agent;
+  /** Send to one stored subscription (bookkeeping is written by the next flush). */
   sendToSubscription(row: PushSubscriptionRow, payload: PushPayload, opts?: SendOptions): Promise<SubscriptionResult>;
+  /** Write pending delivery bookkeeping now. */
+  flush(): void;
   close(): void;
 }
 
@@ -75,6 +78,27 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
   const timeout = opts.requestTimeoutMs ?? 5_000;
   const sleep = opts.sleep ?? realSleep;
   const signer = vapidSigner(opts.keys, () => deps.clock.now());
+  // Bookkeeping is written when no send is in flight (one transaction per burst),
+  // or at least every second under continuous load.
+  let notes = new Map<PushSubscriptionRow, SendNote>();
+  let inFlight = 0;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (notes.size === 0) return;
+    const batch = notes;
+    notes = new Map();
+    try {
+      recordSendNotes(deps, batch);
+    } catch (e) {
+      deps.log.error({ err: e }, "push: could not record delivery bookkeeping");
+    }
+  };
+  const note = (row: PushSubscriptionRow, n: SendNote) => {
+    notes.set(row, n);
+    flushTimer ??= setTimeout(flush, 1000).unref();
+  };
   const agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, ...(opts.ca ? { ca: opts.ca } : {}) });
 
   function post(url: URL, body: Buffer, headers: Record<string, string | number>): Promise<Reply> {
@@ -128,7 +152,7 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
       last = await post(url, body, headers);
       const s = last.status;
       if (s >= 200 && s < 300) {
-        markSuccess(deps, row);
+        note(row, { kind: "success", at: deps.clock.now() });
         return { ...base, result: "accepted", status: s, attempts: attempt };
       }
       if (s === 404 || s === 410) {
@@ -154,7 +178,7 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
       waited += wait;
       if (sendOpts.stillWanted && !sendOpts.stillWanted()) break;
     }
-    markTransientFailure(deps, row, last.status);
+    note(row, { kind: "transient", at: deps.clock.now(), status: last.status });
     deps.log.warn({ host, status: last.status, error: last.error }, "push failed for now");
     return { ...base, result: "failed", status: last.status, attempts };
   }
@@ -166,11 +190,19 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     async sendToStaff(staffId, payload, sendOpts) {
       const rows = subscriptionsOf(deps.db, staffId);
       if (rows.length === 0) return { accepted: 0, failed: 0, removed: 0, noSubscription: true, results: [] };
-      const results = await Promise.all(rows.map((r) => sendToSubscription(r, payload, sendOpts)));
+      inFlight++;
+      let results: SubscriptionResult[];
+      try {
+        results = await Promise.all(rows.map((r) => sendToSubscription(r, payload, sendOpts)));
+      } finally {
+        if (--inFlight === 0) flush();
+      }
       const n = (k: SubscriptionResult["result"]) => results.filter((r) => r.result === k).length;
       return { accepted: n("accepted"), failed: n("failed"), removed: n("removed"), noSubscription: false, results };
     },
+    flush,
     close() {
+      flush();
       agent.destroy();
     },
   };

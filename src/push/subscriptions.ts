@@ -108,24 +108,27 @@ export function markPermanentFailure(deps: Deps, row: PushSubscriptionRow, statu
   });
 }
 
-/** A failure for now (5xx, 429, network). Bookkeeping only: not audited. */
-export function markTransientFailure(deps: Deps, row: PushSubscriptionRow, status: number): void {
-  const now = deps.clock.now();
-  writeTx(deps.db, (tx) => {
-    tx.update(pushSubscriptions).set({ lastFailureAt: now, lastFailureStatus: status }).where(eq(pushSubscriptions.id, row.id)).run();
-  });
-}
+export type SendNote = { kind: "success"; at: Date } | { kind: "transient"; at: Date; status: number };
 
 /**
- * Accepted. Written only when it changes something readiness reads (a failure to
- * clear) or the last success is over an hour old, so a burst of alerts does not
- * add a durable commit per message. Bookkeeping only: not audited.
+ * Delivery bookkeeping for many subscriptions in ONE transaction: a burst of 1,000
+ * alerts must not pay a durable commit per message. Not audited (it records how
+ * sends went, not a decision). A success clears any failure flag; a success is
+ * only written when it changes something or the last one is over an hour old.
  */
-export function markSuccess(deps: Deps, row: PushSubscriptionRow): void {
-  const now = deps.clock.now();
-  const stale = !row.lastSuccessAt || now.getTime() - row.lastSuccessAt.getTime() > 3_600_000;
-  if (!stale && !row.lastFailureAt && !row.failedPermanentlyAt) return;
+export function recordSendNotes(deps: Deps, notes: Map<PushSubscriptionRow, SendNote>): void {
+  const writes: Array<[string, Partial<PushSubscriptionRow>]> = [];
+  for (const [row, note] of notes) {
+    if (note.kind === "transient") writes.push([row.id, { lastFailureAt: note.at, lastFailureStatus: note.status }]);
+    else {
+      const stale = !row.lastSuccessAt || note.at.getTime() - row.lastSuccessAt.getTime() > 3_600_000;
+      if (stale || row.lastFailureAt || row.failedPermanentlyAt) {
+        writes.push([row.id, { lastSuccessAt: note.at, lastFailureAt: null, lastFailureStatus: null, failedPermanentlyAt: null }]);
+      }
+    }
+  }
+  if (writes.length === 0) return;
   writeTx(deps.db, (tx) => {
-    tx.update(pushSubscriptions).set({ lastSuccessAt: now, lastFailureAt: null, lastFailureStatus: null, failedPermanentlyAt: null }).where(eq(pushSubscriptions.id, row.id)).run();
+    for (const [id, set] of writes) tx.update(pushSubscriptions).set(set).where(eq(pushSubscriptions.id, id)).run();
   });
 }

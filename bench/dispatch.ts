@@ -1,0 +1,237 @@
+// Dispatch lag: from a check-in's due time to the push request leaving, with 10,000
+// active visits and 1,000 of them falling due in the same second, through the real
+// escalation scheduler (timer + sweep), a file database (WAL, synchronous=FULL) and
+// a local HTTPS push service in its own process. Also the sender alone (1,000
+// sends to distinct subscriptions), and the per-message cost of encryption and of
+// VAPID signing versus reusing a signed JWT. Prints figures; asserts nothing.
+//
+//   TZ=UTC npx tsx bench/dispatch.ts [--visits 10000] [--due 1000]
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import pino from "pino";
+import webPush from "web-push";
+import { loadConfig } from "../src/config.js";
+import { openDeps } from "../src/bootstrap.js";
+import { systemClock } from "../src/clock.js";
+import type { Deps } from "../src/deps.js";
+import { staff } from "../src/staff/schema.js";
+import { visits } from "../src/visits/schema.js";
+import { pushSubscriptions } from "../src/push/schema.js";
+import { createPushSender, type HttpPushSender } from "../src/push/sender.js";
+import { loadOrCreateVapidKeys, signVapidJwt, vapidSigner } from "../src/push/vapid.js";
+import { startScheduler } from "../src/alerts/scheduler.js";
+import { advanceDue, sendQueued, sweepMissed } from "../src/alerts/engine.js";
+import { subscriptionKeys, readDeliveries } from "../tests/push/push-receiver.js";
+import { createPrivateKey } from "node:crypto";
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const VISITS = arg("visits", 10_000);
+const DUE = arg("due", 1_000);
+const ONLY = (() => {
+  const i = process.argv.indexOf("--only");
+  return i >= 0 ? process.argv[i + 1]!.split(",") : ["micro", "engine", "phases", "sender"];
+})();
+const wall = () => performance.timeOrigin + performance.now();
+
+function pct(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+  return { n: s.length, p50: at(50), p99: at(99), max: s[s.length - 1] ?? NaN };
+}
+const fmt = (x: number) => x.toFixed(1).padStart(8);
+const row = (label: string, xs: number[]) => {
+  const p = pct(xs);
+  console.log(`${label.padEnd(46)} n=${String(p.n).padStart(5)}  p50 ${fmt(p.p50)} ms  p99 ${fmt(p.p99)} ms  max ${fmt(p.max)} ms`);
+};
+
+/** The local HTTPS push service, in its own process (it decrypts and verifies every message). */
+async function startReceiver(dir: string): Promise<{ proc: ChildProcess; port: number; ca: string; out: string }> {
+  const out = join(dir, "deliveries.jsonl");
+  const proc = spawn("npx", ["tsx", "tests/push/push-receiver.ts", "--port", "0", "--out", out, "--cert-dir", join(dir, "cert")], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: proc.stdout! });
+  for await (const line of lines) {
+    if (!line.startsWith("{")) continue;
+    const ready = JSON.parse(line) as { port: number; caPath: string };
+    return { proc, port: ready.port, ca: readFileSync(ready.caPath, "utf8"), out };
+  }
+  throw new Error("push receiver did not start");
+}
+
+function microCosts(): void {
+  console.log("\n== Per-message cost (this machine) ==");
+  const keys = webPush.generateVAPIDKeys();
+  const sub = subscriptionKeys("micro");
+  const body = JSON.stringify({ title: "Missed check-in: Test Worker", body: "Check-in was due at 14:00. Visit: 1 High Street.", url: "https://dutyline.example/alerts/x", alertId: crypto.randomUUID(), notificationId: crypto.randomUUID() });
+  const time = (n: number, f: () => void) => {
+    for (let i = 0; i < Math.min(200, n); i++) f(); // warm
+    const t = performance.now();
+    for (let i = 0; i < n; i++) f();
+    return ((performance.now() - t) / n) * 1000; // µs
+  };
+  const enc = time(2000, () => webPush.encrypt(sub.p256dh, sub.auth, body, "aes128gcm"));
+  const wpSign = time(2000, () => webPush.getVapidHeaders("https://fcm.googleapis.com", "mailto:a@example.org", keys.publicKey, keys.privateKey, "aes128gcm"));
+  const pub = Buffer.from(keys.publicKey, "base64url");
+  const key = createPrivateKey({ format: "jwk", key: { kty: "EC", crv: "P-256", d: keys.privateKey, x: pub.subarray(1, 33).toString("base64url"), y: pub.subarray(33).toString("base64url") } });
+  const ownSign = time(2000, () => signVapidJwt(key, "https://fcm.googleapis.com", "mailto:a@example.org", 2_000_000_000));
+  const signer = vapidSigner({ ...keys, subject: "mailto:a@example.org" }, () => new Date());
+  const reuse = time(200_000, () => signer.authorization("https://fcm.googleapis.com"));
+  console.log(`aes128gcm encryption (web-push encrypt)          ${enc.toFixed(1).padStart(7)} µs/message`);
+  console.log(`VAPID JWT signed per request (web-push)           ${wpSign.toFixed(1).padStart(7)} µs/message`);
+  console.log(`VAPID JWT signed per request (node:crypto)        ${ownSign.toFixed(1).padStart(7)} µs/message`);
+  console.log(`VAPID JWT reused per origin (what the sender does) ${reuse.toFixed(2).padStart(6)} µs/message (signed ${signer.signed}x)`);
+}
+
+function benchDeps(dir: string, name: string, port: number): Deps {
+  const config = loadConfig({ DATABASE_PATH: join(dir, `${name}.db`), LOG_LEVEL: "silent", PUSH_ALLOWED_HOSTS: `127.0.0.1:${port}`, PUBLIC_URL: "https://dutyline.example" });
+  return openDeps(config, { clock: systemClock, log: pino({ level: process.env.BENCH_LOG ?? "silent" }) });
+}
+
+/** n people; the first `subscribed` of them with a device at the receiver. */
+function seedPeople(deps: Deps, n: number, subscribed: number, port: number, tag: string): string[] {
+  const now = new Date(wall());
+  const ids: string[] = [];
+  deps.db.transaction((tx) => {
+    for (let i = 0; i < n; i++) {
+      const id = crypto.randomUUID();
+      ids.push(id);
+      tx.insert(staff).values({ id, name: `Worker ${i}`, email: `w${i}-${tag}@bench.example`, roles: ["amhp"], createdAt: now }).run();
+      if (i < subscribed) {
+        const name = `${tag}-${i}`;
+        const k = subscriptionKeys(name);
+        tx.insert(pushSubscriptions).values({ staffId: id, endpoint: `https://127.0.0.1:${port}/push/${name}`, p256dh: k.p256dh, auth: k.auth, createdAt: now, updatedAt: now }).run();
+      }
+    }
+  });
+  return ids;
+}
+
+async function senderAlone(dir: string, rx: { port: number; ca: string }): Promise<void> {
+  console.log(`\n== Sender alone: ${DUE} sends to distinct subscriptions at once ==`);
+  const deps = benchDeps(dir, "sender", rx.port);
+  const ids = seedPeople(deps, DUE, DUE, rx.port, "solo");
+  let leave: number[] = [];
+  let t0 = 0;
+  const sender = createPushSender(deps, { keys: loadOrCreateVapidKeys(deps), ca: rx.ca, onRequest: (i) => leave.push(i.at - t0) });
+  for (const round of ["cold (new TLS connections)", "warm (keep-alive pool)"]) {
+    leave = [];
+    const done: number[] = [];
+    t0 = wall();
+    const outs = await Promise.all(ids.map(async (id) => {
+      const o = await sender.sendToStaff(id, { title: "Check in now", body: "bench", url: "/", tag: "bench" });
+      done.push(wall() - t0);
+      return o;
+    }));
+    const accepted = outs.reduce((a, o) => a + o.accepted, 0);
+    row(`${round}: start → request leaves`, leave);
+    row(`${round}: start → 201 received`, done);
+    console.log(`${"".padEnd(46)} accepted ${accepted}/${ids.length}; ${(ids.length / (Math.max(...done) / 1000)).toFixed(0)} messages/s; JWTs signed: ${sender.signer.signed}`);
+  }
+  sender.close();
+  deps.db.$client.close();
+}
+
+async function engineRun(dir: string, rx: { port: number; ca: string; out: string }): Promise<void> {
+  console.log(`\n== Escalation engine: ${VISITS} active visits, ${DUE} due in the same second ==`);
+  const deps = benchDeps(dir, "engine", rx.port);
+  const ids = seedPeople(deps, VISITS, DUE, rx.port, "eng");
+  const dueAt = new Date(Math.ceil(wall() / 1000) * 1000 + 4000); // a whole second, a few seconds ahead
+  const later = new Date(dueAt.getTime() + 3600_000);
+  const started = new Date(dueAt.getTime() - 30 * 60_000);
+  deps.db.transaction((tx) => {
+    ids.forEach((staffId, i) => {
+      // The due ones spread across that one second; the rest are due in an hour.
+      const due = i < DUE ? new Date(dueAt.getTime() + Math.floor((i / DUE) * 1000)) : later;
+      tx.insert(visits).values({ staffId, purpose: "mha_assessment", address: `${i} Bench Road`, expectedEnd: new Date(later.getTime() + 3600_000), status: "active", startedAt: started, nextCheckInDue: due, checkInEveryMinutes: 60 }).run();
+    });
+  });
+  const dueOf = new Map(ids.slice(0, DUE).map((id, i) => [id, dueAt.getTime() + Math.floor((i / DUE) * 1000)]));
+  const lag: number[] = [];
+  const seen = new Set<string>();
+  let firstSendCall = Infinity;
+  let resolveAll: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  const sender = createPushSender(deps, {
+    keys: loadOrCreateVapidKeys(deps),
+    ca: rx.ca,
+    onRequest: ({ staffId, attempt, at }) => {
+      if (attempt !== 1 || seen.has(staffId)) return;
+      seen.add(staffId);
+      lag.push(at - dueOf.get(staffId)!);
+      if (seen.size === DUE) resolveAll();
+    },
+  });
+  deps.push = {
+    sendToStaff(staffId, payload, opts) {
+      firstSendCall = Math.min(firstSendCall, wall());
+      return sender.sendToStaff(staffId, payload, opts);
+    },
+  };
+  const before = readDeliveries(rx.out).length;
+  const scheduler = startScheduler(deps);
+  const timeout = setTimeout(() => resolveAll(), 120_000);
+  await all;
+  clearTimeout(timeout);
+  await scheduler.idle();
+  scheduler.stop();
+  await scheduler.idle();
+  row("due time → push request leaves", lag);
+  const last = dueAt.getTime() + 999;
+  console.log(`first sendToStaff call ${(firstSendCall - dueAt.getTime()).toFixed(0)} ms after the first due time; last due time is +999 ms`);
+  await new Promise((r) => setTimeout(r, 500));
+  const delivered = readDeliveries(rx.out).slice(before).filter((d) => d.path.includes("/push/eng-"));
+  const bad = delivered.filter((d) => d.error);
+  console.log(`received at the push service: ${delivered.length} (decrypt/VAPID errors: ${bad.length}); sent ${seen.size}/${DUE}; JWTs signed: ${sender.signer.signed}`);
+  sender.close();
+  deps.db.$client.close();
+}
+
+/** Where the engine's time goes: the same burst, each phase called and timed by hand. */
+async function enginePhases(dir: string, rx: { port: number; ca: string }): Promise<void> {
+  console.log(`\n== Engine phases, same burst (${DUE} overdue of ${VISITS}), called one by one ==`);
+  const deps = benchDeps(dir, "phases", rx.port);
+  const ids = seedPeople(deps, VISITS, DUE, rx.port, "ph");
+  const now = new Date(wall());
+  deps.db.transaction((tx) => {
+    ids.forEach((staffId, i) => {
+      const due = new Date(now.getTime() + (i < DUE ? -1000 : 3600_000));
+      tx.insert(visits).values({ staffId, purpose: "mha_assessment", address: `${i} Bench Road`, expectedEnd: new Date(now.getTime() + 7200_000), status: "active", startedAt: new Date(now.getTime() - 1800_000), nextCheckInDue: due, checkInEveryMinutes: 60 }).run();
+    });
+  });
+  const sender = createPushSender(deps, { keys: loadOrCreateVapidKeys(deps), ca: rx.ca });
+  deps.push = sender;
+  const t = (label: string, ms: number, n: number) => console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  (${(ms / Math.max(1, n)).toFixed(2)} ms each, n=${n})`);
+  let t0 = wall();
+  const raised = sweepMissed(deps, new Date(wall())).length;
+  t("sweepMissed: raise alerts", wall() - t0, raised);
+  t0 = wall();
+  const queued = advanceDue(deps, new Date(wall()));
+  t("advanceDue: fire step 0, queue notifications", wall() - t0, queued);
+  t0 = wall();
+  const sent = await sendQueued(deps);
+  t("sendQueued: claim, push, record (awaits 201s)", wall() - t0, sent);
+  sender.close();
+  deps.db.$client.close();
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "dutyline-bench-dispatch-"));
+  const rx = await startReceiver(dir);
+  try {
+    console.log(`Dispatch bench — Node ${process.version}, ${new Date(wall()).toISOString()}`);
+    if (ONLY.includes("micro")) microCosts();
+    if (ONLY.includes("engine")) await engineRun(dir, rx);
+    if (ONLY.includes("phases")) await enginePhases(dir, rx);
+    if (ONLY.includes("sender")) await senderAlone(dir, rx);
+  } finally {
+    rx.proc.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
