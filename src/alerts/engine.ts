@@ -2,7 +2,7 @@
 // notifications. Every decision is made inside one IMMEDIATE transaction against
 // the rows, so a timer, the cron sweep, a restart and a second worker process can
 // all call it at once: a step's unique key lets only one of them fire it.
-import { and, asc, eq, gte, inArray, isNull, lte, isNotNull } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, isNotNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import { writeTx, type Db, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
@@ -17,6 +17,11 @@ import type { PushPayload } from "../push/types.js";
 export const SYSTEM: Actor = { type: "system", job: "escalation" };
 /** A process whose heartbeat is older than this is taken for dead; its claimed sends go again. */
 export const HEARTBEAT_STALE_MS = 10_000;
+/** A push still unanswered after this is counted as failed (the sender has its own retries inside). */
+export const SEND_TIMEOUT_MS = 20_000;
+/** A failed ladder send is tried again after this, up to MAX_ATTEMPTS in all, while the alert is open. */
+export const RETRY_FAILED_AFTER_MS = 30_000;
+export const MAX_ATTEMPTS = 3;
 /** This process's identity for claims. */
 export const RUN_ID = crypto.randomUUID();
 
@@ -245,6 +250,7 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): num
 export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
   const now = deps.clock.now();
   // A cheap read first: most passes have nothing to send and need no write lock.
+  requeueFailed(deps, now);
   const any = deps.db.select({ id: notifications.id }).from(notifications).where(inArray(notifications.status, ["queued", "sending"])).limit(1).get();
   if (!any) return 0;
   const claimed = writeTx(deps.db, (tx) => {
@@ -272,7 +278,11 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
       else cancel.push(r.n.id);
     }
     if (cancel.length) tx.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, cancel)).run();
-    if (send.length) tx.update(notifications).set({ status: "sending", claimedAt: now, claimedBy: RUN_ID }).where(inArray(notifications.id, send.map((s) => s.n.id))).run();
+    if (send.length)
+      tx.update(notifications)
+        .set({ status: "sending", claimedAt: now, claimedBy: RUN_ID, attempts: sql`${notifications.attempts} + 1` })
+        .where(inArray(notifications.id, send.map((s) => s.n.id)))
+        .run();
     return send;
   });
   if (claimed.length === 0) return 0;
@@ -295,7 +305,12 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
           const st = deps.db.select({ s: alerts.status }).from(alerts).where(eq(alerts.id, n.alertId)).get()?.s;
           return n.purpose === "ladder" ? st === "open" : n.purpose === "reminder" ? st === "acknowledged" : st !== "resolved";
         };
-        const out = await deps.push.sendToStaff(n.staffId, payload, { stillWanted });
+        // A push service that never answers must not hold up the ladder.
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("push send timed out")), SEND_TIMEOUT_MS);
+        });
+        const out = await Promise.race([deps.push.sendToStaff(n.staffId, payload, { stillWanted }), timeout]).finally(() => clearTimeout(timer));
         return { id: n.id, status: out.accepted > 0 ? ("sent" as const) : out.noSubscription ? ("no_subscription" as const) : ("failed" as const) };
       } catch (e) {
         deps.log.error({ err: e, notificationId: n.id }, "push send failed");
@@ -313,6 +328,31 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
     appendAudit(tx, SYSTEM, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
   });
   return results.length;
+}
+
+/** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
+function requeueFailed(deps: Deps, now: Date): void {
+  const ids = deps.db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .innerJoin(alerts, eq(alerts.id, notifications.alertId))
+    .where(
+      and(
+        eq(notifications.status, "failed"),
+        eq(notifications.purpose, "ladder"),
+        eq(alerts.status, "open"),
+        lt(notifications.attempts, MAX_ATTEMPTS),
+        lte(notifications.sentAt, new Date(now.getTime() - RETRY_FAILED_AFTER_MS)),
+      ),
+    )
+    .limit(500)
+    .all()
+    .map((r) => r.id);
+  if (ids.length === 0) return;
+  writeTx(deps.db, (tx) => {
+    tx.update(notifications).set({ status: "queued" }).where(and(inArray(notifications.id, ids), eq(notifications.status, "failed"))).run();
+    appendAudit(tx, SYSTEM, { action: "retry", entity: "notifications", entityId: ids[0]!, data: { ids } }, now);
+  });
 }
 
 /** One pass: missed check-ins become alerts, due steps fire, queued notifications go out. */

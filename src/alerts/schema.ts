@@ -88,6 +88,8 @@ export const notifications = sqliteTable(
     /** A process took it to send; if that process's heartbeat stops, it is taken again. */
     claimedAt: instant("claimed_at"),
     claimedBy: text("claimed_by"),
+    /** Sends tried; a failed ladder send is tried again a few times while the alert is open. */
+    attempts: integer("attempts").notNull().default(0),
     sentAt: instant("sent_at"),
     shownAt: instant("shown_at"),
   },

@@ -201,6 +201,21 @@ describe("panic and duress", () => {
   });
 });
 
+describe("failed sends", () => {
+  it("a failed ladder send goes again after 30 s, at most 3 times, while the alert is open", async () => {
+    push.failing.add(worker.id);
+    await missedVisit();
+    await run();
+    expect(env.deps.db.select().from(notifications).get()).toMatchObject({ status: "failed", attempts: 1 });
+    for (let i = 0; i < 5; i++) {
+      env.clock.advance(31_000);
+      rota.managers = []; // keep the ladder's own steps out of the count
+      await run();
+    }
+    expect(push.attempts.filter((a) => a.staffId === worker.id)).toHaveLength(3);
+  });
+});
+
 describe("receipts", () => {
   it("only the recipient may report a notification shown", async () => {
     await missedVisit();

@@ -6,7 +6,12 @@ export class RecordingPush implements PushSender {
   sent: { staffId: string; payload: PushPayload }[] = [];
   /** Staff with no subscription. */
   unreachable = new Set<string>();
+  /** Staff whose push service fails (5xx past the sender's retries). */
+  failing = new Set<string>();
+  attempts: { staffId: string; payload: PushPayload }[] = [];
   async sendToStaff(staffId: string, payload: PushPayload): Promise<PushOutcome> {
+    this.attempts.push({ staffId, payload });
+    if (this.failing.has(staffId)) return { accepted: 0, failed: 1, removed: 0, noSubscription: false };
     if (this.unreachable.has(staffId)) return { accepted: 0, failed: 0, removed: 0, noSubscription: true };
     this.sent.push({ staffId, payload });
     return { accepted: 1, failed: 0, removed: 0, noSubscription: false };
