@@ -228,6 +228,6 @@ export const alertsRoutes = router()
       const to = new Date(q.to);
       if (!(to > from)) throw new InvalidInput([{ path: "to", message: "must be after from" }]);
       const { rows, ...meta } = loneWorkingReport(c.get("deps").db, from, to);
-      return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], meta);
+      return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "managersToldAt", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], meta);
     },
   );
