@@ -1,7 +1,8 @@
 // The escalation scheduler. Nothing is kept here that a restart would lose: due
 // times live in rows, so this only decides WHEN to look. A re-armed timer wakes
-// at the next due time (precision); a node-cron sweep every 2 s is the safety
-// net; on start everything overdue is processed at once.
+// at the next due time (precision); a node-cron sweep every second is the safety
+// net (it also picks up alarms raised by a web tier in another process); on start
+// everything overdue is processed at once.
 import cron from "node-cron";
 import type { Deps } from "../deps.js";
 import { heartbeat, nextDueAt, tick, type EngineOptions } from "./engine.js";
@@ -69,7 +70,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
       deps.log.warn({ err: e }, "escalation heartbeat failed");
     }
   }, 2000);
-  const sweep = cron.schedule(opts.sweepCron ?? "*/2 * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
+  const sweep = cron.schedule(opts.sweepCron ?? "* * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
   run();
   deps.log.info("escalation scheduler started");
   // A write changed due times: re-arm the timer after the response (a few cheap reads),
