@@ -122,8 +122,8 @@ export const visitsRoutes = router()
       request: { params: IdParam, headers: IdemHeaders, ...jsonBody(CheckInBody) },
       responses: { 200: jsonResponse(Due, "Checked in"), 404: problemResponse("Unknown visit"), 409: problemResponse("The visit is finished") },
     }),
-    (c) => {
-      const r = checkIn(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json"), key(c));
+    async (c) => {
+      const r = await checkIn(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json"), key(c));
       return c.json(r.body, 200);
     },
   )

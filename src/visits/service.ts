@@ -13,6 +13,7 @@ import { raiseAlert } from "../alerts/engine.js";
 import { alertViews, isManager, signOfLife, type AlertView } from "../alerts/service.js";
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
 import { once } from "./idempotency.js";
+import { groupTx } from "./group-commit.js";
 
 type VisitRow = typeof visits.$inferSelect;
 
@@ -136,10 +137,11 @@ function recordCheckIn(tx: Tx, v: VisitRow, kind: CheckInKind, now: Date, input:
   return res.changes === 1;
 }
 
-export function checkIn(deps: Deps, user: CurrentUser, id: string, input: SignOfLife, key?: string) {
+export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: SignOfLife, key?: string) {
   const now = deps.clock.now();
   const actor: Actor = { type: "staff", id: user.id };
-  const r = writeTx(deps.db, (tx) =>
+  // The hot path of a busy duty evening: concurrent check-ins share one commit.
+  const r = await groupTx(deps.db, (tx) =>
     once(tx, user.id, key, `POST /api/visits/${id}/check-in`, now, () => {
       const v = activeOwnVisit(tx, user, id, "check in");
       // The phone's own id: a check-in already stored under it is a retry.

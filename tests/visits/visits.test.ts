@@ -105,6 +105,24 @@ describe("check-ins", () => {
     expect((await client.post(`/api/visits/${v.id}/extend`, { expectedEnd: inMinutes(90) })).status).toBe(409);
   });
 
+  it("concurrent check-ins share a commit; one refused does not undo the others", async () => {
+    const { client } = await env.person();
+    const a = (await client.post("/api/visits", newVisit())).body;
+    const b = (await client.post("/api/visits", newVisit())).body;
+    await client.post(`/api/visits/${b.id}/check-out`, {});
+    const before = rows(checkIns);
+    const key = crypto.randomUUID();
+    const res = await Promise.all([
+      client.post(`/api/visits/${a.id}/check-in`, {}),
+      client.post(`/api/visits/${b.id}/check-in`, {}),
+      client.post(`/api/visits/${a.id}/check-in`, {}, { "Idempotency-Key": key }),
+      client.post(`/api/visits/${a.id}/check-in`, {}, { "Idempotency-Key": key }),
+    ]);
+    expect(res.map((r) => r.status)).toEqual([200, 409, 200, 200]);
+    expect(res[3]!.body).toEqual(res[2]!.body);
+    expect(rows(checkIns)).toBe(before + 2);
+  });
+
   it("extend moves the expected end and the due time; bad input is 400", async () => {
     const { client } = await env.person();
     const v = (await client.post("/api/visits", newVisit({ checkInEveryMinutes: undefined }))).body;

@@ -1,0 +1,49 @@
+// Group commit: the check-ins waiting at one moment share one IMMEDIATE transaction,
+// so one fsync makes them all durable. Each runs in its own savepoint, so one that
+// fails (409, 404) rolls back alone; every caller is answered only after the commit.
+import { writeTx, type Db, type Tx } from "../db/connection.js";
+
+interface Job {
+  fn: (tx: Tx) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const queues = new WeakMap<Db, Job[]>();
+
+export function groupTx<T>(db: Db, fn: (tx: Tx) => T): Promise<T> {
+  let q = queues.get(db);
+  if (!q) {
+    q = [];
+    queues.set(db, q);
+  }
+  const queue = q;
+  return new Promise<T>((resolve, reject) => {
+    queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    if (queue.length === 1) setImmediate(() => flush(db, queue));
+  });
+}
+
+function flush(db: Db, queue: Job[]): void {
+  const jobs = queue.splice(0);
+  const results: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
+  try {
+    writeTx(db, (tx) => {
+      for (const j of jobs) {
+        try {
+          results.push({ ok: true, v: tx.transaction((sp) => j.fn(sp)) });
+        } catch (e) {
+          results.push({ ok: false, e });
+        }
+      }
+    });
+  } catch (e) {
+    for (const j of jobs) j.reject(e);
+    return;
+  }
+  jobs.forEach((j, i) => {
+    const r = results[i]!;
+    if (r.ok) j.resolve(r.v);
+    else j.reject(r.e);
+  });
+}
