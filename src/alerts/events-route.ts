@@ -1,18 +1,21 @@
 // GET /api/events: server-sent events for the live board. Managers see every
-// change; anyone else only changes to their own visits, and never a duress alarm.
+// change; anyone else only changes to their own visits; the worker an alert is
+// about never hears of a duress alarm or what follows from it.
 import { streamSSE } from "hono/streaming";
 import type { Context } from "hono";
 import type { AppEnv } from "../deps.js";
 import type { LiveEvent } from "../events.js";
-import { isManager } from "./service.js";
+import { isManager, workerMaySee } from "./service.js";
 
 export function eventStream(c: Context<AppEnv>) {
   const deps = c.get("deps");
   const user = c.get("user")!;
   const manager = isManager(user);
   const visible = (e: LiveEvent) => {
-    if (manager) return !(e.data.reason === "duress" && e.data.staffId === user.id);
-    return e.data.staffId === user.id && e.data.reason !== "duress";
+    const aboutMe = e.data.staffId === user.id;
+    if (e.type !== "alert") return manager || aboutMe;
+    if (aboutMe) return workerMaySee(e.data.reason as string | undefined);
+    return manager;
   };
   return streamSSE(c, async (stream) => {
     const queue: LiveEvent[] = [];

@@ -10,6 +10,13 @@ import { alerts, notifications, type AlertStatus } from "./schema.js";
 export const MANAGER_ROLES = ["manager", "senior_manager"] as const;
 export const isManager = (u: CurrentUser) => u.roles.some((r) => (MANAGER_ROLES as readonly string[]).includes(r));
 
+/**
+ * What the worker an alert is about may see of it: their own panic and missed check-ins.
+ * Never a duress alarm, nor what follows from one (a no_manager_on_duty gap it raised),
+ * since someone may be looking at their phone.
+ */
+export const workerMaySee = (reason: string | undefined) => reason === "missed_check_in" || reason === "panic";
+
 type AlertRow = typeof alerts.$inferSelect;
 
 export interface AlertView {
@@ -67,13 +74,13 @@ export function listAlerts(deps: Deps, user: CurrentUser, status?: AlertStatus):
     .orderBy(desc(alerts.raisedAt))
     .limit(500)
     .all()
-    .filter((a) => !(a.reason === "duress" && a.staffId === user.id));
+    .filter((a) => a.staffId !== user.id || workerMaySee(a.reason));
   return alertViews(deps, rows);
 }
 
 function loadForManager(tx: Tx, id: string, user: CurrentUser): AlertRow {
   const a = tx.select().from(alerts).where(eq(alerts.id, id)).get();
-  if (!a || (a.reason === "duress" && a.staffId === user.id)) throw new NotFound("alert");
+  if (!a || (a.staffId === user.id && !workerMaySee(a.reason))) throw new NotFound("alert");
   if (a.staffId === user.id) throw new Forbidden("You cannot acknowledge or resolve an alert about yourself.");
   return a;
 }

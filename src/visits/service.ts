@@ -10,7 +10,7 @@ import { checkPassword, hashPassword } from "../auth/password.js";
 import { staff } from "../staff/schema.js";
 import { alerts } from "../alerts/schema.js";
 import { raiseAlert } from "../alerts/engine.js";
-import { alertViews, isManager, signOfLife, type AlertView } from "../alerts/service.js";
+import { alertViews, isManager, signOfLife, workerMaySee, type AlertView } from "../alerts/service.js";
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
 import { once } from "./idempotency.js";
 import { groupTx } from "./group-commit.js";
@@ -257,7 +257,7 @@ export function getVisit(deps: Deps, user: CurrentUser, id: string) {
   if (!row || (!own && !isManager(user))) throw new NotFound("visit");
   const ins = deps.db.select().from(checkIns).where(eq(checkIns.visitId, id)).orderBy(asc(checkIns.at)).all();
   // The worker never sees a duress alarm raised about them (someone may be watching the phone).
-  const alertRows = deps.db.select().from(alerts).where(eq(alerts.visitId, id)).orderBy(asc(alerts.raisedAt)).all().filter((a) => !(own && a.reason === "duress"));
+  const alertRows = deps.db.select().from(alerts).where(eq(alerts.visitId, id)).orderBy(asc(alerts.raisedAt)).all().filter((a) => !own || workerMaySee(a.reason));
   const list: AlertView[] = alertViews(deps, alertRows);
   return {
     ...visitView(row.v, row.name),

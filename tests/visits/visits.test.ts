@@ -165,13 +165,17 @@ describe("panic and duress", () => {
       expect(r.headers.get("content-type")).toBe(normal.headers.get("content-type"));
     }
     expect(env.deps.db.select().from(alerts).all().map((a) => a.reason)).toEqual(["duress"]);
-    // The worker's own view shows a completed visit and no alarm.
+    // No manager is on the rota, so the ladder also raises a no_manager_on_duty gap alert.
+    const { tick } = await import("../../src/alerts/engine.js");
+    await tick(env.deps);
+    expect(env.deps.db.select().from(alerts).all().map((a) => a.reason).sort()).toEqual(["duress", "no_manager_on_duty"]);
+    // The worker's own view shows a completed visit and no alarm, nor anything that follows from one.
     const mine = await client.get(`/api/visits/${v3.id}`);
     expect(mine.body.status).toBe("completed");
     expect(mine.body.alerts).toEqual([]);
     const manager = await env.person({ roles: ["manager"] });
     const seen = await manager.client.get(`/api/visits/${v3.id}`);
-    expect(seen.body.alerts.map((a: { reason: string }) => a.reason)).toEqual(["duress"]);
+    expect(seen.body.alerts.map((a: { reason: string }) => a.reason).sort()).toEqual(["duress", "no_manager_on_duty"]);
   });
 });
 
