@@ -4,6 +4,7 @@ import { openDeps, ensureFirstAdmin } from "./bootstrap.js";
 import { createApp } from "./app.js";
 import { startScheduler } from "./alerts/scheduler.js";
 import { startPush } from "./push/start.js";
+import { followAlertChanges } from "./alerts/tail.js";
 
 async function main() {
   let config;
@@ -26,9 +27,12 @@ async function main() {
   // The scheduler runs in this process unless RUN_SCHEDULER=false (then `npm run worker`).
   const scheduler = config.RUN_SCHEDULER ? startScheduler(deps) : undefined;
   if (scheduler) deps.wakeScheduler = () => scheduler.wake();
+  // With the worker elsewhere, the live board learns of its escalations from the audit chain.
+  const tail = scheduler ? undefined : followAlertChanges(deps);
 
   const shutdown = () => {
     scheduler?.stop();
+    tail?.stop();
     server.close(() => {
       deps.db.$client.close();
       process.exit(0);
