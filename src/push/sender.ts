@@ -34,7 +34,7 @@ export interface SenderOptions {
   maxSockets?: number;
   /** Injected by tests to record waits without spending them. */
   sleep?: (ms: number) => Promise<void>;
-  /** Called as each request leaves (benchmarks measure dispatch lag with it). */
+  /** Called as each request has been written to its socket (benchmarks measure dispatch lag with it). */
   onRequest?: (info: { staffId: string; subscriptionId: string; attempt: number; at: number }) => void;
 }
 
@@ -99,9 +99,31 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     notes.set(row, n);
     flushTimer ??= setTimeout(flush, 1000).unref();
   };
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, ...(opts.ca ? { ca: opts.ca } : {}) });
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 128, ...(opts.ca ? { ca: opts.ca } : {}) });
 
-  function post(url: URL, body: Buffer, headers: Record<string, string | number>): Promise<Reply> {
+  // Encryption costs ~0.2 ms of CPU a message. In a burst, a few are encrypted per
+  // turn of the event loop, so earlier messages go out on the wire while later
+  // ones are still being encrypted (rather than all leaving after the last).
+  const lane: Array<() => void> = [];
+  let laneScheduled = false;
+  const drainLane = () => {
+    laneScheduled = false;
+    for (const go of lane.splice(0, 4)) go();
+    if (lane.length && !laneScheduled) {
+      laneScheduled = true;
+      setImmediate(drainLane);
+    }
+  };
+  const myTurn = () =>
+    new Promise<void>((resolve) => {
+      lane.push(resolve);
+      if (!laneScheduled) {
+        laneScheduled = true;
+        setImmediate(drainLane);
+      }
+    });
+
+  function post(url: URL, body: Buffer, headers: Record<string, string | number>, onSent?: () => void): Promise<Reply> {
     return new Promise((resolve) => {
       let done = false;
       const finish = (r: Reply) => {
@@ -110,11 +132,20 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
           resolve(r);
         }
       };
+      let sent = false;
+      const markSent = () => {
+        if (!sent) {
+          sent = true;
+          onSent?.();
+        }
+      };
       const req = request(url, { method: "POST", agent, headers, timeout }, (res) => {
+        markSent(); // an answer means it left, even if 'finish' has not been seen yet
         res.resume(); // drain, so the socket goes back to the pool
         res.on("end", () => finish({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"] }));
         res.on("error", (e) => finish({ status: 0, error: e.message }));
       });
+      if (onSent) req.on("finish", markSent); // the whole request was handed to the socket
       req.on("timeout", () => req.destroy(new Error(`no answer within ${timeout} ms`)));
       req.on("error", (e) => finish({ status: 0, error: e.message }));
       req.end(body);
@@ -132,6 +163,7 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
       return { ...base, result: "failed", status: 0, attempts: 0 };
     }
     const url = new URL(row.endpoint);
+    await myTurn();
     const body = webPush.encrypt(row.p256dh, row.auth, JSON.stringify(payload), "aes128gcm").cipherText;
     const topic = topicOf(payload.tag);
     const headers: Record<string, string | number> = {
@@ -148,8 +180,8 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       attempts = attempt;
       headers.Authorization = signer.authorization(url.origin);
-      opts.onRequest?.({ staffId: row.staffId, subscriptionId: row.id, attempt, at: performance.timeOrigin + performance.now() });
-      last = await post(url, body, headers);
+      const onSent = opts.onRequest ? () => opts.onRequest!({ staffId: row.staffId, subscriptionId: row.id, attempt, at: performance.timeOrigin + performance.now() }) : undefined;
+      last = await post(url, body, headers, onSent);
       const s = last.status;
       if (s >= 200 && s < 300) {
         note(row, { kind: "success", at: deps.clock.now() });

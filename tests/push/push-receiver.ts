@@ -6,7 +6,7 @@
 // so a standalone receiver process (and a restarted one) can decrypt whatever a
 // test process subscribed, without sharing state:
 //
-//   npx tsx tests/push/push-receiver.ts --port 8443 --out deliveries.jsonl [--cert-dir dir]
+//   npx tsx tests/push/push-receiver.ts --port 8443 --out deliveries.jsonl [--cert-dir dir] [--raw] [--delay-ms N]
 //
 // prints one JSON line {"ready":true,url,port,caPath} on stdout, then appends one
 // JSON line per request to --out (with the decrypted payload). Point the server
@@ -84,6 +84,11 @@ export interface ReceiverOptions {
   out?: string;
   /** Milliseconds to wait before answering (to model a slow push service). */
   delayMs?: number;
+  /**
+   * With `out`: write the raw request (body base64, Authorization) and decrypt later
+   * in readDeliveries, so the receiver keeps up with a benchmark burst.
+   */
+  raw?: boolean;
 }
 
 const b64u = (b: Buffer) => b.toString("base64url");
@@ -163,9 +168,22 @@ export async function startPushReceiver(opts: ReceiverOptions = {}): Promise<Pus
   const waiters: Array<() => void> = [];
   let origin = "";
 
+  let rawLines: string[] = [];
+  const flushRaw = () => {
+    try {
+      if (rawLines.length) appendFileSync(opts.out!, rawLines.join(""));
+    } catch {
+      // the output directory went away (a benchmark cleaning up)
+    }
+    rawLines = [];
+  };
+  const rawTimer = opts.raw && opts.out ? setInterval(flushRaw, 50) : undefined;
   const record = async (r: ReceivedRequest) => {
     requests.push(r);
-    if (opts.out) {
+    if (opts.out && opts.raw) {
+      const line = { at: r.at, path: r.path, status: r.status, ttl: r.headers.ttl, urgency: r.headers.urgency, topic: r.headers.topic, authorization: r.headers.authorization, body: r.body.toString("base64") };
+      rawLines.push(JSON.stringify(line) + "\n");
+    } else if (opts.out) {
       let payload: unknown = null;
       let vapid: unknown = null;
       let error: string | undefined;
@@ -276,6 +294,8 @@ export async function startPushReceiver(opts: ReceiverOptions = {}): Promise<Pus
     },
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(rawTimer);
+        if (opts.raw && opts.out) flushRaw();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -302,13 +322,41 @@ export async function controlReceiver(url: string, ca: string, path: "/_control/
   });
 }
 
-/** Read the JSON lines a standalone receiver wrote. */
-export function readDeliveries(file: string): Array<{ at: number; path: string; status: number; ttl?: string; urgency?: string; payload: any; vapid: any; error?: string }> {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+export interface Delivery {
+  at: number;
+  path: string;
+  status: number;
+  ttl?: string;
+  urgency?: string;
+  topic?: string;
+  payload: any;
+  /** Claims (aud, sub, exp, k) when verified at the receiver; raw lines carry `authorization` instead. */
+  vapid: any;
+  authorization?: string;
+  error?: string;
 }
 
-// Standalone: npx tsx tests/push/push-receiver.ts --port N --out file.jsonl [--cert-dir dir] [--delay-ms N]
+/** Read the JSON lines a standalone receiver wrote (raw lines are decrypted here). */
+export function readDeliveries(file: string): Delivery[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const d = JSON.parse(l);
+      if (typeof d.body === "string") {
+        try {
+          d.payload = decryptFor(d.path, Buffer.from(d.body, "base64"));
+        } catch (e) {
+          d.error = `decrypt: ${(e as Error).message}`;
+        }
+        delete d.body;
+      }
+      return d as Delivery;
+    });
+}
+
+// Standalone: npx tsx tests/push/push-receiver.ts --port N --out file.jsonl [--cert-dir dir] [--delay-ms N] [--raw]
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
@@ -319,6 +367,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     out: arg("out") ?? "push-deliveries.jsonl",
     certDir: arg("cert-dir"),
     delayMs: arg("delay-ms") ? Number(arg("delay-ms")) : undefined,
+    raw: process.argv.includes("--raw"),
   });
   process.stdout.write(JSON.stringify({ ready: true, url: r.url, port: r.port, caPath: r.caPath }) + "\n");
   const stop = () => void r.close().then(() => process.exit(0));
