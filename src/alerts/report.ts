@@ -1,9 +1,13 @@
 // The lone-working report: visits, missed check-ins, alerts and how fast people
 // acknowledged them, beside the BS 8484 alarm-handling marks (10 s and 40 s).
-import { and, gte, lt } from "drizzle-orm";
+import { and, eq, gte, lt } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
+import type { CurrentUser } from "../deps.js";
 import { visits } from "../visits/schema.js";
+import { staff } from "../staff/schema.js";
+import { reportScope } from "../hr/access.js";
 import { alerts } from "./schema.js";
+import { workerMaySee } from "./service.js";
 
 /** Nearest-rank percentile of sorted numbers. */
 export function percentile(sorted: number[], p: number): number | null {
@@ -31,9 +35,27 @@ function secondsToAck(a: typeof alerts.$inferSelect): number | null {
   return (a.acknowledgedAt.getTime() - from.getTime()) / 1000;
 }
 
-export function loneWorkingReport(db: Db, from: Date, to: Date) {
-  const vs = db.select().from(visits).where(and(gte(visits.startedAt, from), lt(visits.startedAt, to))).all();
-  const as = db.select().from(alerts).where(and(gte(alerts.raisedAt, from), lt(alerts.raisedAt, to))).all();
+/**
+ * Scoped like every report (HR, admin and senior managers: everyone; a manager: their
+ * team), and never showing anyone an alarm about themselves they may not see: a manager
+ * who was under duress on a visit must not find it here.
+ */
+export function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date, to: Date) {
+  const scope = reportScope(viewer);
+  const team = scope.all ? undefined : new Set(db.select({ id: staff.id }).from(staff).where(eq(staff.teamId, scope.teamId ?? "")).all().map((r) => r.id));
+  const inScope = (staffId: string | null) => !team || (staffId !== null && team.has(staffId));
+  const vs = db
+    .select({ staffId: visits.staffId })
+    .from(visits)
+    .where(and(gte(visits.startedAt, from), lt(visits.startedAt, to)))
+    .all()
+    .filter((v) => inScope(v.staffId));
+  const as = db
+    .select()
+    .from(alerts)
+    .where(and(gte(alerts.raisedAt, from), lt(alerts.raisedAt, to)))
+    .all()
+    .filter((a) => inScope(a.staffId) && (a.staffId !== viewer.id || workerMaySee(a.reason)));
   const byReason: Record<string, number> = {};
   for (const a of as) byReason[a.reason] = (byReason[a.reason] ?? 0) + 1;
   // BS 8484 times alarm handling from when the alarm reaches those who must act: here, the

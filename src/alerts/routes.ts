@@ -227,7 +227,7 @@ export const alertsRoutes = router()
       const from = new Date(q.from);
       const to = new Date(q.to);
       if (!(to > from)) throw new InvalidInput([{ path: "to", message: "must be after from" }]);
-      const { rows, ...meta } = loneWorkingReport(c.get("deps").db, from, to);
+      const { rows, ...meta } = loneWorkingReport(c.get("deps").db, c.get("user")!, from, to);
       return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "managersToldAt", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], meta);
     },
   );

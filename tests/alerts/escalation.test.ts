@@ -283,6 +283,27 @@ describe("reading alerts, the report and readiness", () => {
     expectInvalid(await hr.client.get(`/api/reports/lone-working?from=x&to=${encodeURIComponent(to)}`), "from");
   });
 
+  it("scopes the report to a manager's team and never shows anyone their own duress alarm", async () => {
+    const north = await env.person({ roles: ["manager", "amhp"], team: "North" });
+    const northAmhp = await env.person({ roles: ["amhp"], team: "North" });
+    const south = await env.person({ roles: ["manager"], team: "South" });
+    const hr = await env.person({ roles: ["hr"] });
+    await north.client.put("/api/me/duress-pin", { pin: "9876" });
+    const mine = (await north.client.post("/api/visits", { purpose: "home_visit", location: { address: "3 Mill Lane" }, expectedEnd: at(60) })).body;
+    expect((await north.client.post(`/api/visits/${mine.id}/check-out`, { pin: "9876" })).status).toBe(200);
+    const theirs = (await northAmhp.client.post("/api/visits", { purpose: "home_visit", location: { address: "4 Mill Lane" }, expectedEnd: at(60) })).body;
+    await northAmhp.client.post(`/api/visits/${theirs.id}/alarm`);
+    const q = `from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(1))}`;
+    const reasons = (r: { body: { rows: { reason: string }[] } }) => r.body.rows.map((x) => x.reason).sort();
+    expect(reasons(await hr.client.get(`/api/reports/lone-working?${q}`))).toEqual(["duress", "panic"]);
+    const own = await north.client.get(`/api/reports/lone-working?${q}`);
+    expect(reasons(own)).toEqual(["panic"]);
+    expect(own.body.alerts.byReason.duress).toBeUndefined();
+    const other = await south.client.get(`/api/reports/lone-working?${q}`);
+    expect(other.body.rows).toEqual([]);
+    expect(other.body.visits).toBe(0);
+  });
+
   it("readiness lists managers without push and uncovered hours", async () => {
     const r = await m1.client.get(`/api/readiness?from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z`);
     expect(r.status).toBe(200);
