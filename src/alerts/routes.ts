@@ -10,6 +10,7 @@ import { acknowledge, listAlerts, MANAGER_ROLES, recordReceipt, resolve } from "
 import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
 import { loneWorkingReport } from "./report.js";
+import { DayOrInstant, timeWindow } from "../http/window.js";
 import { inArray } from "drizzle-orm";
 import { staff } from "../staff/schema.js";
 
@@ -191,7 +192,7 @@ export const alertsRoutes = router()
       tags: ["Alerts"],
       summary: "Hours with no duty manager, and managers push cannot reach",
       access: ["admin", ...MANAGER_ROLES],
-      request: { query: z.object({ from: Instant.optional(), to: Instant.optional() }) },
+      request: { query: z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() }) },
       responses: {
         200: jsonResponse(
           z.object({
@@ -205,10 +206,8 @@ export const alertsRoutes = router()
     (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
-      const from = q.from ? new Date(q.from) : deps.clock.now();
-      const to = q.to ? new Date(q.to) : new Date(from.getTime() + 52 * 7 * 86_400_000);
-      if (!(to > from)) throw new InvalidInput([{ path: "to", message: "must be after from" }]);
-      if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new InvalidInput([{ path: "to", message: "at most about a year after from" }]);
+      // Default: the next 52 weeks from now (DESIGN.md "Readiness").
+      const { from, to } = q.from || q.to ? timeWindow(deps.config.TZ_LOCAL, deps.clock.now(), q.from ?? deps.clock.now().toISOString(), q.to, { defaultDays: 364, maxDays: 400 }) : { from: deps.clock.now(), to: new Date(deps.clock.now().getTime() + 364 * 86_400_000) };
       return c.json(readiness(deps.db, from, to), 200);
     },
   )
@@ -219,14 +218,12 @@ export const alertsRoutes = router()
       tags: ["Reports"],
       summary: "Visits, missed check-ins, alerts and time to acknowledge (BS 8484 marks: 10 s, 40 s)",
       access: REPORT_READERS,
-      request: { query: FormatQuery.extend({ from: Instant, to: Instant }) },
+      request: { query: FormatQuery.extend({ from: DayOrInstant, to: DayOrInstant }) },
       responses: { 200: { description: "The report (JSON, or CSV of the alerts)", content: { "application/json": { schema: z.object({ rows: z.array(z.any()) }).passthrough() }, "text/csv": { schema: z.string() } } } },
     }),
     (c) => {
       const q = c.req.valid("query");
-      const from = new Date(q.from);
-      const to = new Date(q.to);
-      if (!(to > from)) throw new InvalidInput([{ path: "to", message: "must be after from" }]);
+      const { from, to } = timeWindow(c.get("deps").config.TZ_LOCAL, c.get("deps").clock.now(), q.from, q.to, { defaultDays: 1, maxDays: 3660 });
       const { rows, ...meta } = loneWorkingReport(c.get("deps").db, c.get("user")!, from, to);
       return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "managersToldAt", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], meta);
     },

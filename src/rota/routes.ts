@@ -7,7 +7,8 @@ import { NotFound } from "../errors.js";
 import { ROTA_KINDS, SWAP_STATUSES } from "./schema.js";
 import { parseShiftRule } from "./expand.js";
 import { WARNING_KINDS } from "./rules/working-time.js";
-import { addPattern, endPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, checkWindow } from "./service.js";
+import { addPattern, endPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, MAX_WINDOW_DAYS } from "./service.js";
+import { DayOrInstant, timeWindow } from "../http/window.js";
 import { acceptSwap, approveSwap, listSwaps, offerSwap } from "./swaps.js";
 import { onDutyAt } from "./on-duty.js";
 import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
@@ -15,14 +16,8 @@ import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
 const WRITERS = ["admin", "manager", "senior_manager"] as const;
 const canManage = (u: CurrentUser) => u.roles.some((r) => (WRITERS as readonly string[]).includes(r));
 
-/** A day (local; `to` days are inclusive) or an instant. */
-const DayOrInstant = z.union([Day, Instant]).openapi({ description: "YYYY-MM-DD (local day) or an ISO 8601 instant" });
-const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
 function windowOf(tz: string, now: Date, from?: string, to?: string, defaultDays = 7) {
-  const f = from ? (isDay(from) ? startOfLocalDay(from, tz) : new Date(from)) : startOfLocalDay(localDay(now, tz), tz);
-  const t = to ? (isDay(to) ? startOfLocalDay(addDays(to, 1), tz) : new Date(to)) : startOfLocalDay(addDays(localDay(f, tz), defaultDays), tz);
-  checkWindow(f, t);
-  return { from: f, to: t };
+  return timeWindow(tz, now, from, to, { defaultDays, maxDays: MAX_WINDOW_DAYS });
 }
 const WindowQuery = z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() });
 

@@ -281,6 +281,9 @@ describe("reading alerts, the report and readiness", () => {
     expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
     expect(csv.text).toContain("secondsToAcknowledge");
     expectInvalid(await hr.client.get(`/api/reports/lone-working?from=x&to=${encodeURIComponent(to)}`), "from");
+    // Local days work as on every other windowed route (a `to` day is inclusive).
+    expect((await hr.client.get(`/api/reports/lone-working?from=2026-11-23&to=2026-11-24`)).body).toMatchObject({ visits: 1, missedCheckIns: 1 });
+    expect((await hr.client.get(`/api/reports/lone-working?from=2026-11-20&to=2026-11-22`)).body).toMatchObject({ visits: 0 });
   });
 
   it("scopes the report to a manager's team and never shows anyone their own duress alarm", async () => {
@@ -310,5 +313,7 @@ describe("reading alerts, the report and readiness", () => {
     expect(r.body.uncoveredManagerHours).toEqual([{ start: "2026-11-24T00:00:00.000Z", end: "2026-11-25T00:00:00.000Z" }]);
     expect(r.body.managersWithoutPush.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([m1.id, m2.id, senior.id]));
     expectInvalid(await m1.client.get(`/api/readiness?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z`), "to");
+    const byDay = await m1.client.get(`/api/readiness?from=2026-11-24&to=2026-11-24`);
+    expect(byDay.body.uncoveredManagerHours).toEqual([{ start: "2026-11-24T00:00:00.000Z", end: "2026-11-25T00:00:00.000Z" }]);
   });
 });
