@@ -3,6 +3,7 @@
 // accented names survive), a header row, ISO dates, and an attachment filename.
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { accepts } from "hono/accepts";
 import { stringify } from "csv-stringify/sync";
 import type { AppEnv } from "../deps.js";
 import { localDay } from "../calendar/days.js";
@@ -30,7 +31,8 @@ export function wantsCsv(c: Context<AppEnv>): boolean {
   const format = c.req.query("format");
   if (format === "csv") return true;
   if (format === "json") return false;
-  return (c.req.header("accept") ?? "").toLowerCase().includes("text/csv");
+  // Content negotiation by q-value (hono's helper): `text/csv;q=0` or a preferred JSON stays JSON.
+  return accepts(c, { header: "Accept", supports: ["application/json", "text/csv"], default: "application/json" }) === "text/csv";
 }
 
 /** A cell as CSV text: ISO for dates, true/false for booleans, empty for nothing. */

@@ -86,6 +86,13 @@ describe.each(["supervision", "sickness", "oh-referrals", "amhp-approvals", "int
     const b = await raw(hr.client, `${path}&format=csv`);
     expect(a.text).toBe(b.text);
   });
+  it("negotiates by q-value: JSON preferred or CSV refused stays JSON", async () => {
+    for (const accept of ["application/json, text/csv;q=0.5", "text/csv;q=0, application/json", "*/*"]) {
+      const r = await raw(hr.client, path, { Accept: accept });
+      expect(r.res.headers.get("content-type"), accept).toContain("application/json");
+    }
+    expect((await raw(hr.client, path, { Accept: "application/json;q=0.2, text/csv" })).res.headers.get("content-type")).toContain("text/csv");
+  });
 });
 
 describe("report contents and scope", () => {
