@@ -24,8 +24,15 @@
 
   const timeFmt = new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" });
   const dayFmt = new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric", month: "short" });
+  const dayYearFmt = new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric", month: "short", year: "numeric" });
   const time = (iso) => (iso ? timeFmt.format(new Date(iso)) : "");
-  const dayTime = (iso) => (iso ? dayFmt.format(new Date(iso)) + " " + timeFmt.format(new Date(iso)) : "");
+  // Dates more than ~5 months away carry their year, so a gap ending next year never reads as ending before it starts.
+  const dayTime = (iso) => {
+    if (!iso) return "";
+    const d = new Date(iso);
+    const far = Math.abs(d.getTime() - Date.now()) > 150 * 86400000;
+    return (far ? dayYearFmt : dayFmt).format(d) + " " + timeFmt.format(d);
+  };
 
   /** "12 min 05 s" / "1 h 04 min" — never colour alone: callers add "overdue" in words. */
   function duration(ms) {
