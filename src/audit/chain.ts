@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
 import type { Db, Tx } from "../db/connection.js";
+import { prepared } from "../db/prepared.js";
 import { auditLog } from "./schema.js";
 
 /** Who did it: a signed-in person, or a job of the service itself. */
@@ -31,7 +32,8 @@ export function rowHash(r: ChainFields): string {
  * records, so the record and its audit row land together or not at all.
  */
 export function appendAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: Date): void {
-  const last = tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get();
+  // Every write comes through here, so both statements are prepared once per connection.
+  const last = prepared(tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
   const row: ChainFields = {
     seq: (last?.seq ?? 0) + 1,
     recordedAt: at,
@@ -43,7 +45,18 @@ export function appendAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: Da
     data: JSON.stringify(entry.data ?? {}),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  tx.insert(auditLog).values({ ...row, hash: rowHash(row) }).run();
+  prepared(tx, "INSERT INTO audit_log (seq, recorded_at, actor_type, actor_id, action, entity, entity_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+    row.seq,
+    row.recordedAt.getTime(),
+    row.actorType,
+    row.actorId,
+    row.action,
+    row.entity,
+    row.entityId,
+    row.data,
+    row.prevHash,
+    rowHash(row),
+  );
 }
 
 export interface Checkpoint {

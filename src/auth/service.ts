@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, lt, ne } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx } from "../db/connection.js";
-import { staff, type StaffRow } from "../staff/schema.js";
+import { staff, type Category, type Role, type StaffRow } from "../staff/schema.js";
+import { prepared } from "../db/prepared.js";
 import { apiTokens, loginFailures, sessions } from "./schema.js";
 import { checkPassword, hashPassword } from "./password.js";
 import { digest, newSecret } from "./tokens.js";
@@ -111,22 +112,35 @@ export function userFromSession(deps: Deps, token: string): CurrentUser | undefi
   const { db, clock, config } = deps;
   const now = clock.now();
   const id = digest(token);
-  const row = db
-    .select({ s: sessions, p: staff })
-    .from(sessions)
-    .innerJoin(staff, eq(staff.id, sessions.staffId))
-    .where(eq(sessions.id, id))
-    .get();
-  if (!row || !row.p.active) return undefined;
-  const idleLimit = row.s.lastSeenAt.getTime() + config.SESSION_IDLE_MINUTES * 60_000;
-  if (now >= row.s.expiresAt || now.getTime() >= idleLimit) {
-    db.delete(sessions).where(eq(sessions.id, id)).run();
+  // Every signed-in request comes through here: statements prepared once per connection.
+  const row = prepared(
+    db,
+    `SELECT s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt, p.id, p.name, p.email, p.roles, p.team_id AS teamId, p.category, p.active
+       FROM sessions s JOIN staff p ON p.id = s.staff_id WHERE s.id = ?`,
+  ).get(id) as SessionRow | undefined;
+  if (!row || !row.active) return undefined;
+  const idleLimit = row.lastSeenAt + config.SESSION_IDLE_MINUTES * 60_000;
+  if (now.getTime() >= row.expiresAt || now.getTime() >= idleLimit) {
+    prepared(db, "DELETE FROM sessions WHERE id = ?").run(id);
     return undefined;
   }
-  if (now.getTime() - row.s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id)).run();
+  if (now.getTime() - row.lastSeenAt > TOUCH_EVERY_MS) {
+    prepared(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?").run(now.getTime(), id);
   }
-  return toCurrentUser(row.p);
+  return { id: row.id, name: row.name, email: row.email, roles: JSON.parse(row.roles) as Role[], teamId: row.teamId, category: row.category };
+}
+
+/** The row userFromSession reads, as stored (instants in ms, roles as JSON, active as 0/1). */
+interface SessionRow {
+  lastSeenAt: number;
+  expiresAt: number;
+  id: string;
+  name: string;
+  email: string;
+  roles: string;
+  teamId: string | null;
+  category: Category;
+  active: number;
 }
 
 export function userFromApiToken(deps: Deps, token: string): CurrentUser | undefined {

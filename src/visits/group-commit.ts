@@ -2,6 +2,7 @@
 // so one fsync makes them all durable. Each runs in its own savepoint, so one that
 // fails (409, 404) rolls back alone; every caller is answered only after the commit.
 import { writeTx, type Db, type Tx } from "../db/connection.js";
+import { prepared } from "../db/prepared.js";
 
 interface Job {
   fn: (tx: Tx) => unknown;
@@ -27,14 +28,24 @@ export function groupTx<T>(db: Db, fn: (tx: Tx) => T): Promise<T> {
 function flush(db: Db, queue: Job[]): void {
   const jobs = queue.splice(0);
   const results: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
+  // Savepoint statements prepared once (drizzle's nested transaction builds them per call).
+  const savepoint = prepared(db, "SAVEPOINT group_job");
+  const rollbackTo = prepared(db, "ROLLBACK TO group_job");
+  const release = prepared(db, "RELEASE group_job");
   try {
     writeTx(db, (tx) => {
       for (const j of jobs) {
+        savepoint.run();
+        let r: (typeof results)[number];
         try {
-          results.push({ ok: true, v: tx.transaction((sp) => j.fn(sp)) });
+          r = { ok: true, v: j.fn(tx) };
         } catch (e) {
-          results.push({ ok: false, e });
+          // If even this fails the transaction is unusable: it escapes, and every job is refused.
+          rollbackTo.run();
+          r = { ok: false, e };
         }
+        release.run();
+        results.push(r);
       }
     });
   } catch (e) {

@@ -14,8 +14,7 @@ import { alertViews, isManager, signOfLife, workerMaySee, type AlertView } from 
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
 import { once } from "./idempotency.js";
 import { groupTx } from "./group-commit.js";
-
-type VisitRow = typeof visits.$inferSelect;
+import { checkInExists, insertCheckIn, setNextDue, visitById, type VisitRow } from "./store.js";
 
 export interface NewVisit {
   purpose: VisitPurpose;
@@ -112,7 +111,7 @@ export function startVisit(deps: Deps, user: CurrentUser, input: NewVisit, key?:
 
 /** The caller's own visit, for writes (a manager cannot check in for someone else). */
 function ownVisit(tx: Tx, user: CurrentUser, id: string): VisitRow {
-  const v = tx.select().from(visits).where(eq(visits.id, id)).get();
+  const v = visitById(tx, id);
   if (!v || v.staffId !== user.id) throw new NotFound("visit");
   return v;
 }
@@ -129,12 +128,7 @@ function lifeSigned(tx: Tx, v: VisitRow, now: Date, actor: Actor) {
 }
 
 function recordCheckIn(tx: Tx, v: VisitRow, kind: CheckInKind, now: Date, input: SignOfLife, id?: string): boolean {
-  const res = tx
-    .insert(checkIns)
-    .values({ id: id ?? crypto.randomUUID(), visitId: v.id, staffId: v.staffId, kind, at: now, lat: input.lat ?? null, lng: input.lng ?? null, note: input.note ?? null })
-    .onConflictDoNothing()
-    .run();
-  return res.changes === 1;
+  return insertCheckIn(tx, { id: id ?? crypto.randomUUID(), visitId: v.id, staffId: v.staffId, kind, at: now, lat: input.lat ?? null, lng: input.lng ?? null, note: input.note ?? null });
 }
 
 export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: SignOfLife, key?: string) {
@@ -145,13 +139,13 @@ export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: 
     once(tx, user.id, key, `POST /api/visits/${id}/check-in`, now, () => {
       const v = activeOwnVisit(tx, user, id, "check in");
       // The phone's own id: a check-in already stored under it is a retry.
-      if (input.id && tx.select({ id: checkIns.id }).from(checkIns).where(eq(checkIns.id, input.id)).get()) {
+      if (input.id && checkInExists(tx, input.id)) {
         return { status: 200, body: { nextCheckInDue: v.nextCheckInDue.toISOString() } };
       }
       const next = nextDue(now, v.expectedEnd, v.checkInEveryMinutes);
       recordCheckIn(tx, v, "check_in", now, input, input.id);
       lifeSigned(tx, v, now, actor);
-      tx.update(visits).set({ nextCheckInDue: next, overdueAlertId: null }).where(eq(visits.id, v.id)).run();
+      setNextDue(tx, v.id, next);
       appendAudit(tx, actor, { action: "check_in", entity: "visit", entityId: v.id, data: { nextCheckInDue: next } }, now);
       return { status: 200, body: { nextCheckInDue: next.toISOString() } };
     }),
