@@ -6,6 +6,8 @@ import { writeTx, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import { Conflict, Forbidden, NotFound } from "../errors.js";
 import { alerts, notifications, type AlertStatus } from "./schema.js";
+import { visits } from "../visits/schema.js";
+import { nextDue } from "../visits/service.js";
 
 export const MANAGER_ROLES = ["manager", "senior_manager"] as const;
 export const isManager = (u: CurrentUser) => u.roles.some((r) => (MANAGER_ROLES as readonly string[]).includes(r));
@@ -123,10 +125,27 @@ export function resolve(deps: Deps, user: CurrentUser, id: string, input: { outc
       .run();
     tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"))).run();
     appendAudit(tx, { type: "staff", id: user.id }, { action: "resolve", entity: "alert", entityId: id, data: input }, now);
+    rewatchVisit(tx, a, now, { type: "staff", id: user.id });
     return tx.select().from(alerts).where(eq(alerts.id, id)).get()!;
   });
   deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "resolved" } });
+  // The visit may be watched again: re-arm the timer for its new due time.
+  deps.wakeScheduler();
   return alertViews(deps, [row])[0]!;
+}
+
+/**
+ * A missed check-in resolved while the visit goes on (the manager phoned: "battery died,
+ * I'm fine"): the sweep skips a visit that points at an alert, so without this the rest
+ * of the visit would be unwatched. Watch it again from now, as a check-in would.
+ */
+function rewatchVisit(tx: Tx, a: AlertRow, now: Date, actor: Actor): void {
+  if (a.reason !== "missed_check_in" || !a.visitId) return;
+  const v = tx.select().from(visits).where(eq(visits.id, a.visitId)).get();
+  if (!v || v.status !== "active" || v.overdueAlertId !== a.id) return;
+  const next = nextDue(now, v.expectedEnd, v.checkInEveryMinutes);
+  tx.update(visits).set({ overdueAlertId: null, nextCheckInDue: next }).where(and(eq(visits.id, v.id), eq(visits.overdueAlertId, a.id))).run();
+  appendAudit(tx, actor, { action: "rewatch", entity: "visit", entityId: v.id, data: { alertId: a.id, nextCheckInDue: next } }, now);
 }
 
 /** The service worker showed a notification: only its recipient may say so. */
