@@ -201,6 +201,10 @@ export function advanceAlert(deps: Deps, alertId: string, now: Date, opts: Engin
       if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
       step = Math.max(step, action.step);
       appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty } }, now);
+      if (notify && notify !== "worker" && resolved.staffIds.length === 0) {
+        // Not even the fallbacks (senior managers, managers, admins) had anyone active.
+        deps.log.error({ alertId: a.id, step: action.step, notify }, "escalation step reached nobody");
+      }
       if (resolved.nobodyOnDuty && a.reason !== "no_manager_on_duty") {
         const gap = raiseAlert(tx, {
           reason: "no_manager_on_duty",

@@ -7,6 +7,15 @@ import { uncoveredIntervals, nextShiftOf } from "../rota/on-duty.js";
 import { hasWorkingSubscription } from "../push/subscriptions.js";
 import { currentPolicy } from "./policy.js";
 
+/** Why the ladder's last resort is not the senior list as set, or null when it is fine. */
+export function seniorListProblem(db: Db): string | null {
+  const policy = currentPolicy(db);
+  if (policy.seniorStaffIds.length === 0) return "The senior escalation list is not set: senior steps go to every active senior manager (or managers, then admins).";
+  const active = db.select({ id: staff.id }).from(staff).where(eq(staff.active, true)).all().filter((r) => policy.seniorStaffIds.includes(r.id));
+  if (active.length === 0) return "No one on the senior escalation list is active: senior steps fall back to senior managers, managers, then admins.";
+  return null;
+}
+
 export function readiness(db: Db, from: Date, to: Date) {
   const uncovered = uncoveredIntervals(db, "manager_cover", from, to).map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString() }));
   const senior = new Set(currentPolicy(db).seniorStaffIds);
@@ -15,5 +24,5 @@ export function readiness(db: Db, from: Date, to: Date) {
     .filter((p) => p.roles.includes("manager") || p.roles.includes("senior_manager") || senior.has(p.id))
     .filter((p) => !hasWorkingSubscription(db, p.id))
     .map((p) => ({ id: p.id, name: p.name, nextShift: nextShiftOf(db, p.id, from)?.start.toISOString() ?? null, senior: senior.has(p.id) }));
-  return { from: from.toISOString(), to: to.toISOString(), uncoveredManagerHours: uncovered, managersWithoutPush };
+  return { from: from.toISOString(), to: to.toISOString(), uncoveredManagerHours: uncovered, managersWithoutPush, seniorListProblem: seniorListProblem(db) };
 }

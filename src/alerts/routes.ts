@@ -198,6 +198,7 @@ export const alertsRoutes = router()
           z.object({
             uncoveredManagerHours: z.array(z.object({ start: z.string(), end: z.string() })),
             managersWithoutPush: z.array(z.object({ id: z.string(), name: z.string(), nextShift: z.string().nullable() }).passthrough()),
+            seniorListProblem: z.string().nullable(),
           }).passthrough(),
           "Readiness",
         ),

@@ -1,7 +1,7 @@
 // Who a step tells, resolved at the moment it fires (the rota changes hour by hour).
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../db/connection.js";
-import { staff } from "../staff/schema.js";
+import { staff, type Role } from "../staff/schema.js";
 import { onDutyAt as rotaOnDutyAt } from "../rota/on-duty.js";
 import type { NotifyTarget, Policy } from "./policy.js";
 
@@ -21,20 +21,37 @@ function activeOnly(db: Db | Tx, ids: string[]): string[] {
   return ids.filter((id) => live.has(id));
 }
 
-function allSeniorManagers(db: Db | Tx): string[] {
+function activeWithRole(db: Db | Tx, role: Role): string[] {
   return db
     .select({ id: staff.id, roles: staff.roles })
     .from(staff)
     .where(eq(staff.active, true))
     .all()
-    .filter((r) => r.roles.includes("senior_manager"))
+    .filter((r) => r.roles.includes(role))
     .map((r) => r.id);
+}
+
+/**
+ * The senior list's active members. A step must reach someone, so when none is
+ * active (deactivated, or the list never set) it falls back in turn to every active
+ * senior manager, every active manager, then the admins. Never the worker.
+ */
+export function seniorTargets(db: Db | Tx, policy: Policy, worker: string | null): { staffIds: string[]; fellBack: boolean } {
+  const notWorker = (ids: string[]) => ids.filter((id) => id !== worker);
+  const listed = notWorker(activeOnly(db, policy.seniorStaffIds));
+  if (listed.length > 0) return { staffIds: listed, fellBack: false };
+  for (const role of ["senior_manager", "manager", "admin"] as const) {
+    const ids = notWorker(activeWithRole(db, role));
+    if (ids.length > 0) return { staffIds: ids, fellBack: policy.seniorStaffIds.length > 0 };
+  }
+  return { staffIds: [], fellBack: true };
 }
 
 /**
  * The worker; the duty manager(s) on the manager rota; every manager on duty and the
  * senior list; or the senior list. A manager step that finds nobody goes to the senior
  * list at once. The worker never receives a manager's notification about themselves.
+ * Any non-worker step that reaches nobody at all is reported as nobodyOnDuty.
  */
 export function resolveTargets(
   db: Db,
@@ -45,11 +62,9 @@ export function resolveTargets(
   onDutyAt: OnDutyFn = rotaOnDutyAt,
 ): Resolved {
   const uniq = (ids: string[]) => [...new Set(ids)];
-  // Until an admin sets the senior list (it may never be empty), every senior manager is on it.
-  const seniorIds = policy.seniorStaffIds.length > 0 ? policy.seniorStaffIds : allSeniorManagers(db);
-  const senior = activeOnly(db, seniorIds).filter((id) => id !== worker);
   if (notify === "worker") return { staffIds: worker ? [worker] : [], nobodyOnDuty: false };
-  if (notify === "senior") return { staffIds: uniq(senior), nobodyOnDuty: false };
+  const senior = seniorTargets(db, policy, worker).staffIds;
+  if (notify === "senior") return { staffIds: uniq(senior), nobodyOnDuty: senior.length === 0 };
   const managers = activeOnly(db, onDutyAt(db, at).managers.map((m) => m.id)).filter((id) => id !== worker);
   if (managers.length === 0) return { staffIds: uniq(senior), nobodyOnDuty: true };
   return { staffIds: notify === "all_managers" ? uniq([...managers, ...senior]) : uniq(managers), nobodyOnDuty: false };

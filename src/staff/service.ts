@@ -6,6 +6,7 @@ import { appendAudit, type Actor } from "../audit/chain.js";
 import { Conflict, NotFound, RuleViolation } from "../errors.js";
 import { hashPassword } from "../auth/password.js";
 import { endAllSessions } from "../auth/service.js";
+import { currentPolicy } from "../alerts/policy.js";
 
 export interface NewStaff {
   name: string;
@@ -74,6 +75,23 @@ export interface StaffChanges {
   active?: boolean;
 }
 
+const MANAGING = ["manager", "senior_manager"];
+
+/**
+ * The escalation ladder's last resort is the senior list: refuse to deactivate, or take
+ * the manager roles from, its last active member (change the list first).
+ */
+function keepSeniorListReachable(tx: Tx, before: StaffRow, changes: StaffChanges): void {
+  const list = currentPolicy(tx).seniorStaffIds;
+  if (!list.includes(before.id) || !before.active) return;
+  const roles = changes.roles ?? before.roles;
+  const leaves = (changes.active ?? before.active) === false || (before.roles.some((r) => MANAGING.includes(r)) && !roles.some((r) => MANAGING.includes(r)));
+  if (!leaves) return;
+  const others = list.filter((id) => id !== before.id);
+  const activeOther = others.length > 0 && tx.select({ id: staff.id }).from(staff).where(eq(staff.active, true)).all().some((r) => others.includes(r.id));
+  if (!activeOther) throw new RuleViolation("This is the last active member of the senior escalation list; add someone else to the list first (Escalation policy).");
+}
+
 export function updateStaff(deps: Deps, actor: Actor, id: string, changes: StaffChanges): StaffView {
   const now = deps.clock.now();
   const view = writeTx(deps.db, (tx) => {
@@ -85,6 +103,7 @@ export function updateStaff(deps: Deps, actor: Actor, id: string, changes: Staff
       const others = tx.select({ id: staff.id, roles: staff.roles }).from(staff).where(and(eq(staff.active, true), ne(staff.id, id))).all();
       if (!others.some((o) => o.roles.includes("admin"))) throw new RuleViolation("This is the last active admin; make someone else an admin first.");
     }
+    keepSeniorListReachable(tx, before, changes);
     const { team, ...rest } = changes;
     const set: Partial<StaffRow> = { ...rest };
     if (changes.email !== undefined) {
