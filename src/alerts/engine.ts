@@ -18,12 +18,14 @@ export const SYSTEM: Actor = { type: "system", job: "escalation" };
 /** A process whose heartbeat is older than this is taken for dead; its claimed sends go again. */
 export const HEARTBEAT_STALE_MS = 10_000;
 /** A push still unanswered after this is counted as failed (the sender has its own retries inside). */
-export const SEND_TIMEOUT_MS = 20_000;
+export const SEND_TIMEOUT_MS = 10_000;
 /** A failed ladder send is tried again after this, up to MAX_ATTEMPTS in all, while the alert is open. */
 export const RETRY_FAILED_AFTER_MS = 30_000;
 export const MAX_ATTEMPTS = 3;
 /** This process's identity for claims. */
 export const RUN_ID = crypto.randomUUID();
+/** Notifications this process is sending right now: never claimed again while in flight. */
+const inFlight = new Set<string>();
 
 /** Say this process is alive (the scheduler calls it every 2 s, and each pass does). */
 let lastBeat = 0;
@@ -252,11 +254,20 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): num
  * alert's state right there: an acknowledged alert's ladder sends are cancelled, not sent.
  */
 export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
+  return startSends(deps, limit).done;
+}
+
+/**
+ * Claim queued notifications now (synchronously, in one transaction) and start sending
+ * them; `done` settles when their results are recorded. The scheduler does not wait on
+ * it, so a push service that hangs never holds up the ladder of any alert.
+ */
+export function startSends(deps: Deps, limit = 2000): { claimed: number; done: Promise<number> } {
   const now = deps.clock.now();
   // A cheap read first: most passes have nothing to send and need no write lock.
   requeueFailed(deps, now);
   const any = deps.db.select({ id: notifications.id }).from(notifications).where(inArray(notifications.status, ["queued", "sending"])).limit(1).get();
-  if (!any) return 0;
+  if (!any) return { claimed: 0, done: Promise.resolve(0) };
   const claimed = writeTx(deps.db, (tx) => {
     // Claims of processes that stopped beating (killed mid-send) are taken again.
     const live = new Set(
@@ -271,9 +282,9 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
       .orderBy(asc(notifications.createdAt))
       .limit(limit * 2)
       .all()
-      .filter((r) => r.n.status === "queued" || !live.has(r.n.claimedBy ?? ""))
+      .filter((r) => !inFlight.has(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")))
       .slice(0, limit);
-    const send: { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null }[] = [];
+    const send: Claimed[] = [];
     const cancel: string[] = [];
     for (const r of rows) {
       const stillWanted =
@@ -289,7 +300,17 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
         .run();
     return send;
   });
-  if (claimed.length === 0) return 0;
+  if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(0) };
+  for (const c of claimed) inFlight.add(c.n.id);
+  const done = sendClaimed(deps, claimed).finally(() => {
+    for (const c of claimed) inFlight.delete(c.n.id);
+  });
+  return { claimed: claimed.length, done };
+}
+
+type Claimed = { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null };
+
+async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
   const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
   const results = await Promise.all(
     claimed.map(async ({ n, visitId, worker }) => {
@@ -359,12 +380,20 @@ function requeueFailed(deps: Deps, now: Date): void {
   });
 }
 
-/** One pass: missed check-ins become alerts, due steps fire, queued notifications go out. */
-export async function tick(deps: Deps, opts: EngineOptions = {}): Promise<{ sent: number }> {
+/** Missed check-ins become alerts and due steps fire (no sending: see startSends). */
+export function advance(deps: Deps, opts: EngineOptions = {}): void {
   heartbeat(deps, { ifOlderThanMs: 1000 });
   const now = deps.clock.now();
   sweepMissed(deps, now);
   advanceDue(deps, now, opts);
+}
+
+/**
+ * One pass that also waits for its sends (tests, scripts). The scheduler instead
+ * calls advance and startSends without waiting, so sends never delay the ladder.
+ */
+export async function tick(deps: Deps, opts: EngineOptions = {}): Promise<{ sent: number }> {
+  advance(deps, opts);
   let sent = 0;
   // Keep sending until the queue is empty (a big batch may leave some behind).
   for (let i = 0; i < 10; i++) {

@@ -5,13 +5,13 @@
 // everything overdue is processed at once.
 import cron from "node-cron";
 import type { Deps } from "../deps.js";
-import { heartbeat, nextDueAt, tick, type EngineOptions } from "./engine.js";
+import { advance, heartbeat, nextDueAt, startSends, type EngineOptions } from "./engine.js";
 
 export interface Scheduler {
   /** Re-read due times now (a write changed them). */
   wake(): void;
   stop(): void;
-  /** Resolves when the pass running now (if any) has finished. */
+  /** Resolves when the sends started so far have finished (their results recorded). */
   idle(): Promise<void>;
 }
 
@@ -24,9 +24,10 @@ const MAX_TIMER_MS = 60_000;
 
 export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Scheduler {
   let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
+  let passing = false;
   let timer: NodeJS.Timeout | undefined;
+  /** Sends started by passes and not yet recorded; passes never wait for them. */
+  const sends = new Set<Promise<unknown>>();
 
   const arm = () => {
     clearTimeout(timer);
@@ -41,25 +42,33 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     timer = setTimeout(run, ms);
   };
 
-  function run(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
+  /** Start sending what is queued; a full batch means more waits, so claim again. */
+  function dispatch(): void {
+    for (let i = 0; i < 10; i++) {
+      const { claimed, done } = startSends(deps);
+      if (claimed === 0) return;
+      const p: Promise<unknown> = done
+        .catch((e) => deps.log.error({ err: e }, "escalation: recording send results failed; the rows are taken back later"))
+        .finally(() => sends.delete(p));
+      sends.add(p);
+      if (claimed < 2000) return;
     }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await tick(deps, opts);
-        } while (again && !stopped);
-      } catch (e) {
-        deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
-      } finally {
-        running = undefined;
-        arm();
-      }
-    })();
+  }
+
+  // A pass is synchronous (row work only): it runs to the end, every time it is due,
+  // whatever the push services are doing with sends started earlier.
+  function run(): void {
+    if (stopped || passing) return;
+    passing = true;
+    try {
+      advance(deps, opts);
+      dispatch();
+    } catch (e) {
+      deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
+    } finally {
+      passing = false;
+      arm();
+    }
   }
 
   // Beats even while a pass waits on slow push services, so no one takes its sends for dead.
@@ -81,7 +90,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     wakePending = true;
     setImmediate(() => {
       wakePending = false;
-      if (!running) arm();
+      arm();
     });
   };
   return {
@@ -94,7 +103,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
       void sweep.destroy();
     },
     idle: async () => {
-      while (running) await running;
+      while (sends.size > 0) await Promise.allSettled([...sends]);
     },
   };
 }
