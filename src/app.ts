@@ -27,7 +27,8 @@ export function createApp(deps: Deps) {
     c.set("deps", deps);
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID());
     await next();
-    c.header("X-Request-Id", c.get("requestId"));
+    // On the response as built (c.header here would re-wrap a finished response, body and all).
+    c.res.headers.set("X-Request-Id", c.get("requestId"));
     // The route pattern, not the path: a calendar token in a URL never reaches a log.
     deps.log.info(
       { requestId: c.get("requestId"), method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) },
