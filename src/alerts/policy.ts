@@ -42,6 +42,25 @@ export function defaultPolicy(seniorStaffIds: string[] = []): Policy {
   };
 }
 
+/**
+ * What makes a ladder unsafe, as field paths: it must climb in time order, its last
+ * step must repeat until someone acknowledges (a ladder that goes quiet leaves an
+ * unanswered panic silent), and a panic must start at a step that tells managers.
+ */
+export function policyProblems(policy: Pick<Policy, "steps" | "panicStartsAtStep">): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const { steps, panicStartsAtStep } = policy;
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i]!.afterSeconds < steps[i - 1]!.afterSeconds) problems.push({ path: `steps.${i}.afterSeconds`, message: "steps must be in time order (afterSeconds never decreases)" });
+  }
+  const last = steps.length - 1;
+  if (last >= 0 && !steps[last]!.repeatEverySeconds) problems.push({ path: `steps.${last}.repeatEverySeconds`, message: "the last step must repeat until the alert is acknowledged" });
+  if (last >= 0 && steps[last]!.notify === "worker") problems.push({ path: `steps.${last}.notify`, message: "the last step must tell managers, not only the worker" });
+  if (panicStartsAtStep > last) problems.push({ path: "panicStartsAtStep", message: "must be the number of one of the steps (from 0)" });
+  else if (steps[panicStartsAtStep]!.notify === "worker") problems.push({ path: "panicStartsAtStep", message: "a panic alarm must start at a step that tells managers, not the worker" });
+  return problems;
+}
+
 export function currentPolicy(db: Db | Tx): Policy {
   const stored = getSetting<Policy>(db, POLICY_KEY);
   return stored ? { ...defaultPolicy(), ...stored } : defaultPolicy();

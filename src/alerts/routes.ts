@@ -5,7 +5,7 @@ import { appendAudit } from "../audit/chain.js";
 import { InvalidInput } from "../errors.js";
 import { sendReport, FormatQuery } from "../reports/format.js";
 import { ALERT_STATUSES } from "./schema.js";
-import { currentPolicy, savePolicy, NOTIFY_TARGETS, type Policy } from "./policy.js";
+import { currentPolicy, savePolicy, policyProblems, NOTIFY_TARGETS, type Policy } from "./policy.js";
 import { acknowledge, listAlerts, MANAGER_ROLES, recordReceipt, resolve } from "./service.js";
 import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
@@ -141,14 +141,12 @@ export const alertsRoutes = router()
     (c) => {
       const deps = c.get("deps");
       const body = c.req.valid("json") as Policy;
-      if (body.panicStartsAtStep >= body.steps.length) throw new InvalidInput([{ path: "panicStartsAtStep", message: "must be the number of one of the steps (from 0)" }]);
-      for (let i = 1; i < body.steps.length; i++) {
-        if (body.steps[i]!.afterSeconds < body.steps[i - 1]!.afterSeconds) throw new InvalidInput([{ path: `steps.${i}.afterSeconds`, message: "steps must be in time order" }]);
-      }
+      const problems = policyProblems(body);
       const ids = [...new Set(body.seniorStaffIds)];
       const known = new Set(deps.db.select({ id: staff.id }).from(staff).where(inArray(staff.id, ids)).all().map((r) => r.id));
       const unknown = ids.findIndex((id) => !known.has(id));
-      if (unknown >= 0) throw new InvalidInput([{ path: `seniorStaffIds.${body.seniorStaffIds.indexOf(ids[unknown]!)}`, message: "no such member of staff" }]);
+      if (unknown >= 0) problems.push({ path: `seniorStaffIds.${body.seniorStaffIds.indexOf(ids[unknown]!)}`, message: "no such member of staff" });
+      if (problems.length > 0) throw new InvalidInput(problems);
       const now = deps.clock.now();
       const policy: Policy = { ...body, seniorStaffIds: ids };
       writeTx(deps.db, (tx) => {

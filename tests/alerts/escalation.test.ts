@@ -251,7 +251,7 @@ describe("policy", () => {
     expect(env.auditCount()).toBe(before);
     await missedVisit();
     await run();
-    await admin.client.put("/api/escalation-policy", { steps: [{ afterSeconds: 0, notify: "senior" }], panicStartsAtStep: 0, seniorStaffIds: [senior.id] });
+    expect((await admin.client.put("/api/escalation-policy", { steps: [{ afterSeconds: 0, notify: "senior", repeatEverySeconds: 300 }], panicStartsAtStep: 0, seniorStaffIds: [senior.id] })).status).toBe(200);
     const a = env.deps.db.select().from(alerts).get()!;
     expect(a.policy.steps).toHaveLength(4);
     expect((await m1.client.get("/api/escalation-policy")).body.steps).toHaveLength(1);
