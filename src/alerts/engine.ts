@@ -22,6 +22,11 @@ export const SEND_TIMEOUT_MS = 10_000;
 /** A failed ladder send is tried again after this, up to MAX_ATTEMPTS in all, while the alert is open. */
 export const RETRY_FAILED_AFTER_MS = 30_000;
 export const MAX_ATTEMPTS = 3;
+/**
+ * A "sending" row claimed longer ago than this is taken back whoever claimed it, even a
+ * live process (its send has timed out by now; only recording the result can have failed).
+ */
+export const STALE_CLAIM_MS = SEND_TIMEOUT_MS + 20_000;
 /** This process's identity for claims. */
 export const RUN_ID = crypto.randomUUID();
 /** Notifications this process is sending right now: never claimed again while in flight. */
@@ -274,6 +279,7 @@ export function startSends(deps: Deps, limit = 2000): { claimed: number; done: P
       tx.select({ id: schedulerRuns.id }).from(schedulerRuns).where(gte(schedulerRuns.heartbeatAt, new Date(now.getTime() - HEARTBEAT_STALE_MS))).all().map((r) => r.id),
     );
     live.add(RUN_ID);
+    const staleBefore = now.getTime() - STALE_CLAIM_MS;
     const rows = tx
       .select({ n: notifications, alertStatus: alerts.status, visitId: alerts.visitId, worker: alerts.staffId })
       .from(notifications)
@@ -282,7 +288,7 @@ export function startSends(deps: Deps, limit = 2000): { claimed: number; done: P
       .orderBy(asc(notifications.createdAt))
       .limit(limit * 2)
       .all()
-      .filter((r) => !inFlight.has(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")))
+      .filter((r) => !inFlight.has(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "") || (r.n.claimedAt?.getTime() ?? 0) < staleBefore))
       .slice(0, limit);
     const send: Claimed[] = [];
     const cancel: string[] = [];
@@ -343,16 +349,34 @@ async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
       }
     }),
   );
+  // The other process may hold the write lock past busy_timeout: try again shortly rather
+  // than leave the rows "sending" (they would be taken back only after STALE_CLAIM_MS).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      recordResults(deps, results);
+      break;
+    } catch (e) {
+      if (attempt >= RESULT_WRITE_ATTEMPTS) throw e;
+      deps.log.warn({ err: e, attempt }, "recording push results failed; trying again");
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
+  return results.length;
+}
+
+const RESULT_WRITE_ATTEMPTS = 4;
+
+function recordResults(deps: Deps, results: { id: string; status: "sent" | "no_subscription" | "failed" }[]): void {
   const at = deps.clock.now();
   writeTx(deps.db, (tx) => {
     for (const r of results) {
-      // A receipt may already have marked it shown; keep that.
-      tx.update(notifications).set({ status: r.status, sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "sending"))).run();
+      // Only while still our claim (it may have been taken back and sent by another
+      // process); a receipt may already have marked it shown: keep that.
+      tx.update(notifications).set({ status: r.status, sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "sending"), eq(notifications.claimedBy, RUN_ID))).run();
       tx.update(notifications).set({ sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "shown"), isNull(notifications.sentAt))).run();
     }
     appendAudit(tx, SYSTEM, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
   });
-  return results.length;
 }
 
 /** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
