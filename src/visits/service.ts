@@ -134,6 +134,7 @@ function recordCheckIn(tx: Tx, v: VisitRow, kind: CheckInKind, now: Date, input:
 export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: SignOfLife, key?: string) {
   const now = deps.clock.now();
   const actor: Actor = { type: "staff", id: user.id };
+  let hadOverdue = false;
   // The hot path of a busy duty evening: concurrent check-ins share one commit.
   const r = await groupTx(deps.db, (tx) =>
     once(tx, user.id, key, `POST /api/visits/${id}/check-in`, now, () => {
@@ -145,6 +146,7 @@ export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: 
       const next = nextDue(now, v.expectedEnd, v.checkInEveryMinutes);
       recordCheckIn(tx, v, "check_in", now, input, input.id);
       lifeSigned(tx, v, now, actor);
+      hadOverdue = v.overdueAlertId !== null;
       setNextDue(tx, v.id, next);
       appendAudit(tx, actor, { action: "check_in", entity: "visit", entityId: v.id, data: { nextCheckInDue: next } }, now);
       return { status: 200, body: { nextCheckInDue: next.toISOString() } };
@@ -152,7 +154,10 @@ export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: 
   );
   if (!r.replayed) {
     publishVisit(deps, { id, staffId: user.id }, "checked_in");
-    deps.wakeScheduler();
+    // A check-in only moves a due time later (nextDue from a later now), so a timer armed
+    // for the old one at worst fires early and re-arms; the scheduler is woken only when
+    // a missed-check-in alert ended, which puts the visit back among those it watches.
+    if (hadOverdue) deps.wakeScheduler();
   }
   return r;
 }
