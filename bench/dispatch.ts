@@ -53,7 +53,7 @@ const row = (label: string, xs: number[]) => {
 /** The local HTTPS push service, in its own process (it decrypts and verifies every message). */
 async function startReceiver(dir: string): Promise<{ proc: ChildProcess; port: number; ca: string; out: string }> {
   const out = join(dir, "deliveries.jsonl");
-  const proc = spawn("npx", ["tsx", "tests/push/push-receiver.ts", "--port", "0", "--out", out, "--cert-dir", join(dir, "cert"), "--raw"], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "tests/push/push-receiver.ts", "--port", "0", "--out", out, "--cert-dir", join(dir, "cert"), "--raw"], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: proc.stdout! });
   for await (const line of lines) {
     if (!line.startsWith("{")) continue;
@@ -230,7 +230,7 @@ async function enginePhases(dir: string, rx: { port: number; ca: string }): Prom
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), "dutyline-bench-dispatch-"));
+  const dir = mkdtempSync(join(tmpdir(), "dutyline-push-dispatch-"));
   const rx = await startReceiver(dir);
   try {
     console.log(`Dispatch bench — Node ${process.version}, ${new Date(wall()).toISOString()}`);
@@ -245,3 +245,4 @@ async function main() {
 }
 
 await main();
+process.exit(0); // the readline on the receiver's stdout would otherwise keep us alive
