@@ -379,22 +379,31 @@ function recordResults(deps: Deps, results: { id: string; status: "sent" | "no_s
   });
 }
 
-/** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
-function requeueFailed(deps: Deps, now: Date): void {
-  const ids = deps.db
+/**
+ * Failed ladder sends of open alerts due another try. Driven from the few open alerts
+ * (alerts_due_idx, then notifications_once by alert): the unary + keeps SQLite off the
+ * status index, which would walk every failed send in history on each idle pass.
+ */
+export function failedToRetry(db: Db, now: Date) {
+  return db
     .select({ id: notifications.id })
-    .from(notifications)
-    .innerJoin(alerts, eq(alerts.id, notifications.alertId))
+    .from(alerts)
+    .innerJoin(notifications, eq(notifications.alertId, alerts.id))
     .where(
       and(
-        eq(notifications.status, "failed"),
-        eq(notifications.purpose, "ladder"),
         eq(alerts.status, "open"),
+        sql`+${notifications.status} = 'failed'`,
+        eq(notifications.purpose, "ladder"),
         lt(notifications.attempts, MAX_ATTEMPTS),
         lte(notifications.sentAt, new Date(now.getTime() - RETRY_FAILED_AFTER_MS)),
       ),
     )
-    .limit(500)
+    .limit(500);
+}
+
+/** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
+function requeueFailed(deps: Deps, now: Date): void {
+  const ids = failedToRetry(deps.db, now)
     .all()
     .map((r) => r.id);
   if (ids.length === 0) return;
