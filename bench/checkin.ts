@@ -5,6 +5,8 @@
 // least 0.6 of the SQLite commit rate. Prints figures; asserts nothing.
 //
 //   TZ=UTC npx tsx bench/checkin.ts [--seconds 5] [--connections 100]
+//   env: BENCH_LOG_LEVEL (default info, as production), BENCH_CPU_PROF=<dir> (V8 profile of
+//   the service), BENCH_NO_SCHEDULER=1 (service without the in-process scheduler)
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
