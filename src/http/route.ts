@@ -37,12 +37,23 @@ const problemContent = (description: string) => ({
 
 /** Bodies are small JSON documents; anything larger is refused before it is read into memory. */
 export const MAX_BODY_BYTES = 256 * 1024;
-const limitBody = bodyLimit({
+const limitStreamedBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
     throw new HTTPException(413, { message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.` });
   },
 });
+
+/** With a Content-Length (the usual case) the header decides, without touching the raw body
+ *  stream, so @hono/node-server can read the body straight from the socket. */
+const limitBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const length = c.req.header("content-length");
+  if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+    if (parseInt(length, 10) > MAX_BODY_BYTES) throw new HTTPException(413, { message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.` });
+    return next();
+  }
+  return limitStreamedBody(c, next);
+};
 
 /**
  * createRoute plus the access gate. The gate runs before validation and before
