@@ -34,6 +34,8 @@ const CheckInBody = z.object({
   lat: Lat.optional(),
   lng: Lng.optional(),
   note: z.string().max(500).optional(),
+  /** When the phone made it, if it could not send it at once (offline outbox). */
+  madeAt: Instant.optional(),
 });
 
 const IdemHeaders = z.object({

@@ -14,7 +14,7 @@ import { alertViews, isManager, signOfLife, workerMaySee, type AlertView } from 
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
 import { once } from "./idempotency.js";
 import { groupTx } from "./group-commit.js";
-import { checkInExists, insertCheckIn, setNextDue, visitById, type VisitRow } from "./store.js";
+import { checkInOwner, insertCheckIn, setNextDue, visitById, type VisitRow } from "./store.js";
 
 export interface NewVisit {
   purpose: VisitPurpose;
@@ -30,6 +30,19 @@ export interface SignOfLife {
   lat?: number;
   lng?: number;
   note?: string;
+  /** When an offline phone made it; the sign of life counts from then, not from arrival. */
+  madeAt?: string;
+}
+
+/**
+ * The moment a check-in vouches for: when the phone made it, kept within the visit
+ * (a phone's clock may be off), never after now. A check-in queued offline for
+ * twenty minutes says the worker was fine twenty minutes ago, not now.
+ */
+export function vouchedAt(madeAt: string | undefined, startedAt: Date, now: Date): Date {
+  if (!madeAt) return now;
+  const t = new Date(madeAt).getTime();
+  return new Date(Math.min(now.getTime(), Math.max(startedAt.getTime(), t)));
 }
 
 /** Past the expected end, a check-in still buys this long (the phone asks to extend). */
@@ -139,12 +152,16 @@ export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: 
   const r = await groupTx(deps.db, (tx) =>
     once(tx, user.id, key, `POST /api/visits/${id}/check-in`, now, () => {
       const v = activeOwnVisit(tx, user, id, "check in");
-      // The phone's own id: a check-in already stored under it is a retry.
-      if (input.id && checkInExists(tx, input.id)) {
+      // The phone's own id: a check-in already stored under it for this visit is a retry;
+      // the same id on anyone else's visit is a clash, never a silent "you checked in".
+      const existing = input.id ? checkInOwner(tx, input.id) : undefined;
+      if (existing) {
+        if (existing.visitId !== v.id) throw new Conflict("That check-in id is already used; send a new one.");
         return { status: 200, body: { nextCheckInDue: v.nextCheckInDue.toISOString() } };
       }
-      const next = nextDue(now, v.expectedEnd, v.checkInEveryMinutes);
-      recordCheckIn(tx, v, "check_in", now, input, input.id);
+      const at = vouchedAt(input.madeAt, v.startedAt, now);
+      const next = nextDue(at, v.expectedEnd, v.checkInEveryMinutes);
+      recordCheckIn(tx, v, "check_in", at, input, input.id);
       lifeSigned(tx, v, now, actor);
       hadOverdue = v.overdueAlertId !== null;
       setNextDue(tx, v.id, next);

@@ -43,8 +43,8 @@ export function visitById(tx: Tx | Db, id: string): VisitRow | undefined {
   };
 }
 
-export function checkInExists(tx: Tx, id: string): boolean {
-  return prepared(tx, "SELECT 1 FROM check_ins WHERE id = ?").get(id) !== undefined;
+export function checkInOwner(tx: Tx, id: string): { visitId: string; staffId: string } | undefined {
+  return prepared(tx, "SELECT visit_id AS visitId, staff_id AS staffId FROM check_ins WHERE id = ?").get(id) as { visitId: string; staffId: string } | undefined;
 }
 
 export interface NewCheckIn {

@@ -94,6 +94,34 @@ describe("check-ins", () => {
     expect(env.deps.db.select({ n: count() }).from(idempotencyKeys).get()!.n).toBeGreaterThan(0);
   });
 
+  it("a phone id already used on another visit is a 409, never a silent success", async () => {
+    const a = await env.person();
+    const b = await env.person();
+    const va = (await a.client.post("/api/visits", newVisit())).body;
+    const vb = (await b.client.post("/api/visits", newVisit())).body;
+    const id = crypto.randomUUID();
+    expect((await a.client.post(`/api/visits/${va.id}/check-in`, { id })).status).toBe(200);
+    const n = rows(checkIns);
+    expect((await b.client.post(`/api/visits/${vb.id}/check-in`, { id })).status).toBe(409);
+    expect(rows(checkIns)).toBe(n);
+  });
+
+  it("a check-in queued offline counts from when it was made, not from when it arrived", async () => {
+    const { client } = await env.person();
+    const v = (await client.post("/api/visits", newVisit({ expectedEnd: inMinutes(120) }))).body;
+    const madeAt = inMinutes(5);
+    env.clock.advanceMinutes(15); // it reaches the server ten minutes late
+    const r = await client.post(`/api/visits/${v.id}/check-in`, { id: crypto.randomUUID(), madeAt });
+    expect(r.status).toBe(200);
+    expect(r.body.nextCheckInDue).toBe(new Date(Date.parse(madeAt) + 20 * 60_000).toISOString());
+    const seen = (await client.get(`/api/visits/${v.id}`)).body.checkIns.find((c: { kind: string }) => c.kind === "check_in");
+    expect(seen.at).toBe(madeAt);
+    // A phone clock ahead of the server cannot buy time: madeAt is never later than now.
+    const ahead = await client.post(`/api/visits/${v.id}/check-in`, { madeAt: inMinutes(60) });
+    expect(ahead.body.nextCheckInDue).toBe(inMinutes(20));
+    expectInvalid(await client.post(`/api/visits/${v.id}/check-in`, { madeAt: "yesterday" }), "madeAt");
+  });
+
   it("409 on a finished visit; 404 on someone else's", async () => {
     const { client } = await env.person();
     const other = await env.person();

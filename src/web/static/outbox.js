@@ -75,6 +75,8 @@
           // Say when it was really made, if it could not be sent at the time.
           if (e.kind === "check-in" && Date.now() - Date.parse(e.madeAt) > 30000) {
             body.note = ((body.note ? body.note + " " : "") + "(made offline at " + e.madeAt + ")").slice(0, 500);
+            // The server counts the sign of life from when it was made, not from arrival.
+            body.madeAt = e.madeAt;
           }
           res = await fetch("/api/visits/" + encodeURIComponent(e.visitId) + "/" + e.kind, {
             method: "POST",
