@@ -318,7 +318,11 @@ type Claimed = { n: typeof notifications.$inferSelect; visitId: string | null; w
 
 async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
   const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
-  const results = await Promise.all(
+  // Each result is recorded as soon as it is known (coalesced over RESULT_COALESCE_MS), not
+  // when the whole batch is done: a process killed mid-batch then leaves as few sends
+  // unrecorded (and so sent again by whoever takes the claim back) as it can.
+  const recorder = resultRecorder(deps);
+  await Promise.all(
     claimed.map(async ({ n, visitId, worker }) => {
       const payload: PushPayload = {
         title: n.title,
@@ -347,24 +351,64 @@ async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
         deps.log.error({ err: e, notificationId: n.id }, "push send failed");
         return { id: n.id, status: "failed" as const };
       }
-    }),
+    }).map((p) => p.then((r) => recorder.add(r))),
   );
-  // The other process may hold the write lock past busy_timeout: try again shortly rather
-  // than leave the rows "sending" (they would be taken back only after STALE_CLAIM_MS).
+  await recorder.drained();
+  return claimed.length;
+}
+
+type SendResult = { id: string; status: "sent" | "no_subscription" | "failed" };
+
+function resultRecorder(deps: Deps) {
+  let pending: SendResult[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  let error: unknown;
+  const flush = async () => {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0) await recordWithRetry(deps, batch);
+  };
+  return {
+    add(r: SendResult) {
+      pending.push(r);
+      if (scheduled) return;
+      scheduled = true;
+      chain = chain
+        .then(() => new Promise<void>((res) => setTimeout(res, RESULT_COALESCE_MS)))
+        .then(flush)
+        .catch((e) => {
+          error ??= e;
+        });
+    },
+    async drained() {
+      await chain;
+      if (error) throw error;
+    },
+  };
+}
+
+/**
+ * The other process may hold the write lock past busy_timeout: try again shortly rather
+ * than leave the rows "sending" (they would be taken back only after STALE_CLAIM_MS).
+ */
+async function recordWithRetry(deps: Deps, results: SendResult[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       recordResults(deps, results);
-      break;
+      return;
     } catch (e) {
       if (attempt >= RESULT_WRITE_ATTEMPTS) throw e;
       deps.log.warn({ err: e, attempt }, "recording push results failed; trying again");
       await new Promise((r) => setTimeout(r, 250 * attempt));
     }
   }
-  return results.length;
 }
 
 const RESULT_WRITE_ATTEMPTS = 4;
+/** Results arriving within this are recorded in one transaction (a burst is not 2000 commits). */
+const RESULT_COALESCE_MS = 20;
 
 function recordResults(deps: Deps, results: { id: string; status: "sent" | "no_subscription" | "failed" }[]): void {
   const at = deps.clock.now();

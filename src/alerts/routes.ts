@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../http/route.js";
 import { writeTx } from "../db/connection.js";
 import { appendAudit } from "../audit/chain.js";
-import { InvalidInput } from "../errors.js";
+import { InvalidInput, RuleViolation } from "../errors.js";
 import { sendReport, FormatQuery } from "../reports/format.js";
 import { ALERT_STATUSES } from "./schema.js";
 import { currentPolicy, savePolicy, policyProblems, NOTIFY_TARGETS, type Policy } from "./policy.js";
@@ -11,7 +11,7 @@ import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
 import { loneWorkingReport } from "./report.js";
 import { DayOrInstant, timeWindow } from "../http/window.js";
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { staff } from "../staff/schema.js";
 
 const NotificationSchema = z.object({
@@ -147,6 +147,8 @@ export const alertsRoutes = router()
       const unknown = ids.findIndex((id) => !known.has(id));
       if (unknown >= 0) problems.push({ path: `seniorStaffIds.${body.seniorStaffIds.indexOf(ids[unknown]!)}`, message: "no such member of staff" });
       if (problems.length > 0) throw new InvalidInput(problems);
+      const activeListed = deps.db.select({ id: staff.id }).from(staff).where(and(inArray(staff.id, ids), eq(staff.active, true))).all();
+      if (activeListed.length === 0) throw new RuleViolation("No one on the senior escalation list is active: add someone who is.");
       const now = deps.clock.now();
       const policy: Policy = { ...body, seniorStaffIds: ids };
       writeTx(deps.db, (tx) => {

@@ -79,4 +79,9 @@ it("the last active member of the senior list cannot be deactivated or lose the 
   expect((await s.admin.client.put("/api/escalation-policy", { ...(await s.admin.client.get("/api/escalation-policy")).body, seniorStaffIds: [s.senior.id, other.id] })).status).toBe(200);
   expect((await s.admin.client.patch(`/api/staff/${s.senior.id}`, { active: false })).status).toBe(200);
   expect((await s.m1.client.get("/api/readiness?from=2026-11-24&to=2026-11-24")).body.seniorListProblem).toBeNull();
+  // Nor can the policy name only people who are not active.
+  const policy = (await s.admin.client.get("/api/escalation-policy")).body;
+  const audits = s.e.auditCount();
+  expect((await s.admin.client.put("/api/escalation-policy", { ...policy, seniorStaffIds: [s.senior.id] })).status).toBe(422);
+  expect(s.e.auditCount()).toBe(audits);
 });
