@@ -63,10 +63,20 @@ export interface RaiseInput {
   startStep?: number;
 }
 
+/**
+ * Where a panic or duress alarm starts. A policy saved before the PUT checks existed may
+ * point at a worker step: start at the first step after it that tells managers.
+ */
+export function panicStart(policy: Policy): number {
+  let start = Math.min(policy.panicStartsAtStep, policy.steps.length - 1);
+  while (start < policy.steps.length - 1 && policy.steps[start]!.notify === "worker") start++;
+  return start;
+}
+
 /** Raise an alert once (a second raise with the same trigger key returns null). */
 export function raiseAlert(tx: Tx, input: RaiseInput, now: Date, actor: Actor = SYSTEM): AlertRow | null {
   const policy = input.policy ?? currentPolicy(tx);
-  const startStep = input.startStep ?? (input.reason === "panic" || input.reason === "duress" ? Math.min(policy.panicStartsAtStep, policy.steps.length - 1) : 0);
+  const startStep = input.startStep ?? (input.reason === "panic" || input.reason === "duress" ? panicStart(policy) : 0);
   const row = tx
     .insert(alerts)
     .values({
