@@ -30,17 +30,20 @@ async function main() {
   // With the worker elsewhere, the live board learns of its escalations from the audit chain.
   const tail = scheduler ? undefined : followAlertChanges(deps);
 
-  const shutdown = () => {
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
     scheduler?.stop();
     tail?.stop();
-    server.close(() => {
-      deps.db.$client.close();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 5000).unref();
+    server.close(); // no new connections; open ones (the live board's streams) end with the process
+    // Let sends in flight record their results, so they are not sent again after the restart.
+    await Promise.race([scheduler?.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    deps.db.$client.close();
+    process.exit(0);
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
 }
 
 void main();

@@ -29,8 +29,18 @@ async function startVisits(w: World, n: number, expectedEnd: Date, every?: numbe
   return ids;
 }
 
+/**
+ * Notifications a killed process had claimed and was sending: the push service may
+ * have accepted one before the process could record it, so it goes again after the
+ * restart. Web push has no idempotency key; the phone folds the repeat into the same
+ * notification (same tag). Only these may arrive twice.
+ */
+function inFlight(w: World): string[] {
+  return w.deps.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.status, "sending")).all().map((n) => n.id);
+}
+
 /** Each alert's expected (step -> recipient) sends, and what the receiver got. */
-function expectEachStepOnce(w: World, visitIds: string[]) {
+function expectEachStepOnce(w: World, visitIds: string[], inDoubt: ReadonlySet<string> = new Set()) {
   const db = w.deps.db;
   const as = db.select().from(alerts).where(and(inArray(alerts.visitId, visitIds), eq(alerts.reason, "missed_check_in"))).all();
   expect(as).toHaveLength(visitIds.length);
@@ -41,7 +51,7 @@ function expectEachStepOnce(w: World, visitIds: string[]) {
   expect(notes.map((n) => `${n.alertId}:${n.step}:${n.staffId}`).sort()).toEqual(as.flatMap((a) => [0, 1, 2].map((s) => `${a.id}:${s}:${recipient[s]}`)).sort());
   const got = deliveries(w);
   const missing = notes.filter((n) => !got.has(n.id)).map((n) => `${n.step}:${n.status}`);
-  const twice = [...got.entries()].filter(([, c]) => c > 1);
+  const twice = [...got.entries()].filter(([id, c]) => c > 1 && !(c === 2 && inDoubt.has(id)));
   expect(missing).toEqual([]);
   expect(twice).toEqual([]);
   expect(got.size).toBe(notes.length);
@@ -95,16 +105,18 @@ describe("crash: kill -9 and restart", () => {
     // Killed just as the visits fall due (first sends in flight) ...
     await sleep(due.getTime() - Date.now() + 60);
     await kill9(server);
+    const inDoubt = new Set(inFlight(w));
     // ... and down while step 1 falls due; on start everything overdue goes at once.
     await sleep(Math.max(0, due.getTime() + 2300 - Date.now()));
     server = await startServer(w);
     await sleep(Math.max(0, due.getTime() + 4030 - Date.now()));
     await kill9(server);
+    for (const id of inFlight(w)) inDoubt.add(id);
     server = await startServer(w);
     // A send claimed by a killed process goes again once its heartbeat is stale (10 s).
     await waitFor(() => deliveries(w).size >= visits.length * 3, 16_000);
     await sleep(500);
-    expectEachStepOnce(w, visits);
+    expectEachStepOnce(w, visits, inDoubt);
   }, 45_000);
 
   it("two worker processes against one database send no duplicate", async () => {
