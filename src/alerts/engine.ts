@@ -11,7 +11,8 @@ import { visits } from "../visits/schema.js";
 import { alerts, alertSteps, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "./schema.js";
 import { currentPolicy, type Policy } from "./policy.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
-import { resolveTargets, type OnDutyFn } from "./targets.js";
+import { targetResolver, type OnDutyFn, type Resolver } from "./targets.js";
+import { prepared } from "../db/prepared.js";
 import type { PushPayload } from "../push/types.js";
 
 export const SYSTEM: Actor = { type: "system", job: "escalation" };
@@ -100,8 +101,66 @@ export function raiseAlert(tx: Tx, input: RaiseInput, now: Date, actor: Actor = 
   return row;
 }
 
+/** Alerts raised, or alerts advanced, per transaction: one fsync for the lot. */
+export const CHUNK = 200;
+
+/**
+ * Run `work` for each item, CHUNK items to one IMMEDIATE transaction (one fsync for the
+ * chunk, not one per alert). Each item runs in its own savepoint: one that throws rolls
+ * back alone and is logged, and the others in its chunk still commit. `committed` is
+ * called after each chunk commits (the scheduler starts that chunk's sends from it).
+ */
+function inChunks<I, R>(deps: Deps, items: I[], what: string, work: (tx: Tx, item: I, chunk: ChunkCtx) => R, committed?: (results: R[]) => void): R[] {
+  const out: R[] = [];
+  const savepoint = prepared(deps.db, "SAVEPOINT engine_item");
+  const rollbackTo = prepared(deps.db, "ROLLBACK TO engine_item");
+  const release = prepared(deps.db, "RELEASE engine_item");
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    const done = writeTx(deps.db, (tx) => {
+      const ctx = new ChunkCtx(deps, tx);
+      const rs: R[] = [];
+      for (const item of chunk) {
+        savepoint.run();
+        try {
+          rs.push(work(tx, item, ctx));
+        } catch (e) {
+          // If even this fails the transaction is unusable: it escapes, and the pass fails
+          // (the sweep tries again within a second).
+          rollbackTo.run();
+          deps.log.error({ err: e, item }, `escalation: ${what} failed for one alert; the others go on`);
+        }
+        release.run();
+      }
+      return rs;
+    });
+    out.push(...done);
+    committed?.(done);
+  }
+  return out;
+}
+
+/** What one chunk's transaction reads once rather than once per alert. */
+class ChunkCtx {
+  private policyCache: Policy | undefined;
+  private resolvers = new Map<number, Resolver>();
+  constructor(
+    private deps: Deps,
+    private tx: Tx,
+  ) {}
+  policy(): Policy {
+    return (this.policyCache ??= currentPolicy(this.tx));
+  }
+  /** Targets at `at` (the rota and active staff read once per chunk and instant). */
+  resolver(at: Date, onDutyAt?: OnDutyFn): Resolver {
+    let r = this.resolvers.get(at.getTime());
+    if (!r) this.resolvers.set(at.getTime(), (r = targetResolver(this.deps.db, at, onDutyAt)));
+    return r;
+  }
+}
+
 /** Active visits whose check-in is overdue become missed_check_in alerts. */
-export function sweepMissed(deps: Deps, now: Date): AlertRow[] {
+export function sweepMissed(deps: Deps, now: Date, committed?: () => void): AlertRow[] {
   const due = deps.db
     .select({ id: visits.id })
     .from(visits)
@@ -109,19 +168,17 @@ export function sweepMissed(deps: Deps, now: Date): AlertRow[] {
     .orderBy(asc(visits.nextCheckInDue))
     .limit(1000)
     .all();
-  const raised: AlertRow[] = [];
-  for (const { id } of due) {
-    const a = writeTx(deps.db, (tx) => {
-      const v = tx.select().from(visits).where(eq(visits.id, id)).get();
-      if (!v || v.status !== "active" || v.overdueAlertId || v.nextCheckInDue > now) return null;
-      const alert = raiseAlert(tx, { reason: "missed_check_in", triggerKey: `missed:${v.id}:${v.nextCheckInDue.getTime()}`, visitId: v.id, staffId: v.staffId, baseAt: v.nextCheckInDue }, now);
-      const alertId = alert?.id ?? tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.triggerKey, `missed:${v.id}:${v.nextCheckInDue.getTime()}`)).get()?.id;
-      tx.update(visits).set({ overdueAlertId: alertId }).where(eq(visits.id, v.id)).run();
-      return alert;
-    });
-    if (a) raised.push(a);
-  }
-  return raised;
+  const raised = inChunks(deps, due.map((d) => d.id), "raising a missed check-in", (tx, id, chunk): AlertRow | null => {
+    // Checked again inside the transaction: a check-in may have landed since the read.
+    const v = tx.select().from(visits).where(eq(visits.id, id)).get();
+    if (!v || v.status !== "active" || v.overdueAlertId || v.nextCheckInDue > now) return null;
+    const triggerKey = `missed:${v.id}:${v.nextCheckInDue.getTime()}`;
+    const alert = raiseAlert(tx, { reason: "missed_check_in", triggerKey, visitId: v.id, staffId: v.staffId, baseAt: v.nextCheckInDue, policy: chunk.policy() }, now);
+    const alertId = alert?.id ?? tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.triggerKey, triggerKey)).get()?.id;
+    tx.update(visits).set({ overdueAlertId: alertId }).where(eq(visits.id, v.id)).run();
+    return alert;
+  }, committed && (() => committed()));
+  return raised.filter((a): a is AlertRow => a !== null);
 }
 
 function ladderState(tx: Tx | Db, a: AlertRow): LadderState {
@@ -144,7 +201,7 @@ interface Context {
 }
 
 function contextOf(tx: Tx, a: AlertRow): Context {
-  const v = a.visitId ? tx.select().from(visits).where(eq(visits.id, a.visitId)).get() : undefined;
+  const v = a.visitId ? tx.select({ address: visits.address }).from(visits).where(eq(visits.id, a.visitId)).get() : undefined;
   const w = a.staffId ? tx.select({ name: staff.name }).from(staff).where(eq(staff.id, a.staffId)).get() : undefined;
   return { workerName: w?.name ?? "a colleague", address: v?.address ?? "" };
 }
@@ -180,78 +237,119 @@ function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, 
   return n;
 }
 
-/** Fire what is due on one alert, in one transaction. Returns how many notifications it queued. */
-export function advanceAlert(deps: Deps, alertId: string, now: Date, opts: EngineOptions = {}): number {
+interface Fired {
+  queued: number;
+  gaps: string[];
+  info: Record<string, unknown>;
+}
+
+/** Fire what is due on one alert, inside the caller's transaction (state re-read here). */
+function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx, opts: EngineOptions): Fired {
   const tz = deps.config.TZ_LOCAL;
   const gaps: string[] = [];
-  let info: Record<string, unknown> = { id: alertId };
-  const queued = writeTx(deps.db, (tx) => {
-    const a = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
-    if (!a) return 0;
-    info = { id: a.id, visitId: a.visitId, staffId: a.staffId, reason: a.reason };
-    const p = plan(ladderState(tx, a), now);
-    let queued = 0;
-    let step = a.step;
-    let managersToldAt = a.managersToldAt;
-    let remindersSent = a.remindersSent;
-    for (const action of p.due) {
-      if (action.kind === "reminder") {
-        if (a.acknowledgedBy) {
-          const ctx = contextOf(tx, a);
-          queued += queue(tx, a, "reminder", 0, action.n, [a.acknowledgedBy], { title: `Still open: ${ctx.workerName}`, body: "You acknowledged this alert but it is not resolved. Resolve it with the outcome when the worker is safe." }, now);
-          appendAudit(tx, SYSTEM, { action: "remind", entity: "alert", entityId: a.id, data: { n: action.n, to: a.acknowledgedBy } }, now);
-        }
-        remindersSent = action.n;
-        continue;
-      }
-      const s = a.policy.steps[action.step]!;
-      const notify = a.reason === "duress" && s.notify === "worker" ? null : s.notify; // never tell the person under duress
-      const resolved = notify ? resolveTargets(deps.db, a.policy, notify, a.staffId, now, opts.onDutyAt) : { staffIds: [], nobodyOnDuty: false };
-      const ins = tx
-        .insert(alertSteps)
-        .values({ alertId: a.id, step: action.step, repeat: action.repeat, dueAt: action.dueAt, firedAt: now, early: action.early, targets: resolved.staffIds })
-        .onConflictDoNothing()
-        .run();
-      if (ins.changes === 0) continue; // another process fired it
-      const toWorker = notify === "worker";
-      queued += queue(tx, a, "ladder", action.step, action.repeat, resolved.staffIds, messageFor(a, contextOf(tx, a), action.step, toWorker, tz), now);
-      if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
-      step = Math.max(step, action.step);
-      appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty } }, now);
-      if (notify && notify !== "worker" && resolved.staffIds.length === 0) {
-        // Not even the fallbacks (senior managers, managers, admins) had anyone active.
-        deps.log.error({ alertId: a.id, step: action.step, notify }, "escalation step reached nobody");
-      }
-      if (resolved.nobodyOnDuty && a.reason !== "no_manager_on_duty") {
-        const gap = raiseAlert(tx, {
-          reason: "no_manager_on_duty",
-          triggerKey: `nomgr:${a.id}`,
-          visitId: a.visitId,
-          staffId: a.staffId,
-          parentAlertId: a.id,
-          baseAt: now,
-          policy: { ...a.policy, steps: [{ afterSeconds: 0, notify: "senior" }] },
-          startStep: 0,
-        }, now);
-        if (gap) gaps.push(gap.id);
-      }
-    }
-    // Look again at the plan's next time (recomputed from rows, so a stale value is harmless).
-    const after = plan(ladderState(tx, { ...a, remindersSent }), now);
-    tx.update(alerts).set({ step, managersToldAt, remindersSent, nextActionAt: after.due.length > 0 ? now : after.nextAt }).where(eq(alerts.id, a.id)).run();
-    return queued;
-  });
-  if (queued > 0) deps.events.publish({ type: "alert", data: { ...info, change: "escalated" } });
-  let more = 0;
-  for (const g of gaps) {
-    deps.events.publish({ type: "alert", data: { ...info, id: g, reason: "no_manager_on_duty", change: "raised" } });
-    more += advanceAlert(deps, g, now, opts);
+  const a = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+  if (!a) return { queued: 0, gaps, info: { id: alertId } };
+  const info = { id: a.id, visitId: a.visitId, staffId: a.staffId, reason: a.reason };
+  const state = ladderState(tx, a);
+  const p = plan(state, now);
+  if (p.due.length === 0) {
+    // Nothing due after all (another process fired it, or it was acknowledged): just re-time it.
+    tx.update(alerts).set({ nextActionAt: p.nextAt }).where(eq(alerts.id, a.id)).run();
+    return { queued: 0, gaps, info };
   }
-  return queued + more;
+  let ctx: Context | undefined;
+  const context = () => (ctx ??= contextOf(tx, a));
+  let queued = 0;
+  let step = a.step;
+  let managersToldAt = a.managersToldAt;
+  let remindersSent = a.remindersSent;
+  // Whether the rows now differ from `state` + what we fired (another process fired a step).
+  let raced = false;
+  for (const action of p.due) {
+    if (action.kind === "reminder") {
+      if (a.acknowledgedBy) {
+        queued += queue(tx, a, "reminder", 0, action.n, [a.acknowledgedBy], { title: `Still open: ${context().workerName}`, body: "You acknowledged this alert but it is not resolved. Resolve it with the outcome when the worker is safe." }, now);
+        appendAudit(tx, SYSTEM, { action: "remind", entity: "alert", entityId: a.id, data: { n: action.n, to: a.acknowledgedBy } }, now);
+      }
+      remindersSent = action.n;
+      continue;
+    }
+    const s = a.policy.steps[action.step]!;
+    const notify = a.reason === "duress" && s.notify === "worker" ? null : s.notify; // never tell the person under duress
+    const resolved = notify ? chunk.resolver(now, opts.onDutyAt)(a.policy, notify, a.staffId) : { staffIds: [], nobodyOnDuty: false };
+    const ins = tx
+      .insert(alertSteps)
+      .values({ alertId: a.id, step: action.step, repeat: action.repeat, dueAt: action.dueAt, firedAt: now, early: action.early, targets: resolved.staffIds })
+      .onConflictDoNothing()
+      .run();
+    if (ins.changes === 0) {
+      raced = true; // another process fired it
+      continue;
+    }
+    state.fired.push({ step: action.step, repeat: action.repeat, firedAt: now, dueAt: action.dueAt, shown: false });
+    const toWorker = notify === "worker";
+    queued += queue(tx, a, "ladder", action.step, action.repeat, resolved.staffIds, messageFor(a, context(), action.step, toWorker, tz), now);
+    if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
+    step = Math.max(step, action.step);
+    appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty } }, now);
+    if (notify && notify !== "worker" && resolved.staffIds.length === 0) {
+      // Not even the fallbacks (senior managers, managers, admins) had anyone active.
+      deps.log.error({ alertId: a.id, step: action.step, notify }, "escalation step reached nobody");
+    }
+    if (resolved.nobodyOnDuty && a.reason !== "no_manager_on_duty") {
+      const gap = raiseAlert(tx, {
+        reason: "no_manager_on_duty",
+        triggerKey: `nomgr:${a.id}`,
+        visitId: a.visitId,
+        staffId: a.staffId,
+        parentAlertId: a.id,
+        baseAt: now,
+        policy: { ...a.policy, steps: [{ afterSeconds: 0, notify: "senior" }] },
+        startStep: 0,
+      }, now);
+      if (gap) gaps.push(gap.id);
+    }
+  }
+  // Look again at the plan's next time: from what we just fired, or from the rows if another
+  // process fired some of it meanwhile (a stale value is harmless: it is recomputed each time).
+  const after = plan(raced ? ladderState(tx, { ...a, remindersSent }) : { ...state, remindersSent }, now);
+  tx.update(alerts).set({ step, managersToldAt, remindersSent, nextActionAt: after.due.length > 0 ? now : after.nextAt }).where(eq(alerts.id, a.id)).run();
+  return { queued, gaps, info };
+}
+
+/**
+ * Fire what is due on these alerts, CHUNK to a transaction. Alerts the firing raised
+ * (no manager on duty) are fired straight after, the same way. Returns how many
+ * notifications were queued.
+ */
+export function advanceMany(deps: Deps, alertIds: string[], now: Date, opts: EngineOptions = {}, committed?: () => void): number {
+  let total = 0;
+  let ids = alertIds;
+  while (ids.length > 0) {
+    const gaps: string[] = [];
+    inChunks(deps, ids, "firing a due step", (tx, id, chunk) => fireDue(deps, tx, id, now, chunk, opts), (fired) => {
+      for (const f of fired) {
+        total += f.queued;
+        if (f.queued > 0) deps.events.publish({ type: "alert", data: { ...f.info, change: "escalated" } });
+        for (const g of f.gaps) {
+          deps.events.publish({ type: "alert", data: { ...f.info, id: g, reason: "no_manager_on_duty", change: "raised" } });
+          gaps.push(g);
+        }
+      }
+      committed?.();
+    });
+    ids = gaps; // a gap alert never raises another (its reason is no_manager_on_duty)
+  }
+  return total;
+}
+
+/** Fire what is due on one alert, in one transaction. Returns how many notifications it queued. */
+export function advanceAlert(deps: Deps, alertId: string, now: Date, opts: EngineOptions = {}): number {
+  return advanceMany(deps, [alertId], now, opts);
 }
 
 /** Every alert whose next action is due. */
-export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): number {
+export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, committed?: () => void): number {
   const due = deps.db
     .select({ id: alerts.id })
     .from(alerts)
@@ -259,9 +357,7 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}): num
     .orderBy(asc(alerts.nextActionAt))
     .limit(1000)
     .all();
-  let n = 0;
-  for (const { id } of due) n += advanceAlert(deps, id, now, opts);
-  return n;
+  return advanceMany(deps, due.map((d) => d.id), now, opts, committed);
 }
 
 /**
@@ -468,11 +564,11 @@ function requeueFailed(deps: Deps, now: Date): void {
 }
 
 /** Missed check-ins become alerts and due steps fire (no sending: see startSends). */
-export function advance(deps: Deps, opts: EngineOptions = {}): void {
+export function advance(deps: Deps, opts: EngineOptions = {}, committed?: () => void): void {
   heartbeat(deps, { ifOlderThanMs: 1000 });
   const now = deps.clock.now();
   sweepMissed(deps, now);
-  advanceDue(deps, now, opts);
+  advanceDue(deps, now, opts, committed);
 }
 
 /**

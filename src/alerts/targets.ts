@@ -61,11 +61,44 @@ export function resolveTargets(
   at: Date,
   onDutyAt: OnDutyFn = rotaOnDutyAt,
 ): Resolved {
+  return targetResolver(db, at, onDutyAt)(policy, notify, worker);
+}
+
+export type Resolver = (policy: Policy, notify: NotifyTarget, worker: string | null) => Resolved;
+
+/**
+ * resolveTargets for many alerts at one instant: the rota and the active staff are read
+ * once (not once per alert), then each alert only filters out its own worker. Use it
+ * inside one transaction, so what it read is what that transaction sees.
+ */
+export function targetResolver(db: Db, at: Date, onDutyAt: OnDutyFn = rotaOnDutyAt): Resolver {
+  let onDuty: string[] | undefined;
+  const listed = new Map<string, string[]>();
+  const withRole = new Map<Role, string[]>();
+  const seniorOf = (policy: Policy, worker: string | null): string[] => {
+    const notWorker = (ids: string[]) => ids.filter((id) => id !== worker);
+    const key = policy.seniorStaffIds.join(",");
+    let live = listed.get(key);
+    if (!live) listed.set(key, (live = activeOnly(db, policy.seniorStaffIds)));
+    const mine = notWorker(live);
+    if (mine.length > 0) return mine;
+    // Fallbacks, as seniorTargets: every active senior manager, manager, then admin.
+    for (const role of ["senior_manager", "manager", "admin"] as const) {
+      let ids = withRole.get(role);
+      if (!ids) withRole.set(role, (ids = activeWithRole(db, role)));
+      const theirs = notWorker(ids);
+      if (theirs.length > 0) return theirs;
+    }
+    return [];
+  };
   const uniq = (ids: string[]) => [...new Set(ids)];
-  if (notify === "worker") return { staffIds: worker ? [worker] : [], nobodyOnDuty: false };
-  const senior = seniorTargets(db, policy, worker).staffIds;
-  if (notify === "senior") return { staffIds: uniq(senior), nobodyOnDuty: senior.length === 0 };
-  const managers = activeOnly(db, onDutyAt(db, at).managers.map((m) => m.id)).filter((id) => id !== worker);
-  if (managers.length === 0) return { staffIds: uniq(senior), nobodyOnDuty: true };
-  return { staffIds: notify === "all_managers" ? uniq([...managers, ...senior]) : uniq(managers), nobodyOnDuty: false };
+  return (policy, notify, worker) => {
+    if (notify === "worker") return { staffIds: worker ? [worker] : [], nobodyOnDuty: false };
+    const senior = seniorOf(policy, worker);
+    if (notify === "senior") return { staffIds: uniq(senior), nobodyOnDuty: senior.length === 0 };
+    onDuty ??= activeOnly(db, onDutyAt(db, at).managers.map((m) => m.id));
+    const managers = onDuty.filter((id) => id !== worker);
+    if (managers.length === 0) return { staffIds: uniq(senior), nobodyOnDuty: true };
+    return { staffIds: notify === "all_managers" ? uniq([...managers, ...senior]) : uniq(managers), nobodyOnDuty: false };
+  };
 }
