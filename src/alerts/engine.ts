@@ -6,9 +6,8 @@ import { and, asc, eq, gte, inArray, isNull, lt, lte, isNotNull, sql } from "dri
 import type { Deps } from "../deps.js";
 import { writeTx, type Db, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
-import { staff } from "../staff/schema.js";
 import { visits } from "../visits/schema.js";
-import { alerts, alertSteps, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "./schema.js";
+import { alerts, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "./schema.js";
 import { currentPolicy, type Policy } from "./policy.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
 import { targetResolver, type OnDutyFn, type Resolver } from "./targets.js";
@@ -78,25 +77,36 @@ export function panicStart(policy: Policy): number {
 export function raiseAlert(tx: Tx, input: RaiseInput, now: Date, actor: Actor = SYSTEM): AlertRow | null {
   const policy = input.policy ?? currentPolicy(tx);
   const startStep = input.startStep ?? (input.reason === "panic" || input.reason === "duress" ? panicStart(policy) : 0);
-  const row = tx
-    .insert(alerts)
-    .values({
-      triggerKey: input.triggerKey,
-      visitId: input.visitId,
-      staffId: input.staffId,
-      parentAlertId: input.parentAlertId ?? null,
-      reason: input.reason,
-      status: "open",
-      policy,
-      startStep,
-      baseAt: input.baseAt,
-      raisedAt: now,
-      nextActionAt: input.baseAt < now ? now : input.baseAt,
-    })
-    .onConflictDoNothing()
-    .returning()
-    .get();
-  if (!row) return null;
+  // Hand-prepared (the sweep raises hundreds at once; drizzle building each costs more than the insert).
+  const row: AlertRow = {
+    id: crypto.randomUUID(),
+    triggerKey: input.triggerKey,
+    visitId: input.visitId,
+    staffId: input.staffId,
+    parentAlertId: input.parentAlertId ?? null,
+    reason: input.reason,
+    status: "open",
+    policy,
+    startStep,
+    baseAt: input.baseAt,
+    raisedAt: now,
+    step: -1,
+    nextActionAt: input.baseAt < now ? now : input.baseAt,
+    managersToldAt: null,
+    workerCheckedInAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    remindersSent: 0,
+    resolvedAt: null,
+    resolvedBy: null,
+    outcome: null,
+    note: null,
+  };
+  const ins = prepared(
+    tx,
+    "INSERT INTO alerts (id, trigger_key, visit_id, staff_id, parent_alert_id, reason, status, policy, start_step, base_at, raised_at, step, next_action_at, reminders_sent) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, -1, ?, 0) ON CONFLICT DO NOTHING",
+  ).run(row.id, row.triggerKey, row.visitId, row.staffId, row.parentAlertId, row.reason, JSON.stringify(policy), startStep, row.baseAt.getTime(), now.getTime(), row.nextActionAt!.getTime());
+  if (ins.changes === 0) return null; // raised already (the trigger key is unique)
   appendAudit(tx, actor, { action: "raise", entity: "alert", entityId: row.id, data: { reason: row.reason, visitId: row.visitId, startStep } }, now);
   return row;
 }
@@ -170,29 +180,60 @@ export function sweepMissed(deps: Deps, now: Date, committed?: () => void): Aler
     .all();
   const raised = inChunks(deps, due.map((d) => d.id), "raising a missed check-in", (tx, id, chunk): AlertRow | null => {
     // Checked again inside the transaction: a check-in may have landed since the read.
-    const v = tx.select().from(visits).where(eq(visits.id, id)).get();
-    if (!v || v.status !== "active" || v.overdueAlertId || v.nextCheckInDue > now) return null;
-    const triggerKey = `missed:${v.id}:${v.nextCheckInDue.getTime()}`;
-    const alert = raiseAlert(tx, { reason: "missed_check_in", triggerKey, visitId: v.id, staffId: v.staffId, baseAt: v.nextCheckInDue, policy: chunk.policy() }, now);
+    const v = prepared(tx, "SELECT id, staff_id AS staffId, status, overdue_alert_id AS overdueAlertId, next_check_in_due AS due FROM visits WHERE id = ?").get(id) as
+      | { id: string; staffId: string; status: string; overdueAlertId: string | null; due: number }
+      | undefined;
+    if (!v || v.status !== "active" || v.overdueAlertId || v.due > now.getTime()) return null;
+    const triggerKey = `missed:${v.id}:${v.due}`;
+    const alert = raiseAlert(tx, { reason: "missed_check_in", triggerKey, visitId: v.id, staffId: v.staffId, baseAt: new Date(v.due), policy: chunk.policy() }, now);
     const alertId = alert?.id ?? tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.triggerKey, triggerKey)).get()?.id;
-    tx.update(visits).set({ overdueAlertId: alertId }).where(eq(visits.id, v.id)).run();
+    prepared(tx, "UPDATE visits SET overdue_alert_id = ? WHERE id = ?").run(alertId ?? null, v.id);
     return alert;
   }, committed && (() => committed()));
   return raised.filter((a): a is AlertRow => a !== null);
 }
 
 function ladderState(tx: Tx | Db, a: AlertRow): LadderState {
-  const steps = tx.select().from(alertSteps).where(eq(alertSteps.alertId, a.id)).all();
+  const steps = prepared(tx, 'SELECT step, "repeat", fired_at AS firedAt, due_at AS dueAt FROM alert_steps WHERE alert_id = ?').all(a.id) as { step: number; repeat: number; firedAt: number; dueAt: number }[];
   const shown = new Set(
-    tx
-      .select({ step: notifications.step, repeat: notifications.repeat })
-      .from(notifications)
-      .where(and(eq(notifications.alertId, a.id), eq(notifications.purpose, "ladder"), isNotNull(notifications.shownAt)))
-      .all()
-      .map((n) => `${n.step}:${n.repeat}`),
+    (prepared(tx, "SELECT step, \"repeat\" FROM notifications WHERE alert_id = ? AND purpose = 'ladder' AND shown_at IS NOT NULL").all(a.id) as { step: number; repeat: number }[]).map(
+      (n) => `${n.step}:${n.repeat}`,
+    ),
   );
-  const fired: FiredStep[] = steps.map((s) => ({ step: s.step, repeat: s.repeat, firedAt: s.firedAt, dueAt: s.dueAt, shown: shown.has(`${s.step}:${s.repeat}`) }));
+  const fired: FiredStep[] = steps.map((s) => ({ step: s.step, repeat: s.repeat, firedAt: new Date(s.firedAt), dueAt: new Date(s.dueAt), shown: shown.has(`${s.step}:${s.repeat}`) }));
   return { status: a.status, policy: a.policy, startStep: a.startStep, baseAt: a.baseAt, fired, acknowledgedAt: a.acknowledgedAt, remindersSent: a.remindersSent };
+}
+
+/** An alerts row read by hand-prepared SQL, as drizzle would map it. */
+function alertById(tx: Tx, id: string): AlertRow | undefined {
+  const r = prepared(tx, "SELECT * FROM alerts WHERE id = ?").get(id) as Record<string, string | number | null> | undefined;
+  if (!r) return undefined;
+  const at = (v: string | number | null | undefined) => (v == null ? null : new Date(v as number));
+  const str = (v: string | number | null | undefined) => (v == null ? null : String(v));
+  return {
+    id: r.id as string,
+    triggerKey: r.trigger_key as string,
+    visitId: str(r.visit_id),
+    staffId: str(r.staff_id),
+    parentAlertId: str(r.parent_alert_id),
+    reason: r.reason as AlertReason,
+    status: r.status as AlertRow["status"],
+    policy: JSON.parse(r.policy as string) as Policy,
+    startStep: r.start_step as number,
+    baseAt: new Date(r.base_at as number),
+    raisedAt: new Date(r.raised_at as number),
+    step: r.step as number,
+    nextActionAt: at(r.next_action_at),
+    managersToldAt: at(r.managers_told_at),
+    workerCheckedInAt: at(r.worker_checked_in_at),
+    acknowledgedAt: at(r.acknowledged_at),
+    acknowledgedBy: str(r.acknowledged_by),
+    remindersSent: r.reminders_sent as number,
+    resolvedAt: at(r.resolved_at),
+    resolvedBy: str(r.resolved_by),
+    outcome: str(r.outcome),
+    note: str(r.note),
+  };
 }
 
 interface Context {
@@ -201,8 +242,8 @@ interface Context {
 }
 
 function contextOf(tx: Tx, a: AlertRow): Context {
-  const v = a.visitId ? tx.select({ address: visits.address }).from(visits).where(eq(visits.id, a.visitId)).get() : undefined;
-  const w = a.staffId ? tx.select({ name: staff.name }).from(staff).where(eq(staff.id, a.staffId)).get() : undefined;
+  const v = a.visitId ? (prepared(tx, "SELECT address FROM visits WHERE id = ?").get(a.visitId) as { address: string } | undefined) : undefined;
+  const w = a.staffId ? (prepared(tx, "SELECT name FROM staff WHERE id = ?").get(a.staffId) as { name: string } | undefined) : undefined;
   return { workerName: w?.name ?? "a colleague", address: v?.address ?? "" };
 }
 
@@ -227,11 +268,10 @@ export function messageFor(a: AlertRow, ctx: Context, step: number, toWorker: bo
 function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date): number {
   let n = 0;
   for (const staffId of staffIds) {
-    const r = tx
-      .insert(notifications)
-      .values({ alertId: a.id, purpose, step, repeat, staffId, status: "queued", title: msg.title, body: msg.body, createdAt: now })
-      .onConflictDoNothing()
-      .run();
+    const r = prepared(
+      tx,
+      "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 'push', 'queued', ?, ?, ?, 0) ON CONFLICT DO NOTHING",
+    ).run(crypto.randomUUID(), a.id, purpose, step, repeat, staffId, msg.title, msg.body, now.getTime());
     n += r.changes;
   }
   return n;
@@ -247,14 +287,14 @@ interface Fired {
 function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx, opts: EngineOptions): Fired {
   const tz = deps.config.TZ_LOCAL;
   const gaps: string[] = [];
-  const a = tx.select().from(alerts).where(eq(alerts.id, alertId)).get();
+  const a = alertById(tx, alertId);
   if (!a) return { queued: 0, gaps, info: { id: alertId } };
   const info = { id: a.id, visitId: a.visitId, staffId: a.staffId, reason: a.reason };
   const state = ladderState(tx, a);
   const p = plan(state, now);
   if (p.due.length === 0) {
     // Nothing due after all (another process fired it, or it was acknowledged): just re-time it.
-    tx.update(alerts).set({ nextActionAt: p.nextAt }).where(eq(alerts.id, a.id)).run();
+    prepared(tx, "UPDATE alerts SET next_action_at = ? WHERE id = ?").run(p.nextAt?.getTime() ?? null, a.id);
     return { queued: 0, gaps, info };
   }
   let ctx: Context | undefined;
@@ -277,11 +317,16 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
     const s = a.policy.steps[action.step]!;
     const notify = a.reason === "duress" && s.notify === "worker" ? null : s.notify; // never tell the person under duress
     const resolved = notify ? chunk.resolver(now, opts.onDutyAt)(a.policy, notify, a.staffId) : { staffIds: [], nobodyOnDuty: false };
-    const ins = tx
-      .insert(alertSteps)
-      .values({ alertId: a.id, step: action.step, repeat: action.repeat, dueAt: action.dueAt, firedAt: now, early: action.early, targets: resolved.staffIds })
-      .onConflictDoNothing()
-      .run();
+    const ins = prepared(tx, 'INSERT INTO alert_steps (id, alert_id, step, "repeat", due_at, fired_at, early, targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      crypto.randomUUID(),
+      a.id,
+      action.step,
+      action.repeat,
+      action.dueAt.getTime(),
+      now.getTime(),
+      action.early ? 1 : 0,
+      JSON.stringify(resolved.staffIds),
+    );
     if (ins.changes === 0) {
       raced = true; // another process fired it
       continue;
@@ -313,7 +358,14 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
   // Look again at the plan's next time: from what we just fired, or from the rows if another
   // process fired some of it meanwhile (a stale value is harmless: it is recomputed each time).
   const after = plan(raced ? ladderState(tx, { ...a, remindersSent }) : { ...state, remindersSent }, now);
-  tx.update(alerts).set({ step, managersToldAt, remindersSent, nextActionAt: after.due.length > 0 ? now : after.nextAt }).where(eq(alerts.id, a.id)).run();
+  const nextActionAt = after.due.length > 0 ? now : after.nextAt;
+  prepared(tx, "UPDATE alerts SET step = ?, managers_told_at = ?, reminders_sent = ?, next_action_at = ? WHERE id = ?").run(
+    step,
+    managersToldAt?.getTime() ?? null,
+    remindersSent,
+    nextActionAt?.getTime() ?? null,
+    a.id,
+  );
   return { queued, gaps, info };
 }
 
