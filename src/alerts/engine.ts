@@ -169,8 +169,12 @@ class ChunkCtx {
   }
 }
 
-/** Active visits whose check-in is overdue become missed_check_in alerts. */
-export function sweepMissed(deps: Deps, now: Date, committed?: () => void): AlertRow[] {
+/**
+ * Active visits whose check-in is overdue become missed_check_in alerts. With `fire`,
+ * each new alert's first step also fires in the same transaction (one commit, not two,
+ * before its sends can start).
+ */
+export function sweepMissed(deps: Deps, now: Date, opts: { fire?: EngineOptions; committed?: () => void } = {}): AlertRow[] {
   const due = deps.db
     .select({ id: visits.id })
     .from(visits)
@@ -178,19 +182,22 @@ export function sweepMissed(deps: Deps, now: Date, committed?: () => void): Aler
     .orderBy(asc(visits.nextCheckInDue))
     .limit(1000)
     .all();
-  const raised = inChunks(deps, due.map((d) => d.id), "raising a missed check-in", (tx, id, chunk): AlertRow | null => {
+  const raised = inChunks(deps, due.map((d) => d.id), "raising a missed check-in", (tx, id, chunk): { alert: AlertRow | null; fired?: Fired } => {
     // Checked again inside the transaction: a check-in may have landed since the read.
     const v = prepared(tx, "SELECT id, staff_id AS staffId, status, overdue_alert_id AS overdueAlertId, next_check_in_due AS due FROM visits WHERE id = ?").get(id) as
       | { id: string; staffId: string; status: string; overdueAlertId: string | null; due: number }
       | undefined;
-    if (!v || v.status !== "active" || v.overdueAlertId || v.due > now.getTime()) return null;
+    if (!v || v.status !== "active" || v.overdueAlertId || v.due > now.getTime()) return { alert: null };
     const triggerKey = `missed:${v.id}:${v.due}`;
     const alert = raiseAlert(tx, { reason: "missed_check_in", triggerKey, visitId: v.id, staffId: v.staffId, baseAt: new Date(v.due), policy: chunk.policy() }, now);
     const alertId = alert?.id ?? tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.triggerKey, triggerKey)).get()?.id;
     prepared(tx, "UPDATE visits SET overdue_alert_id = ? WHERE id = ?").run(alertId ?? null, v.id);
-    return alert;
-  }, committed && (() => committed()));
-  return raised.filter((a): a is AlertRow => a !== null);
+    return { alert, fired: alert && opts.fire ? fireDue(deps, tx, alert.id, now, chunk, opts.fire) : undefined };
+  }, (done) => {
+    published(deps, done.flatMap((d) => (d.fired ? [d.fired] : []))); // a gap alert it raised is due now: advanceDue fires it
+    opts.committed?.();
+  });
+  return raised.flatMap((r) => (r.alert ? [r.alert] : []));
 }
 
 function ladderState(tx: Tx | Db, a: AlertRow): LadderState {
@@ -247,7 +254,13 @@ function contextOf(tx: Tx, a: AlertRow): Context {
   return { workerName: w?.name ?? "a colleague", address: v?.address ?? "" };
 }
 
-const hhmm = (d: Date, tz: string) => new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" }).format(d);
+// One formatter per zone: building an Intl.DateTimeFormat costs ~0.1 ms, more than the rest of a message.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const hhmm = (d: Date, tz: string) => {
+  let f = formatters.get(tz);
+  if (!f) formatters.set(tz, (f = new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" })));
+  return f.format(d);
+};
 
 export function messageFor(a: AlertRow, ctx: Context, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
   if (toWorker) return { title: "Check in now", body: `Your check-in was due at ${hhmm(a.baseAt, tz)}. Open Dutyline and check in, or your manager will be alerted.` };
@@ -369,6 +382,19 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
   return { queued, gaps, info };
 }
 
+/** Tell the event stream what committed firings did; returns the gap alerts they raised. */
+function published(deps: Deps, fired: Fired[]): string[] {
+  const gaps: string[] = [];
+  for (const f of fired) {
+    if (f.queued > 0) deps.events.publish({ type: "alert", data: { ...f.info, change: "escalated" } });
+    for (const g of f.gaps) {
+      deps.events.publish({ type: "alert", data: { ...f.info, id: g, reason: "no_manager_on_duty", change: "raised" } });
+      gaps.push(g);
+    }
+  }
+  return gaps;
+}
+
 /**
  * Fire what is due on these alerts, CHUNK to a transaction. Alerts the firing raised
  * (no manager on duty) are fired straight after, the same way. Returns how many
@@ -380,14 +406,8 @@ export function advanceMany(deps: Deps, alertIds: string[], now: Date, opts: Eng
   while (ids.length > 0) {
     const gaps: string[] = [];
     inChunks(deps, ids, "firing a due step", (tx, id, chunk) => fireDue(deps, tx, id, now, chunk, opts), (fired) => {
-      for (const f of fired) {
-        total += f.queued;
-        if (f.queued > 0) deps.events.publish({ type: "alert", data: { ...f.info, change: "escalated" } });
-        for (const g of f.gaps) {
-          deps.events.publish({ type: "alert", data: { ...f.info, id: g, reason: "no_manager_on_duty", change: "raised" } });
-          gaps.push(g);
-        }
-      }
+      for (const f of fired) total += f.queued;
+      gaps.push(...published(deps, fired));
       committed?.();
     });
     ids = gaps; // a gap alert never raises another (its reason is no_manager_on_duty)
@@ -574,8 +594,8 @@ function recordResults(deps: Deps, results: { id: string; status: "sent" | "no_s
     for (const r of results) {
       // Only while still our claim (it may have been taken back and sent by another
       // process); a receipt may already have marked it shown: keep that.
-      tx.update(notifications).set({ status: r.status, sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "sending"), eq(notifications.claimedBy, RUN_ID))).run();
-      tx.update(notifications).set({ sentAt: at }).where(and(eq(notifications.id, r.id), eq(notifications.status, "shown"), isNull(notifications.sentAt))).run();
+      prepared(tx, "UPDATE notifications SET status = ?, sent_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?").run(r.status, at.getTime(), r.id, RUN_ID);
+      prepared(tx, "UPDATE notifications SET sent_at = ? WHERE id = ? AND status = 'shown' AND sent_at IS NULL").run(at.getTime(), r.id);
     }
     appendAudit(tx, SYSTEM, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
   });
@@ -619,7 +639,7 @@ function requeueFailed(deps: Deps, now: Date): void {
 export function advance(deps: Deps, opts: EngineOptions = {}, committed?: () => void): void {
   heartbeat(deps, { ifOlderThanMs: 1000 });
   const now = deps.clock.now();
-  sweepMissed(deps, now);
+  sweepMissed(deps, now, { fire: opts, committed });
   advanceDue(deps, now, opts, committed);
 }
 

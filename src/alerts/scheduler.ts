@@ -21,11 +21,18 @@ export interface SchedulerOptions extends EngineOptions {
 }
 
 const MAX_TIMER_MS = 60_000;
+/**
+ * After a pass that took t ms, the next waits at least min(t, this): a pass is synchronous,
+ * and back-to-back passes in a burst would leave the event loop no turns to encrypt and
+ * send what the previous passes queued (the sender works a few messages per turn).
+ */
+const MAX_BREATHER_MS = 50;
 
 export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Scheduler {
   let stopped = false;
   let passing = false;
   let timer: NodeJS.Timeout | undefined;
+  let lastPassMs = 0;
   /** Sends started by passes and not yet recorded; passes never wait for them. */
   const sends = new Set<Promise<unknown>>();
 
@@ -35,7 +42,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     let ms = MAX_TIMER_MS;
     try {
       const next = nextDueAt(deps.db);
-      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(5, next.getTime() - deps.clock.now().getTime()));
+      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(5, Math.min(lastPassMs, MAX_BREATHER_MS), next.getTime() - deps.clock.now().getTime()));
     } catch (e) {
       deps.log.error({ err: e }, "escalation: could not read the next due time");
     }
@@ -60,6 +67,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
   function run(): void {
     if (stopped || passing) return;
     passing = true;
+    const t0 = performance.now();
     try {
       advance(deps, opts);
       dispatch();
@@ -67,6 +75,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
       deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
     } finally {
       passing = false;
+      lastPassMs = performance.now() - t0;
       arm();
     }
   }
