@@ -63,3 +63,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return { ...c, pushAllowedHosts: c.PUSH_ALLOWED_HOSTS ?? DEFAULT_PUSH_HOSTS };
 }
+
+/** For entry points: parse the environment, or print what is wrong and exit 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

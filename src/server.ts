@@ -1,5 +1,5 @@
 import { serve } from "@hono/node-server";
-import { loadConfig, ConfigError } from "./config.js";
+import { loadConfigOrExit } from "./config.js";
 import { openDeps, ensureFirstAdmin } from "./bootstrap.js";
 import { createApp } from "./app.js";
 import { startScheduler } from "./alerts/scheduler.js";
@@ -7,16 +7,7 @@ import { startPush } from "./push/start.js";
 import { followAlertChanges } from "./alerts/tail.js";
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const deps = openDeps(config);
   await ensureFirstAdmin(deps);
   await startPush(deps);

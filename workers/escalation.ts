@@ -1,22 +1,13 @@
 // The escalation worker as its own process (`npm run worker`), so the web tier
 // can restart without pausing alerts. Safe beside the scheduler inside `npm start`
 // and beside other workers: each step's unique key lets only one of them fire it.
-import { loadConfig, ConfigError } from "../src/config.js";
+import { loadConfigOrExit } from "../src/config.js";
 import { openDeps } from "../src/bootstrap.js";
 import { startPush } from "../src/push/start.js";
 import { startScheduler } from "../src/alerts/scheduler.js";
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const deps = openDeps(config);
   await startPush(deps);
   const scheduler = startScheduler(deps);
