@@ -161,6 +161,7 @@ async function engineRun(dir: string, rx: { port: number; ca: string; out: strin
   });
   const dueOf = new Map(ids.slice(0, DUE).map((id, i) => [id, dueAt.getTime() + Math.floor((i / DUE) * 1000)]));
   const lag: number[] = [];
+  const lagByDue = new Map<string, number>();
   const seen = new Set<string>();
   let firstSendCall = Infinity;
   let resolveAll: () => void;
@@ -172,6 +173,7 @@ async function engineRun(dir: string, rx: { port: number; ca: string; out: strin
       if (attempt !== 1 || seen.has(staffId)) return;
       seen.add(staffId);
       lag.push(at - dueOf.get(staffId)!);
+      lagByDue.set(staffId, at - dueOf.get(staffId)!);
       if (seen.size === DUE) resolveAll();
     },
   });
@@ -190,6 +192,10 @@ async function engineRun(dir: string, rx: { port: number; ca: string; out: strin
   scheduler.stop();
   await scheduler.idle();
   row("due time → push request leaves", lag);
+  // By due order: a lag that grows through the second is throughput; a flat one is a fixed delay.
+  const ordered = ids.slice(0, DUE).map((id) => lagByDue.get(id)).filter((x): x is number => x !== undefined);
+  const tenth = Math.max(1, Math.floor(ordered.length / 10));
+  console.log(`p50 lag per tenth of the second (due order): ${Array.from({ length: 10 }, (_, k) => pct(ordered.slice(k * tenth, (k + 1) * tenth)).p50.toFixed(0)).join(" ")} ms`);
   const last = dueAt.getTime() + 999;
   console.log(`first sendToStaff call ${(firstSendCall - dueAt.getTime()).toFixed(0)} ms after the first due time; last due time is +999 ms`);
   await new Promise((r) => setTimeout(r, 500));

@@ -118,26 +118,38 @@ export const CHUNK = 200;
  * Run `work` for each item, CHUNK items to one IMMEDIATE transaction (one fsync for the
  * chunk, not one per alert). Each item runs in its own savepoint: one that throws rolls
  * back alone and is logged, and the others in its chunk still commit. `committed` is
- * called after each chunk commits (the scheduler starts that chunk's sends from it).
+ * called after each chunk commits, with the sends claimed in it when `claiming` (the
+ * scheduler starts them at once, before the next chunk).
  */
-function inChunks<I, R>(deps: Deps, items: I[], what: string, work: (tx: Tx, item: I, chunk: ChunkCtx) => R, committed?: (results: R[]) => void): R[] {
+function inChunks<I, R>(
+  deps: Deps,
+  items: I[],
+  what: string,
+  work: (tx: Tx, item: I, chunk: ChunkCtx) => R,
+  committed?: (results: R[], claims: Claimed[]) => void,
+  claiming = false,
+): R[] {
   const out: R[] = [];
   const savepoint = prepared(deps.db, "SAVEPOINT engine_item");
   const rollbackTo = prepared(deps.db, "ROLLBACK TO engine_item");
   const release = prepared(deps.db, "RELEASE engine_item");
   for (let i = 0; i < items.length; i += CHUNK) {
     const chunk = items.slice(i, i + CHUNK);
+    let claims: Claimed[] = [];
     const done = writeTx(deps.db, (tx) => {
-      const ctx = new ChunkCtx(deps, tx);
+      const ctx = new ChunkCtx(deps, tx, claiming);
+      claims = ctx.claims;
       const rs: R[] = [];
       for (const item of chunk) {
         savepoint.run();
+        const claimedBefore = ctx.claims.length;
         try {
           rs.push(work(tx, item, ctx));
         } catch (e) {
           // If even this fails the transaction is unusable: it escapes, and the pass fails
           // (the sweep tries again within a second).
           rollbackTo.run();
+          ctx.claims.length = claimedBefore; // its rows are gone with the savepoint
           deps.log.error({ err: e, item }, `escalation: ${what} failed for one alert; the others go on`);
         }
         release.run();
@@ -145,7 +157,7 @@ function inChunks<I, R>(deps: Deps, items: I[], what: string, work: (tx: Tx, ite
       return rs;
     });
     out.push(...done);
-    committed?.(done);
+    committed?.(done, claims);
   }
   return out;
 }
@@ -154,9 +166,13 @@ function inChunks<I, R>(deps: Deps, items: I[], what: string, work: (tx: Tx, ite
 class ChunkCtx {
   private policyCache: Policy | undefined;
   private resolvers = new Map<number, Resolver>();
+  /** Sends queued in this chunk and claimed by this process in the same transaction. */
+  readonly claims: Claimed[] = [];
   constructor(
     private deps: Deps,
     private tx: Tx,
+    /** Queue notifications already claimed (the caller sends them once the chunk commits). */
+    readonly claiming: boolean,
   ) {}
   policy(): Policy {
     return (this.policyCache ??= currentPolicy(this.tx));
@@ -174,7 +190,7 @@ class ChunkCtx {
  * each new alert's first step also fires in the same transaction (one commit, not two,
  * before its sends can start).
  */
-export function sweepMissed(deps: Deps, now: Date, opts: { fire?: EngineOptions; committed?: () => void } = {}): AlertRow[] {
+export function sweepMissed(deps: Deps, now: Date, opts: { fire?: EngineOptions; claimed?: OnClaimed } = {}): AlertRow[] {
   const due = deps.db
     .select({ id: visits.id })
     .from(visits)
@@ -193,10 +209,10 @@ export function sweepMissed(deps: Deps, now: Date, opts: { fire?: EngineOptions;
     const alertId = alert?.id ?? tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.triggerKey, triggerKey)).get()?.id;
     prepared(tx, "UPDATE visits SET overdue_alert_id = ? WHERE id = ?").run(alertId ?? null, v.id);
     return { alert, fired: alert && opts.fire ? fireDue(deps, tx, alert.id, now, chunk, opts.fire) : undefined };
-  }, (done) => {
+  }, (done, claims) => {
     published(deps, done.flatMap((d) => (d.fired ? [d.fired] : []))); // a gap alert it raised is due now: advanceDue fires it
-    opts.committed?.();
-  });
+    opts.claimed?.(claims);
+  }, opts.fire !== undefined && opts.claimed !== undefined);
   return raised.flatMap((r) => (r.alert ? [r.alert] : []));
 }
 
@@ -278,13 +294,30 @@ export function messageFor(a: AlertRow, ctx: Context, step: number, toWorker: bo
   }
 }
 
-function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date): number {
+function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date, chunk: ChunkCtx): number {
   let n = 0;
   for (const staffId of staffIds) {
+    const id = crypto.randomUUID();
+    if (chunk.claiming) {
+      // Queued and claimed at once: the alert's state was checked in this transaction, and
+      // the send starts when it commits (no second transaction before the push can leave).
+      const r = prepared(
+        tx,
+        "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, claimed_at, claimed_by, attempts) VALUES (?, ?, ?, ?, ?, ?, 'push', 'sending', ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING",
+      ).run(id, a.id, purpose, step, repeat, staffId, msg.title, msg.body, now.getTime(), now.getTime(), RUN_ID);
+      if (r.changes === 0) continue;
+      n++;
+      chunk.claims.push({
+        n: { id, alertId: a.id, purpose, step, repeat, staffId, channel: "push", status: "sending", title: msg.title, body: msg.body, createdAt: now, claimedAt: now, claimedBy: RUN_ID, attempts: 1, sentAt: null, shownAt: null },
+        visitId: a.visitId,
+        worker: a.staffId,
+      });
+      continue;
+    }
     const r = prepared(
       tx,
       "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 'push', 'queued', ?, ?, ?, 0) ON CONFLICT DO NOTHING",
-    ).run(crypto.randomUUID(), a.id, purpose, step, repeat, staffId, msg.title, msg.body, now.getTime());
+    ).run(id, a.id, purpose, step, repeat, staffId, msg.title, msg.body, now.getTime());
     n += r.changes;
   }
   return n;
@@ -321,7 +354,7 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
   for (const action of p.due) {
     if (action.kind === "reminder") {
       if (a.acknowledgedBy) {
-        queued += queue(tx, a, "reminder", 0, action.n, [a.acknowledgedBy], { title: `Still open: ${context().workerName}`, body: "You acknowledged this alert but it is not resolved. Resolve it with the outcome when the worker is safe." }, now);
+        queued += queue(tx, a, "reminder", 0, action.n, [a.acknowledgedBy], { title: `Still open: ${context().workerName}`, body: "You acknowledged this alert but it is not resolved. Resolve it with the outcome when the worker is safe." }, now, chunk);
         appendAudit(tx, SYSTEM, { action: "remind", entity: "alert", entityId: a.id, data: { n: action.n, to: a.acknowledgedBy } }, now);
       }
       remindersSent = action.n;
@@ -346,7 +379,7 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
     }
     state.fired.push({ step: action.step, repeat: action.repeat, firedAt: now, dueAt: action.dueAt, shown: false });
     const toWorker = notify === "worker";
-    queued += queue(tx, a, "ladder", action.step, action.repeat, resolved.staffIds, messageFor(a, context(), action.step, toWorker, tz), now);
+    queued += queue(tx, a, "ladder", action.step, action.repeat, resolved.staffIds, messageFor(a, context(), action.step, toWorker, tz), now, chunk);
     if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
     step = Math.max(step, action.step);
     appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty } }, now);
@@ -400,16 +433,16 @@ function published(deps: Deps, fired: Fired[]): string[] {
  * (no manager on duty) are fired straight after, the same way. Returns how many
  * notifications were queued.
  */
-export function advanceMany(deps: Deps, alertIds: string[], now: Date, opts: EngineOptions = {}, committed?: () => void): number {
+export function advanceMany(deps: Deps, alertIds: string[], now: Date, opts: EngineOptions = {}, claimed?: OnClaimed): number {
   let total = 0;
   let ids = alertIds;
   while (ids.length > 0) {
     const gaps: string[] = [];
-    inChunks(deps, ids, "firing a due step", (tx, id, chunk) => fireDue(deps, tx, id, now, chunk, opts), (fired) => {
+    inChunks(deps, ids, "firing a due step", (tx, id, chunk) => fireDue(deps, tx, id, now, chunk, opts), (fired, claims) => {
       for (const f of fired) total += f.queued;
       gaps.push(...published(deps, fired));
-      committed?.();
-    });
+      claimed?.(claims);
+    }, claimed !== undefined);
     ids = gaps; // a gap alert never raises another (its reason is no_manager_on_duty)
   }
   return total;
@@ -421,7 +454,7 @@ export function advanceAlert(deps: Deps, alertId: string, now: Date, opts: Engin
 }
 
 /** Every alert whose next action is due. */
-export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, committed?: () => void): number {
+export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, claimed?: OnClaimed): number {
   const due = deps.db
     .select({ id: alerts.id })
     .from(alerts)
@@ -429,7 +462,7 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, comm
     .orderBy(asc(alerts.nextActionAt))
     .limit(1000)
     .all();
-  return advanceMany(deps, due.map((d) => d.id), now, opts, committed);
+  return advanceMany(deps, due.map((d) => d.id), now, opts, claimed);
 }
 
 /**
@@ -449,7 +482,12 @@ export function startSends(deps: Deps, limit = 2000): { claimed: number; done: P
   const now = deps.clock.now();
   // A cheap read first: most passes have nothing to send and need no write lock.
   requeueFailed(deps, now);
-  const any = deps.db.select({ id: notifications.id }).from(notifications).where(inArray(notifications.status, ["queued", "sending"])).limit(1).get();
+  // Our own claims in flight are not claimable: in a burst they are most of "sending", and
+  // a claim transaction (an fsync) per pass for nothing would hold up the sends themselves.
+  const any = prepared(
+    deps.db,
+    "SELECT id FROM notifications WHERE status = 'queued' OR (status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ? OR claimed_at < ?)) LIMIT 1",
+  ).get(RUN_ID, now.getTime() - STALE_CLAIM_MS);
   if (!any) return { claimed: 0, done: Promise.resolve(0) };
   const claimed = writeTx(deps.db, (tx) => {
     // Claims of processes that stopped beating (killed mid-send) are taken again.
@@ -485,14 +523,19 @@ export function startSends(deps: Deps, limit = 2000): { claimed: number; done: P
     return send;
   });
   if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(0) };
+  return { claimed: claimed.length, done: sendNow(deps, claimed) };
+}
+
+/** Send rows this process has claimed (committed as "sending" by RUN_ID). */
+function sendNow(deps: Deps, claimed: Claimed[]): Promise<number> {
   for (const c of claimed) inFlight.add(c.n.id);
-  const done = sendClaimed(deps, claimed).finally(() => {
+  return sendClaimed(deps, claimed).finally(() => {
     for (const c of claimed) inFlight.delete(c.n.id);
   });
-  return { claimed: claimed.length, done };
 }
 
 type Claimed = { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null };
+type OnClaimed = (claims: Claimed[]) => void;
 
 async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
   const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
@@ -636,11 +679,13 @@ function requeueFailed(deps: Deps, now: Date): void {
 }
 
 /** Missed check-ins become alerts and due steps fire (no sending: see startSends). */
-export function advance(deps: Deps, opts: EngineOptions = {}, committed?: () => void): void {
+export function advance(deps: Deps, opts: EngineOptions = {}, onSends?: (done: Promise<number>) => void): void {
   heartbeat(deps, { ifOlderThanMs: 1000 });
   const now = deps.clock.now();
-  sweepMissed(deps, now, { fire: opts, committed });
-  advanceDue(deps, now, opts, committed);
+  // With onSends, what a chunk queues is claimed in its transaction and sent as it commits.
+  const claimed: OnClaimed | undefined = onSends && ((claims) => claims.length > 0 && onSends(sendNow(deps, claims)));
+  sweepMissed(deps, now, { fire: opts, claimed });
+  advanceDue(deps, now, opts, claimed);
 }
 
 /**

@@ -42,11 +42,18 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     let ms = MAX_TIMER_MS;
     try {
       const next = nextDueAt(deps.db);
-      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(5, Math.min(lastPassMs, MAX_BREATHER_MS), next.getTime() - deps.clock.now().getTime()));
+      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(5, Math.min(2 * lastPassMs, MAX_BREATHER_MS), next.getTime() - deps.clock.now().getTime()));
     } catch (e) {
       deps.log.error({ err: e }, "escalation: could not read the next due time");
     }
     timer = setTimeout(run, ms);
+  };
+
+  const track = (done: Promise<number>) => {
+    const p: Promise<unknown> = done
+      .catch((e) => deps.log.error({ err: e }, "escalation: recording send results failed; the rows are taken back later"))
+      .finally(() => sends.delete(p));
+    sends.add(p);
   };
 
   /** Start sending what is queued; a full batch means more waits, so claim again. */
@@ -54,10 +61,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     for (let i = 0; i < 10; i++) {
       const { claimed, done } = startSends(deps);
       if (claimed === 0) return;
-      const p: Promise<unknown> = done
-        .catch((e) => deps.log.error({ err: e }, "escalation: recording send results failed; the rows are taken back later"))
-        .finally(() => sends.delete(p));
-      sends.add(p);
+      track(done);
       if (claimed < 2000) return;
     }
   }
@@ -69,7 +73,9 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     passing = true;
     const t0 = performance.now();
     try {
-      advance(deps, opts);
+      // What each chunk queues is claimed in its own transaction and starts sending as it
+      // commits; dispatch then picks up anything else queued (retries, other processes' rows).
+      advance(deps, opts, track);
       dispatch();
     } catch (e) {
       deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
