@@ -1,6 +1,6 @@
 // Push subscriptions: one row per device, identified by its endpoint, owned by the
 // person who last subscribed from it (a shared phone moves to whoever signs in).
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import { writeTx, type Db } from "../db/connection.js";
 import type { Deps } from "../deps.js";
@@ -77,8 +77,16 @@ export function unsubscribe(deps: Deps, actor: Actor & { type: "staff" }, endpoi
   });
 }
 
+// Each escalation send looks these up; a statement built and compiled once per
+// connection keeps a burst of a thousand sends from paying drizzle's build each time.
+const byStaff = new WeakMap<Db, ReturnType<typeof prepareByStaff>>();
+const prepareByStaff = (db: Db) =>
+  db.select().from(pushSubscriptions).where(eq(pushSubscriptions.staffId, sql.placeholder("staffId"))).prepare();
+
 export function subscriptionsOf(db: Db, staffId: string): PushSubscriptionRow[] {
-  return db.select().from(pushSubscriptions).where(eq(pushSubscriptions.staffId, staffId)).all();
+  let q = byStaff.get(db);
+  if (!q) byStaff.set(db, (q = prepareByStaff(db)));
+  return q.all({ staffId });
 }
 
 /** Readiness: the person has a subscription whose last send did not fail permanently. */
