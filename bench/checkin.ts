@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -19,6 +18,7 @@ import { loadConfig } from "../src/config.js";
 import { openDeps } from "../src/bootstrap.js";
 import { createStaff } from "../src/staff/service.js";
 import { sessionCookie } from "../tests/helpers.js";
+import { freePort } from "../tests/support/ports.js";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,14 +28,6 @@ const SECONDS = arg("seconds", 5);
 const CONNECTIONS = arg("connections", 100);
 const MAX_REQUESTS = 200_000;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function waitUp(url: string, proc: ChildProcess) {
   for (let i = 0; i < 400; i++) {

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import pino from "pino";
 import { loadConfig } from "../../src/config.js";
 import { openDeps } from "../../src/bootstrap.js";
@@ -16,17 +15,8 @@ import { putSetting } from "../../src/db/settings.js";
 import { POLICY_KEY, defaultPolicy, type PolicyStep } from "../../src/alerts/policy.js";
 import { rotaAssignments, rotas } from "../../src/rota/schema.js";
 import { startPushReceiver, decryptFor, type PushReceiver } from "../push/push-receiver.js";
+import { freePort } from "../support/ports.js";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 export interface Person {
   id: string;

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { freePort } from "../support/ports.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -17,15 +17,6 @@ let dbPath: string;
 let port: number;
 let base: string;
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-    s.on("error", fail);
-  });
-}
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, TZ: "UTC", DATABASE_PATH: dbPath, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: "warn", ...extra };
