@@ -1,31 +1,19 @@
 // An AMHP on a phone (360 × 740): signs in, starts a visit, checks in, loses signal,
 // checks in again, and when the signal returns the queued check-in arrives exactly once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { Api, ADMIN, launch, makePerson, phoneContext, screenshots, seriousViolations, signIn, startServer, type Server } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { Api, browserSuite, makePerson, phoneContext, screenshots, seriousViolations, signIn } from "./harness.js";
 
-let server: Server;
-let browser: Browser;
-let admin: Api;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  admin = await Api.login(server.url, ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 const checkIns = (v: any) => (v.checkIns ?? []).filter((c: any) => c.kind === "check_in").length;
 
 describe("AMHP on a phone", { timeout: 60_000 }, () => {
   it("starts a visit, checks in, and a check-in made offline is sent once when the signal returns", async () => {
-    const amhp = await makePerson(admin, ["amhp"]);
-    const me = await Api.login(server.url, amhp.email, amhp.password);
-    const context = await phoneContext(browser);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const me = await Api.login(suite.server.url, amhp.email, amhp.password);
+    const context = await phoneContext(suite.browser);
     const page = await context.newPage();
-    await signIn(page, server.url, amhp);
+    await signIn(page, suite.server.url, amhp);
 
     // Start a visit in a few taps.
     await page.getByLabel("Home visit").check();
@@ -80,13 +68,13 @@ describe("AMHP on a phone", { timeout: 60_000 }, () => {
   });
 
   it("the panic button needs a 2 second hold; a tap does nothing", async () => {
-    const amhp = await makePerson(admin, ["amhp"]);
-    const me = await Api.login(server.url, amhp.email, amhp.password);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const me = await Api.login(suite.server.url, amhp.email, amhp.password);
     const end = new Date(Date.now() + 3600_000);
     const visit = await me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "1 Test Street" }, expectedEnd: end.toISOString(), checkInEveryMinutes: 30 });
-    const context = await phoneContext(browser);
+    const context = await phoneContext(suite.browser);
     const page = await context.newPage();
-    await signIn(page, server.url, amhp, `/visits/${visit.id}`);
+    await signIn(page, suite.server.url, amhp, `/visits/${visit.id}`);
     await page.getByText("Next check-in due in").waitFor();
     // Extend by 30 minutes.
     await page.getByRole("button", { name: "+30 min" }).click();
@@ -113,13 +101,13 @@ describe("AMHP on a phone", { timeout: 60_000 }, () => {
   });
 
   it("a duress PIN at check-out looks exactly like an ordinary check-out, and managers are alerted", async () => {
-    const manager = await makePerson(admin, ["manager"]);
-    const boss = await Api.login(server.url, manager.email, manager.password);
-    const amhp = await makePerson(admin, ["amhp"]);
-    const me = await Api.login(server.url, amhp.email, amhp.password);
-    const context = await phoneContext(browser);
+    const manager = await makePerson(suite.admin, ["manager"]);
+    const boss = await Api.login(suite.server.url, manager.email, manager.password);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const me = await Api.login(suite.server.url, amhp.email, amhp.password);
+    const context = await phoneContext(suite.browser);
     const page = await context.newPage();
-    await signIn(page, server.url, amhp);
+    await signIn(page, suite.server.url, amhp);
     await page.getByLabel("New duress PIN").fill("4321");
     await page.getByLabel("Type it again").fill("4321");
     await page.getByRole("button", { name: "Save duress PIN" }).click();
@@ -128,7 +116,7 @@ describe("AMHP on a phone", { timeout: 60_000 }, () => {
     const texts: string[] = [];
     for (const pin of ["", "4321"]) {
       const visit = await me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "3 Quiet Close" }, expectedEnd: new Date(Date.now() + 3600_000).toISOString() });
-      await page.goto(`${server.url}/visits/${visit.id}`);
+      await page.goto(`${suite.server.url}/visits/${visit.id}`);
       await page.getByText("Next check-in due in").waitFor();
       if (pin) await page.getByLabel("PIN (optional)").fill(pin);
       await page.getByRole("button", { name: /Check out/ }).click();

@@ -1,32 +1,20 @@
 // The duty manager's board: an overdue visit's alert appears without a reload (server-sent
 // events), is acknowledged from the board, and then resolved with an outcome.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { Api, ADMIN, DESK, launch, makePerson, screenshots, seriousViolations, signIn, startServer, type Server } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { Api, DESK, browserSuite, makePerson, screenshots, seriousViolations, signIn } from "./harness.js";
 
-let server: Server;
-let browser: Browser;
-let admin: Api;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  admin = await Api.login(server.url, ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 describe("duty manager's board", { timeout: 60_000 }, () => {
   it("shows an overdue visit's alert live and acknowledges it", async () => {
-    const manager = await makePerson(admin, ["manager"]);
-    const amhp = await makePerson(admin, ["amhp"]);
-    const worker = await Api.login(server.url, amhp.email, amhp.password);
-    const boss = await Api.login(server.url, manager.email, manager.password);
+    const manager = await makePerson(suite.admin, ["manager"]);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const worker = await Api.login(suite.server.url, amhp.email, amhp.password);
+    const boss = await Api.login(suite.server.url, manager.email, manager.password);
 
-    const context = await browser.newContext({ viewport: DESK });
+    const context = await suite.browser.newContext({ viewport: DESK });
     const page = await context.newPage();
-    await signIn(page, server.url, manager, "/board");
+    await signIn(page, suite.server.url, manager, "/board");
     await page.getByText("Live: updates appear as they happen.").waitFor();
     await page.getByText("No alerts.").waitFor();
 
@@ -44,9 +32,9 @@ describe("duty manager's board", { timeout: 60_000 }, () => {
 
     // The notification's link (/alerts/{id}) opens the board with that alert first.
     const alertId0 = await card.getAttribute("data-alert-id");
-    const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const phone = await suite.browser.newContext({ viewport: { width: 360, height: 740 } });
     const p2 = await phone.newPage();
-    await signIn(p2, server.url, manager, `/alerts/${alertId0}`);
+    await signIn(p2, suite.server.url, manager, `/alerts/${alertId0}`);
     await p2.locator(`article.focused[data-alert-id="${alertId0}"]`).waitFor();
     await phone.close();
 

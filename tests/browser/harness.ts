@@ -2,11 +2,12 @@
 // temporary database, Debian's Chromium driven by playwright-core, screenshots and axe.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
+import { afterAll, beforeAll } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { freePort } from "../support/ports.js";
 
 const require = createRequire(import.meta.url);
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -15,16 +16,6 @@ export const ADMIN = { email: "admin@browser.test", password: "browser-admin-pas
 export const PHONE = { width: 360, height: 740 };
 export const DESK = { width: 1280, height: 900 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 export interface Server {
   url: string;
@@ -179,4 +170,28 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 
 export async function phoneContext(browser: Browser, extra: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
   return browser.newContext({ viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true, ...extra });
+}
+
+export interface Suite {
+  server: Server;
+  browser: Browser;
+  /** The first admin, signed in over the API, for seeding. */
+  admin: Api;
+}
+
+/**
+ * One real server and one Chromium for a test file, started before its tests and
+ * closed after them. The fields are filled in by beforeAll: read them inside tests.
+ */
+export function browserSuite(env: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): Suite {
+  const suite = {} as Suite;
+  beforeAll(async () => {
+    [suite.server, suite.browser] = await Promise.all([Promise.resolve(env()).then((e) => startServer(e)), launch()]);
+    suite.admin = await Api.login(suite.server.url, ADMIN.email, ADMIN.password);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }

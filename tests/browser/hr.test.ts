@@ -1,38 +1,26 @@
 // HR reports: tables with filters, server-drawn SVG charts, and a CSV download.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { Api, ADMIN, DESK, launch, makePerson, screenshots, seriousViolations, signIn, startServer, type Server } from "./harness.js";
+import { Api, DESK, browserSuite, makePerson, screenshots, seriousViolations, signIn } from "./harness.js";
 
-let server: Server;
-let browser: Browser;
-let admin: Api;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  admin = await Api.login(server.url, ADMIN.email, ADMIN.password);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("HR reports", { timeout: 60_000 }, () => {
   it("shows tables and charts, filters, and downloads a CSV with its header row", async () => {
-    const hr = await makePerson(admin, ["hr"], { name: "Hana Reid" });
-    const hrApi = await Api.login(server.url, hr.email, hr.password);
+    const hr = await makePerson(suite.admin, ["hr"], { name: "Hana Reid" });
+    const hrApi = await Api.login(suite.server.url, hr.email, hr.password);
     const people = [];
     for (const [name, team] of [["Ada Byrne", "North"], ["Ben Cole", "North"], ["Cara Diaz", "South"]] as const) {
-      people.push(await makePerson(admin, ["social_worker"], { name, team }));
+      people.push(await makePerson(suite.admin, ["social_worker"], { name, team }));
     }
     await hrApi.ok("POST", `/api/staff/${people[0]!.id}/sickness`, { firstDay: day(-5), lastDay: day(-2), cause: "infection" });
     await hrApi.ok("POST", `/api/staff/${people[1]!.id}/sickness`, { firstDay: day(-3), cause: "stress_anxiety_depression" });
 
-    const context = await browser.newContext({ viewport: DESK, acceptDownloads: true });
+    const context = await suite.browser.newContext({ viewport: DESK, acceptDownloads: true });
     const page = await context.newPage();
-    await signIn(page, server.url, hr, "/hr");
+    await signIn(page, suite.server.url, hr, "/hr");
     await page.getByRole("heading", { name: "HR reports" }).waitFor();
     await expect(page.locator("table").textContent()).resolves.toContain("Ada Byrne");
     await page.getByRole("img", { name: /Overdue supervision by team/ }).waitFor();

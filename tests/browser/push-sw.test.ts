@@ -2,36 +2,25 @@
 // a subscription at a local receiver) and registers it; a push delivered to the service
 // worker shows a notification that stays until touched, tagged per alert, and the worker
 // reports it shown (POST /api/push/receipts).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { startPushReceiver, type PushReceiver } from "../push/push-receiver.js";
-import { Api, ADMIN, launch, makePerson, phoneContext, signIn, startServer, type Server } from "./harness.js";
+import { Api, browserSuite, makePerson, phoneContext, signIn } from "./harness.js";
 
-let server: Server;
-let browser: Browser;
-let admin: Api;
 let receiver: PushReceiver;
-
-beforeAll(async () => {
+const suite = browserSuite(async () => {
   receiver = await startPushReceiver();
-  [server, browser] = await Promise.all([
-    startServer({ PUSH_ALLOWED_HOSTS: `127.0.0.1:${receiver.port}`, NODE_EXTRA_CA_CERTS: receiver.caPath }),
-    launch(),
-  ]);
-  admin = await Api.login(server.url, ADMIN.email, ADMIN.password);
+  return { PUSH_ALLOWED_HOSTS: `127.0.0.1:${receiver.port}`, NODE_EXTRA_CA_CERTS: receiver.caPath };
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
   await receiver?.close();
 });
 
 describe("push on a phone", { timeout: 60_000 }, () => {
   it("enables alerts, shows a pushed alert with requireInteraction and a tag, and sends the receipt", async () => {
-    const manager = await makePerson(admin, ["manager"]);
+    const manager = await makePerson(suite.admin, ["manager"]);
     const sub = receiver.makeSubscription(`browser-${manager.id}`);
-    const context = await phoneContext(browser);
-    await context.grantPermissions(["notifications"], { origin: server.url });
+    const context = await phoneContext(suite.browser);
+    await context.grantPermissions(["notifications"], { origin: suite.server.url });
     // Headless Chromium has no push service: hand back a subscription at the local receiver.
     await context.addInitScript((s) => {
       const fake = { endpoint: s.endpoint, expirationTime: null, options: {}, getKey: () => null, toJSON: () => ({ endpoint: s.endpoint, expirationTime: null, keys: s.keys }), unsubscribe: async () => true };
@@ -51,7 +40,7 @@ describe("push on a phone", { timeout: 60_000 }, () => {
     });
 
     const page = await context.newPage();
-    await signIn(page, server.url, manager);
+    await signIn(page, suite.server.url, manager);
     const subscribed = page.waitForResponse((r) => r.url().endsWith("/api/push/subscriptions") && r.request().method() === "POST");
     await page.getByRole("button", { name: "Enable alerts" }).click();
     expect((await subscribed).status()).toBe(201);
@@ -61,10 +50,10 @@ describe("push on a phone", { timeout: 60_000 }, () => {
     const cdp = await context.newCDPSession(page);
     const regs = new Promise<{ registrationId: string; scopeURL: string }[]>((resolve) => cdp.on("ServiceWorker.workerRegistrationUpdated", (e: any) => resolve(e.registrations)));
     await cdp.send("ServiceWorker.enable");
-    const reg = (await regs).find((r) => r.scopeURL === `${server.url}/`)!;
+    const reg = (await regs).find((r) => r.scopeURL === `${suite.server.url}/`)!;
     expect(reg).toBeTruthy();
     const payload = { title: "Missed check-in: Sam Patel", body: "7 Overdue Lane. Acknowledge on the board.", alertId: "alert-123", visitId: "visit-9", url: "/board", notificationId: "n-abc" };
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId: reg.registrationId, data: JSON.stringify(payload) });
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin: suite.server.url, registrationId: reg.registrationId, data: JSON.stringify(payload) });
 
     const shown = () =>
       page.evaluate(async () => {
