@@ -12,6 +12,17 @@ export const MAX_ASSIGNMENT_MS = 7 * 86_400_000;
  *  spare for a 7-day pattern shift stretched by a clock change). Bounds the index scan. */
 export const SCAN_BACK_MS = MAX_ASSIGNMENT_MS + 86_400_000;
 
+/** Assignments not cancelled that overlap [from, to). The lower bound on `start` keeps the
+ *  scan on the (start, end) index instead of every assignment ever made. */
+export function liveAssignmentsOverlapping(from: Date, to: Date) {
+  return and(
+    lt(rotaAssignments.start, to),
+    gte(rotaAssignments.start, new Date(from.getTime() - SCAN_BACK_MS)),
+    gt(rotaAssignments.end, from),
+    isNull(rotaAssignments.cancelledAt),
+  );
+}
+
 export interface OnDuty {
   amhp: { id: string; name: string }[];
   managers: { id: string; name: string }[];
@@ -70,10 +81,7 @@ export function assignmentsOfKind(db: Db | Tx, kinds: readonly RotaKind[], from:
     .where(
       and(
         eq(staff.active, true),
-        lt(rotaAssignments.start, to),
-        gte(rotaAssignments.start, new Date(from.getTime() - SCAN_BACK_MS)),
-        gt(rotaAssignments.end, from),
-        isNull(rotaAssignments.cancelledAt),
+        liveAssignmentsOverlapping(from, to),
         inArray(rotas.kind, [...kinds]),
       ),
     )

@@ -15,7 +15,7 @@ import { doubleBooking, ineligibility, unavailability, type Window } from "./rul
 import { shiftWarnings, type Warning } from "./rules/working-time.js";
 import { rotate } from "./rules/rotation.js";
 import { gapsBelow, toInterval, toSpan } from "./intervals.js";
-import { MAX_ASSIGNMENT_MS, SCAN_BACK_MS } from "./on-duty.js";
+import { MAX_ASSIGNMENT_MS, liveAssignmentsOverlapping } from "./on-duty.js";
 
 const actorId = (a: Actor) => (a.type === "staff" ? a.id : `system:${a.job}`);
 const DAY_MS = 86_400_000;
@@ -132,10 +132,7 @@ export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: D
     .where(
       and(
         eq(rotaAssignments.rotaId, rotaId),
-        lt(rotaAssignments.start, to),
-        gte(rotaAssignments.start, new Date(from.getTime() - SCAN_BACK_MS)),
-        gt(rotaAssignments.end, from),
-        isNull(rotaAssignments.cancelledAt),
+        liveAssignmentsOverlapping(from, to),
       ),
     )
     .orderBy(asc(rotaAssignments.start))
@@ -334,7 +331,7 @@ export function shiftsOfPerson(db: Db, staffId: string, from: Date, to: Date) {
     .select({ assignmentId: rotaAssignments.id, rotaId: rotas.id, rotaName: rotas.name, kind: rotas.kind, start: rotaAssignments.start, end: rotaAssignments.end, source: rotaAssignments.source })
     .from(rotaAssignments)
     .innerJoin(rotas, eq(rotas.id, rotaAssignments.rotaId))
-    .where(and(eq(rotaAssignments.staffId, staffId), lt(rotaAssignments.start, to), gt(rotaAssignments.end, from), isNull(rotaAssignments.cancelledAt)))
+    .where(and(eq(rotaAssignments.staffId, staffId), liveAssignmentsOverlapping(from, to)))
     .orderBy(asc(rotaAssignments.start))
     .all();
 }
