@@ -119,14 +119,18 @@
   }
 
   async function queue(kind, body) {
-    await Outbox.add({ kind, visitId, body: body || {} });
-    // Background Sync (Chromium) sends it even if this tab is closed.
-    try {
-      const reg = await navigator.serviceWorker.ready;
-      if (reg.sync) await reg.sync.register("dutyline-outbox");
-    } catch (_) {}
+    const entry = await Outbox.add({ kind, visitId, body: body || {} });
     await showOutbox();
     await flush();
+    // Still waiting (no signal): Background Sync (Chromium) sends it even if this tab is
+    // closed. Registered only now, so the service worker never races this page for an
+    // entry the page is sending itself (the page would then never confirm it).
+    if ((await Outbox.list()).some((e) => e.id === entry.id)) {
+      try {
+        const reg = await navigator.serviceWorker.ready;
+        if (reg.sync) await reg.sync.register("dutyline-outbox");
+      } catch (_) {}
+    }
   }
 
   $("check-in").addEventListener("click", async () => {
