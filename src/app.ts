@@ -1,6 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
-import { swaggerUI } from "@hono/swagger-ui";
 import type { AppEnv, Deps } from "./deps.js";
 import { handleError, problem } from "./http/problem.js";
 import { originCheck, resolveUser } from "./auth/middleware.js";
@@ -14,6 +13,7 @@ import { pushRoutes } from "./push/routes.js";
 import { hrRoutes } from "./hr/routes.js";
 import { reportsRoutes } from "./reports/routes.js";
 import { webRoutes } from "./web/routes.js";
+import { docsRoutes } from "./web/docs.js";
 import { healthRoutes } from "./http/health.js";
 
 export const API_VERSION = "0.1.0";
@@ -78,18 +78,8 @@ export function createApp(deps: Deps) {
       description: "AMHP duty rota, lone-working escalation and HR records. Errors are RFC 9457 problem JSON.",
     },
   });
-  // Swagger UI loads its assets from a CDN, so this one page gets a wider CSP.
-  app.get(
-    "/docs",
-    async (c, next) => {
-      await next();
-      c.res.headers.set(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net",
-      );
-    },
-    swaggerUI({ url: "/openapi.json" }),
-  );
+  // Swagger UI from the installed package, under the same CSP as every page.
+  app.route("/", docsRoutes);
 
   app.notFound((c) => problem(c, 404, "Not found", "No such path."));
   app.onError(handleError);

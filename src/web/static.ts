@@ -22,6 +22,7 @@ export const STATIC_FILES = [
   "visit.js",
   "board.js",
   "rota.js",
+  "docs.js",
   "icon.svg",
   "icon-192.png",
   "icon-512.png",
