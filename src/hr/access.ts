@@ -28,3 +28,19 @@ export function reportScope(u: CurrentUser): { all: true } | { all: false; teamI
   if (isHrOrAdmin(u) || has(u, "senior_manager")) return { all: true };
   return { all: false, teamId: u.teamId };
 }
+
+export interface SupervisorRef extends PersonRef {
+  roles: readonly string[];
+  active: boolean;
+}
+
+/**
+ * May this person supervise that one (LGA Standard 5: supervision comes from line
+ * management)? A manager of their team, or a senior manager (who manages every team);
+ * never a peer, HR or an admin as such, nor anyone inactive or themselves.
+ */
+export function maySupervise(supervisor: SupervisorRef, supervisee: PersonRef): boolean {
+  if (!supervisor.active || supervisor.id === supervisee.id) return false;
+  if (supervisor.roles.includes("senior_manager")) return true;
+  return supervisor.roles.includes("manager") && supervisor.teamId !== null && supervisor.teamId === supervisee.teamId;
+}
