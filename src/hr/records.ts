@@ -8,7 +8,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Deps } from "../deps.js";
 import type { Db, Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
-import { Conflict, NotFound, RuleViolation } from "../errors.js";
+import { Conflict, InvalidInput, NotFound, RuleViolation } from "../errors.js";
 import { localDay } from "../calendar/days.js";
 import { staff } from "../staff/schema.js";
 import {
@@ -22,6 +22,19 @@ import {
   trainingRecords,
 } from "./schema.js";
 import { checkEffectiveDate } from "./rules/integrity.js";
+import { reasonProblem, trimReason } from "./reason.js";
+
+/**
+ * A reason as given: null when absent or blank (the caller decides whether one is
+ * needed), 400 naming `field` when given but meaningless (invisible or one character).
+ */
+export function givenReason(field: string, value: string | null | undefined): string | null {
+  const text = trimReason(value ?? "");
+  if (text === "" && /^\s*$/.test(value ?? "")) return null;
+  const problem = reasonProblem(text);
+  if (problem) throw new InvalidInput([{ path: field, message: `The reason ${problem}.` }]);
+  return text;
+}
 
 export const RECORD_KINDS = ["supervisions", "sickness", "oh-referrals", "return-to-work", "training", "amhp-approvals", "leave"] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
@@ -76,7 +89,8 @@ export function stamp(
   effective: { day: string; field: string; allowFuture?: boolean },
   lateEntryReason?: string | null,
 ): Stamp {
-  const check = checkEffectiveDate(effective.day, todayOf(deps), { allowFuture: effective.allowFuture, lateEntryReason });
+  const reason = givenReason("lateEntryReason", lateEntryReason);
+  const check = checkEffectiveDate(effective.day, todayOf(deps), { allowFuture: effective.allowFuture, lateEntryReason: reason });
   if (!check.ok) {
     const path = check.problem === "future" ? effective.field : "lateEntryReason";
     throw new RuleViolation(check.message, [{ path, message: check.message }]);
@@ -85,7 +99,7 @@ export function stamp(
     recordedAt: deps.clock.now(),
     recordedBy: actor.id,
     late: check.late,
-    lateEntryReason: check.late ? lateEntryReason!.trim() : null,
+    lateEntryReason: check.late ? reason : null,
   };
 }
 
@@ -128,7 +142,8 @@ export function updateRecord<T extends RecordRow>(
   const changed = Object.keys(changes).filter((k) => changes[k] !== undefined && !same(before[k], changes[k]));
   if (changed.length === 0) return { row: before, corrected: [] };
   const corrected = changed.filter((k) => before[k] !== null && before[k] !== undefined);
-  if (corrected.length > 0 && !reason?.trim()) {
+  const why = givenReason("reason", reason);
+  if (corrected.length > 0 && !why) {
     const message = `Changing ${corrected.join(", ")} corrects a value already recorded: give a reason.`;
     throw new RuleViolation(message, [{ path: "reason", message }]);
   }
@@ -141,7 +156,7 @@ export function updateRecord<T extends RecordRow>(
       changedAt: now,
       changedBy: actor.id,
       correction: corrected.length > 0,
-      reason: reason?.trim() || null,
+      reason: why,
     })
     .run();
   const set = Object.fromEntries(changed.map((k) => [k, changes[k]]));
@@ -157,7 +172,7 @@ export function updateRecord<T extends RecordRow>(
   appendAudit(
     tx,
     actor,
-    { action: corrected.length ? "correct" : "update", entity: info.entity, entityId: before.id, data: { from, to: set, reason: reason ?? null, version: row.version } },
+    { action: corrected.length ? "correct" : "update", entity: info.entity, entityId: before.id, data: { from, to: set, reason: why, version: row.version } },
     now,
   );
   return { row, corrected };
@@ -165,15 +180,17 @@ export function updateRecord<T extends RecordRow>(
 
 /** Void a record with a reason: it stays, marked void, and stops counting. */
 export function voidRecord<T extends RecordRow>(tx: Tx, kind: RecordKind, before: T, reason: string, actor: Actor & { type: "staff" }, now: Date): T {
+  const why = givenReason("reason", reason);
+  if (!why) throw new InvalidInput([{ path: "reason", message: "A void needs a reason." }]);
   if (before.voidedAt) throw new Conflict("This record is already void.");
   const info = KINDS[kind];
   const row = tx
     .update(info.table)
-    .set({ voidedAt: now, voidedBy: actor.id, voidReason: reason.trim() } as any)
+    .set({ voidedAt: now, voidedBy: actor.id, voidReason: why } as any)
     .where(eq(info.table.id, before.id))
     .returning()
     .get() as T;
-  appendAudit(tx, actor, { action: "void", entity: info.entity, entityId: before.id, data: { reason: reason.trim() } }, now);
+  appendAudit(tx, actor, { action: "void", entity: info.entity, entityId: before.id, data: { reason: why } }, now);
   return row;
 }
 

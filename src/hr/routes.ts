@@ -12,11 +12,11 @@ import { awaitingMyConfirmation, confirmSupervision, listSupervisions, recordSup
 import { changeSickness, listSickness, recordReturnToWork, recordSickness } from "./sickness.js";
 import { listOh, referToOh, updateOh } from "./oh.js";
 import { hrRecordHistory, voidHrRecord } from "./void.js";
+import { Reason, reasonSchema } from "./reason.js";
 
 const MANAGERS = ["admin", "hr", "manager", "senior_manager"] as const;
 const HR_ADMIN = ["admin", "hr"] as const;
 
-const Reason = z.string().trim().min(1).max(2000);
 const LateEntry = { lateEntryReason: Reason.optional() };
 const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
 const List = <K extends string>(key: K) => z.object({ [key]: z.array(HrRecord) } as { [P in K]: z.ZodArray<typeof HrRecord> });
@@ -203,7 +203,7 @@ export const hrRoutes = router()
       tags: ["HR"],
       summary: "HrRecord an Occupational Health referral",
       access: MANAGERS,
-      request: { params: IdParam, ...jsonBody(z.object({ referredOn: Day, reason: z.string().trim().min(1).max(5000), sicknessId: z.string().min(1).optional(), ...LateEntry })) },
+      request: { params: IdParam, ...jsonBody(z.object({ referredOn: Day, reason: reasonSchema(5000), sicknessId: z.string().min(1).optional(), ...LateEntry })) },
       responses: created,
     }),
     (c) => {

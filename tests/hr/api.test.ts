@@ -198,7 +198,7 @@ describe("sickness, return to work, corrections", () => {
   });
 
   it("only HR may change a cause; a manager cannot even try", async () => {
-    expect((await mgr.client.patch(`/api/sickness/${episodeId}`, { cause: "other", reason: "x" })).status).toBe(404);
+    expect((await mgr.client.patch(`/api/sickness/${episodeId}`, { cause: "other", reason: "Wrong cause" })).status).toBe(404);
     expect((await hr.client.patch(`/api/sickness/${episodeId}`, { cause: "musculoskeletal", reason: "GP letter" })).status).toBe(200);
   });
 
@@ -239,15 +239,15 @@ describe("voids and no deletes", () => {
     const rec = await mgr.client.post(`/api/staff/${colleague.id}/training`, { date: TODAY, hours: 1, topic: "Entered twice" });
     const bad = await refusedWithoutWrite(() => mgr.client.post(`/api/records/training/${rec.body.id}/void`, {}), 400);
     expectInvalid(bad as never, "reason");
-    await refusedWithoutWrite(() => otherMgr.client.post(`/api/records/training/${rec.body.id}/void`, { reason: "x" }), 404);
-    await refusedWithoutWrite(() => colleague.client.post(`/api/records/training/${rec.body.id}/void`, { reason: "x" }), 403);
+    await refusedWithoutWrite(() => otherMgr.client.post(`/api/records/training/${rec.body.id}/void`, { reason: "Not needed" }), 404);
+    await refusedWithoutWrite(() => colleague.client.post(`/api/records/training/${rec.body.id}/void`, { reason: "Not needed" }), 403);
     const v = await mgr.client.post(`/api/records/training/${rec.body.id}/void`, { reason: "Entered twice" });
     expect(v.status).toBe(200);
     expect(v.body).toMatchObject({ voidedBy: mgr.id, voidReason: "Entered twice" });
     expect((await mgr.client.post(`/api/records/training/${rec.body.id}/void`, { reason: "again" })).status).toBe(409);
     expect((await hr.client.get(`/api/staff/${colleague.id}/hr-records`)).body.training.find((t: { id: string }) => t.id === rec.body.id)).toBeTruthy();
-    expectInvalid((await mgr.client.post(`/api/records/nonsense/${rec.body.id}/void`, { reason: "x" })) as never, "kind");
-    expect((await mgr.client.post(`/api/records/sickness/${rec.body.id}/void`, { reason: "x" })).status).toBe(404);
+    expectInvalid((await mgr.client.post(`/api/records/nonsense/${rec.body.id}/void`, { reason: "Not needed" })) as never, "kind");
+    expect((await mgr.client.post(`/api/records/sickness/${rec.body.id}/void`, { reason: "Not needed" })).status).toBe(404);
   });
 
   it("a supervision's recorder may void it; a voided one cannot be confirmed", async () => {
