@@ -1,7 +1,23 @@
+import { daysBetween, localDay } from "../calendar/days.js";
+
 /** Times as a person in the service's zone reads them. */
 export function fmtTime(iso: string | undefined | null, tz: string): string {
   if (!iso) return "";
   return new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
+/**
+ * "17:00–09:00 (next day)": a span read from the day it starts, saying when it ends on a
+ * later day (a night shift belongs to the evening it starts, not to both days).
+ */
+export function fmtSpan(start: string, end: string, tz: string): string {
+  // A span ending at midnight ends on the day it started.
+  const endDay = localDay(new Date(Date.parse(end) - 1), tz);
+  const later = daysBetween(localDay(new Date(start), tz), endDay);
+  const times = `${fmtTime(start, tz)}–${fmtTime(end, tz)}`;
+  if (later <= 0) return times;
+  if (later === 1) return `${times} (next day)`;
+  return `${times} (ends ${fmtDay(endDay)})`;
 }
 
 export function fmtDayTime(iso: string | undefined | null, tz: string): string {

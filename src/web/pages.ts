@@ -94,13 +94,16 @@ webPages.get("/rota", async (c) => {
   const fromI = zonedInstant(from, "00:00", tz).toISOString();
   const toI = zonedInstant(addDays(to, 1), "00:00", tz).toISOString();
   const range = `from=${encodeURIComponent(fromI)}&to=${encodeURIComponent(toI)}`;
+  // Gaps of a shift that starts on the last day shown run past the window: ask for the
+  // longest a pattern shift may last (7 days) beyond it, so the page shows where they end.
+  const gapRange = `from=${encodeURIComponent(fromI)}&to=${encodeURIComponent(zonedInstant(addDays(to, 8), "00:00", tz).toISOString())}`;
   const rotasRes = await apiGet(c, "/api/rotas");
   const rotas = rotasRes.status === 200 ? listOf(rotasRes.body, "rotas") : null;
   const wanted = c.req.query("rota");
   const rotaId = rotas?.find((r: any) => r.id === wanted)?.id ?? rotas?.[0]?.id;
   const [shifts, coverage, mine] = await Promise.all([
     rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/shifts?${range}`) : null,
-    rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/coverage?${range}`) : null,
+    rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/coverage?${gapRange}`) : null,
     apiGet(c, `/api/me/shifts?${range}`),
   ]);
   const data: RotaData = {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { testEnv } from "../helpers.js";
 import { rotaRange } from "../../src/web/pages/rota.js";
 import { BarChart, countBy } from "../../src/web/charts.js";
+import { fmtSpan } from "../../src/web/format.js";
 
 describe("pages over HTTP", () => {
   it("sends a stranger to sign in, and keeps where they were going", async () => {
@@ -64,6 +65,62 @@ describe("pages over HTTP", () => {
     for (const bad of ["/static/..%2Fpages.ts", "/static/routes.ts", "/static/%2e%2e%2fstatic.ts", "/static/nope.js"]) {
       expect((await env.anon.get(bad)).status, bad).toBe(404);
     }
+  });
+});
+
+describe("rota views: a shift belongs to the day it starts", () => {
+  it("a 17:00–09:00 night shift is listed once, under its start day, as ending the next day, in the week and month views", async () => {
+    const env = await testEnv(); // 2026-11-24 (a Tuesday), GMT
+    const admin = await env.person({ roles: ["admin", "manager"] });
+    const morgan = await env.person({ roles: ["manager"], name: "Morgan Nightly" });
+    const rota = (await admin.client.post("/api/rotas", { name: "Night cover", kind: "manager_cover" })).body;
+    expect((await admin.client.post(`/api/rotas/${rota.id}/patterns`, { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 960, label: "Night", startsOn: "2026-11-01" })).status).toBe(201);
+    // Tuesday night (Tue 17:00 to Wed 09:00) is covered; every other night is a gap.
+    expect((await admin.client.post(`/api/rotas/${rota.id}/assignments`, { staffId: morgan.id, start: "2026-11-24T17:00:00.000Z", end: "2026-11-25T09:00:00.000Z" })).status).toBe(201);
+
+    const week = await admin.client.get(`/rota?rota=${rota.id}&view=week&date=2026-11-24`);
+    expect(week.status).toBe(200);
+    const list = week.text.slice(week.text.indexOf('<ol class="plain week">'), week.text.indexOf("</ol>", week.text.indexOf('<ol class="plain week">')));
+    const days = list.split("<h3>").slice(1); // Mon 23 .. Sun 29
+    expect(days).toHaveLength(7);
+    for (const [i, d] of days.entries()) {
+      // One shift a day (the one starting that evening), not also the one that started the evening before.
+      expect(d.match(/<strong>17:00–09:00 \(next day\)<\/strong>/g), `day ${i}`).toHaveLength(1);
+      expect(d.match(/UNSTAFFED|Morgan Nightly/g), `day ${i}`).toHaveLength(1);
+    }
+    expect(days[1]).toContain("Morgan Nightly"); // Tuesday
+    expect(days[2]).not.toContain("Morgan Nightly"); // Wednesday
+    expect(days[1]).not.toContain("GAP");
+    expect(days[2]).toContain("GAP 17:00–09:00 (next day)");
+    // The last night shown keeps its real end, not the end of the window.
+    expect(days[6]).toContain("GAP 17:00–09:00 (next day)");
+    expect(days.join("").match(/GAP /g)).toHaveLength(6);
+    expect(week.text).toContain("6 gaps</strong> in this period");
+
+    const month = await admin.client.get(`/rota?rota=${rota.id}&view=month&date=2026-11-24`);
+    const cells = month.text.slice(month.text.indexOf("<tbody>"), month.text.indexOf("</tbody>")).split("<td").slice(1);
+    expect(cells).toHaveLength(42); // Mon 26 Oct .. Sun 6 Dec
+    const cell = (day: number) => cells.find((c) => c.includes(`<strong>${day}</strong>`) && !c.includes('class="other-month"'))!;
+    // The pattern starts on Sunday 1 November (the seventh cell): one night a cell from there on, none before.
+    for (const [i, c] of cells.entries()) expect(c.match(/17:00 (UNSTAFFED|Morgan)/g)?.length ?? 0, `cell ${i}`).toBe(i >= 6 ? 1 : 0);
+    expect(cell(24)).toContain("Morgan Nightly");
+    expect(cell(24)).not.toMatch(/^ class="gap"/);
+    expect(cell(25)).not.toContain("Morgan Nightly");
+    expect(cell(25)).toMatch(/^ class="gap"/);
+  });
+});
+
+describe("shift spans as read", () => {
+  it("say when a span ends on a later local day, across the clock change too", () => {
+    const tz = "Europe/London";
+    expect(fmtSpan("2026-11-24T09:00:00Z", "2026-11-24T17:00:00Z", tz)).toBe("09:00–17:00");
+    expect(fmtSpan("2026-11-24T17:00:00Z", "2026-11-25T09:00:00Z", tz)).toBe("17:00–09:00 (next day)");
+    expect(fmtSpan("2026-11-24T16:00:00Z", "2026-11-25T00:00:00Z", tz)).toBe("16:00–00:00"); // ends at midnight
+    expect(fmtSpan("2026-11-24T17:00:00Z", "2026-11-26T09:00:00Z", tz)).toBe("17:00–09:00 (ends Thu 26 Nov)");
+    // Saturday 24 October 2026 17:00 BST to Sunday 09:00 GMT (the clocks go back that night).
+    expect(fmtSpan("2026-10-24T16:00:00Z", "2026-10-25T09:00:00Z", tz)).toBe("17:00–09:00 (next day)");
+    // 23:30 BST is still Saturday in London though it is 22:30 UTC.
+    expect(fmtSpan("2026-07-04T22:30:00Z", "2026-07-05T06:00:00Z", tz)).toBe("23:30–07:00 (next day)");
   });
 });
 

@@ -1,7 +1,7 @@
 import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
 import { addDays, eachDay, localDay, weekday } from "../../calendar/days.js";
-import { fmtDay, fmtTime } from "../format.js";
+import { fmtDay, fmtSpan, fmtTime } from "../format.js";
 
 export interface Shift {
   start: string;
@@ -40,12 +40,42 @@ export function rotaRange(view: "week" | "month", date: string): { from: string;
   return { from: monday(first), to: addDays(monday(last), 6) };
 }
 
-/** Pieces of intervals that fall on a local day. */
-function onDay<T extends { start: string; end: string }>(items: T[], day: string, tz: string): T[] {
-  return items.filter((s) => localDay(new Date(s.start), tz) <= day && localDay(new Date(new Date(s.end).getTime() - 1), tz) >= day);
+/** What belongs to a local day: what starts on it (a night shift is the evening's, not the next morning's too). */
+function startingOn<T extends { start: string }>(items: readonly T[], day: string, tz: string): T[] {
+  return items.filter((s) => localDay(new Date(s.start), tz) === day);
 }
 
-const span = (s: { start: string; end: string }, tz: string) => `${fmtTime(s.start, tz)}–${fmtTime(s.end, tz)}`;
+/**
+ * The gaps to show under each day: each gap cut to the shifts it falls in and filed
+ * under the day those shifts start; a gap in no listed shift, under its own start day.
+ */
+export function gapsByDay(shifts: readonly Shift[], gaps: readonly Gap[], tz: string): Map<string, Gap[]> {
+  const out = new Map<string, Gap[]>();
+  const seen = new Set<string>();
+  const put = (day: string, g: Gap) => {
+    const key = `${g.start} ${g.end}`;
+    if (seen.has(key)) return; // two overlapping shifts share one gap
+    seen.add(key);
+    out.set(day, [...(out.get(day) ?? []), g]);
+  };
+  for (const g of gaps) {
+    const gs = Date.parse(g.start);
+    const ge = Date.parse(g.end);
+    let inShift = false;
+    for (const s of shifts) {
+      const start = Math.max(gs, Date.parse(s.start));
+      const end = Math.min(ge, Date.parse(s.end));
+      if (start >= end) continue;
+      inShift = true;
+      put(localDay(new Date(s.start), tz), { start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+    }
+    if (!inShift) put(localDay(new Date(g.start), tz), g);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.start.localeCompare(b.start));
+  return out;
+}
+
+const span = (s: { start: string; end: string }, tz: string) => fmtSpan(s.start, s.end, tz);
 
 function ShiftLine({ s, tz }: { s: Shift; tz: string }) {
   const names = (s.staff ?? []).map((p) => p.name).join(", ");
@@ -73,6 +103,8 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
   for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
   const monthName = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "long", year: "numeric" }).format(new Date(`${date.slice(0, 7)}-15T12:00:00Z`));
   const title = view === "week" ? `Week of ${fmtDay(from)}` : monthName;
+  const dayGaps = gapsByDay(shifts ?? [], gaps ?? [], tz);
+  const shownGaps = days.reduce((n, d) => n + (dayGaps.get(d)?.length ?? 0), 0);
 
   return (
     <Layout title="Rota" user={user} current="/rota" tz={tz} scripts={["rota.js"]}>
@@ -124,9 +156,9 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
               Later →
             </a>
           </nav>
-          {gaps && gaps.length ? (
+          {gaps && shownGaps ? (
             <p class="notice bad">
-              <strong>{gaps.length} gap{gaps.length === 1 ? "" : "s"}</strong> in this period: shifts staffed below {rota.requiredStaff ?? 1}. Marked GAP below.
+              <strong>{shownGaps} gap{shownGaps === 1 ? "" : "s"}</strong> in this period: shifts staffed below {rota.requiredStaff ?? 1}. Marked GAP below.
             </p>
           ) : gaps ? (
             <p class="notice good">No gaps in this period.</p>
@@ -136,8 +168,8 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
           {view === "week" ? (
             <ol class="plain week">
               {days.map((d) => {
-                const ds = onDay(shifts ?? [], d, tz);
-                const dg = onDay(gaps ?? [], d, tz);
+                const ds = startingOn(shifts ?? [], d, tz);
+                const dg = dayGaps.get(d) ?? [];
                 return (
                   <li class={dg.length ? "gap-day" : undefined}>
                     <h3>
@@ -176,8 +208,8 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
                   {weeks.map((w) => (
                     <tr>
                       {w.map((d) => {
-                        const ds = onDay(shifts ?? [], d, tz);
-                        const dg = onDay(gaps ?? [], d, tz);
+                        const ds = startingOn(shifts ?? [], d, tz);
+                        const dg = dayGaps.get(d) ?? [];
                         const cls = dg.length ? "gap" : d.slice(0, 7) !== date.slice(0, 7) ? "other-month" : undefined;
                         return (
                           <td class={cls}>
