@@ -8,7 +8,7 @@ import { writeTx, type Db, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import { visits } from "../visits/schema.js";
 import { alerts, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "./schema.js";
-import { currentPolicy, type Policy } from "./policy.js";
+import { currentPolicy, isPoliceStep, type Policy } from "./policy.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
 import { targetResolver, type OnDutyFn, type Resolver } from "./targets.js";
 import { prepared } from "../db/prepared.js";
@@ -280,18 +280,22 @@ const hhmm = (d: Date, tz: string) => {
 
 export function messageFor(a: AlertRow, ctx: Context, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
   if (toWorker) return { title: "Check in now", body: `Your check-in was due at ${hhmm(a.baseAt, tz)}. Open Dutyline and check in, or your manager will be alerted.` };
-  const police = a.policy.steps[step]?.considerPolice ? " Consider police (999)." : "";
   const where = ctx.address ? ` Visit: ${ctx.address}.` : "";
-  switch (a.reason) {
-    case "panic":
-      return { title: `PANIC alarm: ${ctx.workerName}`, body: `Raised ${hhmm(a.baseAt, tz)}.${where} Acknowledge and act.${police}` };
-    case "duress":
-      return { title: `DURESS: ${ctx.workerName}`, body: `Silent duress alarm at ${hhmm(a.baseAt, tz)}. Do not call the worker's phone openly.${where}${police}` };
-    case "no_manager_on_duty":
-      return { title: "No duty manager on the rota", body: `An alert for ${ctx.workerName} found no manager on duty; you are being told instead.${where}` };
-    default:
-      return { title: `Missed check-in: ${ctx.workerName}`, body: `Check-in was due at ${hhmm(a.baseAt, tz)}.${where} Acknowledge in Dutyline.${police}` };
-  }
+  const m = ((): { title: string; body: string } => {
+    switch (a.reason) {
+      case "panic":
+        return { title: `PANIC alarm: ${ctx.workerName}`, body: `Raised ${hhmm(a.baseAt, tz)}.${where} Acknowledge and act.` };
+      case "duress":
+        return { title: `DURESS: ${ctx.workerName}`, body: `Silent duress alarm at ${hhmm(a.baseAt, tz)}. Do not call the worker's phone openly.${where}` };
+      case "no_manager_on_duty":
+        return { title: "No duty manager on the rota", body: `An alert for ${ctx.workerName} found no manager on duty; you are being told instead.${where}` };
+      default:
+        return { title: `Missed check-in: ${ctx.workerName}`, body: `Check-in was due at ${hhmm(a.baseAt, tz)}.${where} Acknowledge in Dutyline.` };
+    }
+  })();
+  if (!isPoliceStep(a.policy, step)) return m;
+  // First in both: a locked phone may show only the title, or cut the body short.
+  return { title: `Consider police (999) — ${m.title}`, body: `Consider police (999): no one has acknowledged this yet. ${m.body}` };
 }
 
 function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date, chunk: ChunkCtx): number {

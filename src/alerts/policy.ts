@@ -70,6 +70,19 @@ export function savePolicy(tx: Tx, policy: Policy, at: Date): void {
   putSetting(tx, POLICY_KEY, policy, at);
 }
 
+/**
+ * Whether a step is the "consider police (999)" one. A policy that marks any step
+ * (true or false) says which; one that marks none (saved before the marker, or by a
+ * client that leaves it out) gets DESIGN.md's: the last step, which repeats until
+ * someone acknowledges. A one-off ladder (a no-manager gap alert) has none.
+ */
+export function isPoliceStep(policy: Pick<Policy, "steps">, step: number): boolean {
+  const s = policy.steps[step];
+  if (!s) return false;
+  if (policy.steps.some((x) => x.considerPolice !== undefined)) return s.considerPolice === true;
+  return step === policy.steps.length - 1 && Boolean(s.repeatEverySeconds) && s.notify !== "worker";
+}
+
 /** Which steps notify the senior list besides their own target (DESIGN.md: step 2 and on). */
 export function stepAlsoTellsSenior(policy: Policy, step: number): boolean {
   const s = policy.steps[step];

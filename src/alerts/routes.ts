@@ -43,7 +43,19 @@ const AlertSchema = z
     resolvedBy: z.string().optional(),
     outcome: z.string().optional(),
     workerCheckedInAt: z.string().optional(),
+    acknowledgedByName: z.string().optional(),
     notifications: z.array(NotificationSchema),
+    // The alarm card (managers): where, how to phone, risks, last heard from, police step, who was reached.
+    worker: z.object({ id: z.string(), name: z.string(), mobile: z.string().nullable() }).nullable().optional(),
+    location: z.object({ address: z.string(), lat: z.number().optional(), lng: z.number().optional() }).nullable().optional(),
+    lastKnownPosition: z.object({ lat: z.number(), lng: z.number(), at: z.string() }).nullable().optional(),
+    riskNotes: z.string().nullable().optional(),
+    lastSignOfLife: z.object({ at: z.string(), kind: z.string() }).nullable().optional(),
+    considerPolice: z.boolean().optional(),
+    reach: z
+      .array(z.object({ staffId: z.string(), name: z.string(), channel: z.string(), status: z.string(), at: z.string().nullable(), sends: z.number(), isWorker: z.boolean() }))
+      .optional()
+      .openapi({ description: "Per person and channel told by the ladder: the best that happened to their sends (shown, sent, failed, no_subscription...)" }),
   })
   .openapi("Alert");
 
@@ -107,7 +119,7 @@ export const alertsRoutes = router()
       tags: ["Alerts"],
       summary: "Resolve with an outcome",
       access: MANAGERS,
-      request: { params: IdParam, ...jsonBody(z.object({ outcome: z.string().trim().min(1).max(200), note: z.string().max(2000).optional() })) },
+      request: { params: IdParam, ...jsonBody(z.object({ outcome: z.string().trim().min(1, "choose an outcome: what happened to the worker").max(200), note: z.string().max(2000).optional() })) },
       responses: {
         200: jsonResponse(AlertSchema, "Resolved"),
         403: problemResponse("The alert is about you"),

@@ -4,10 +4,11 @@ import { and, desc, eq, inArray, ne, count } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
-import { Conflict, Forbidden, NotFound } from "../errors.js";
+import { Conflict, Forbidden, InvalidInput, NotFound } from "../errors.js";
 import { alerts, notifications, type AlertStatus } from "./schema.js";
 import { visits } from "../visits/schema.js";
 import { nextDue } from "../visits/service.js";
+import { alarmCards, peopleOf, type AlarmCard } from "./card.js";
 
 export const MANAGER_ROLES = ["manager", "senior_manager"] as const;
 export const isManager = (u: CurrentUser) => u.roles.some((r) => (MANAGER_ROLES as readonly string[]).includes(r));
@@ -37,14 +38,24 @@ export interface AlertView {
   resolvedBy?: string;
   outcome?: string;
   workerCheckedInAt?: string;
+  /** Who acknowledged it, by name (the worker's visit page says who is dealing with it). */
+  acknowledgedByName?: string;
   notifications: { id: string; staffId: string; channel: string; status: string; step: number; repeat: number; purpose: string; sentAt: string | null; shownAt: string | null }[];
 }
 
+/** What managers get: the alert and its card (see card.ts). */
+export type ManagerAlertView = AlertView & AlarmCard;
+
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
 
-export function alertViews(deps: Deps, rows: AlertRow[]): AlertView[] {
+export function alertViews(deps: Deps, rows: AlertRow[]): AlertView[];
+export function alertViews(deps: Deps, rows: AlertRow[], opts: { card: true }): ManagerAlertView[];
+/** With `card`, each alert carries its card: for managers only, never for the worker's own view. */
+export function alertViews(deps: Deps, rows: AlertRow[], opts: { card?: boolean } = {}): AlertView[] {
   if (rows.length === 0) return [];
   const notes = deps.db.select().from(notifications).where(inArray(notifications.alertId, rows.map((r) => r.id))).all();
+  const ackers = peopleOf(deps.db, rows.flatMap((a) => (a.acknowledgedBy ? [a.acknowledgedBy] : [])));
+  const cards = opts.card ? alarmCards(deps.db, rows, notes) : undefined;
   return rows.map((a) => ({
     id: a.id,
     visitId: a.visitId,
@@ -61,6 +72,8 @@ export function alertViews(deps: Deps, rows: AlertRow[]): AlertView[] {
     resolvedBy: a.resolvedBy ?? undefined,
     outcome: a.outcome ?? undefined,
     workerCheckedInAt: iso(a.workerCheckedInAt),
+    acknowledgedByName: a.acknowledgedBy ? ackers.get(a.acknowledgedBy)?.name : undefined,
+    ...cards?.get(a.id),
     notifications: notes
       .filter((n) => n.alertId === a.id)
       .map((n) => ({ id: n.id, staffId: n.staffId, channel: n.channel, status: n.status, step: n.step, repeat: n.repeat, purpose: n.purpose, sentAt: n.sentAt?.toISOString() ?? null, shownAt: n.shownAt?.toISOString() ?? null })),
@@ -68,7 +81,7 @@ export function alertViews(deps: Deps, rows: AlertRow[]): AlertView[] {
 }
 
 /** Alerts a manager may see: all except a duress alarm about themselves. */
-export function listAlerts(deps: Deps, user: CurrentUser, status?: AlertStatus): AlertView[] {
+export function listAlerts(deps: Deps, user: CurrentUser, status?: AlertStatus): ManagerAlertView[] {
   const rows = deps.db
     .select()
     .from(alerts)
@@ -77,7 +90,7 @@ export function listAlerts(deps: Deps, user: CurrentUser, status?: AlertStatus):
     .limit(500)
     .all()
     .filter((a) => a.staffId !== user.id || workerMaySee(a.reason));
-  return alertViews(deps, rows);
+  return alertViews(deps, rows, { card: true });
 }
 
 function loadForManager(tx: Tx, id: string, user: CurrentUser): AlertRow {
@@ -88,7 +101,7 @@ function loadForManager(tx: Tx, id: string, user: CurrentUser): AlertRow {
 }
 
 /** First acknowledgement wins; it stops the climb, including sends already queued. */
-export function acknowledge(deps: Deps, user: CurrentUser, id: string): AlertView {
+export function acknowledge(deps: Deps, user: CurrentUser, id: string): ManagerAlertView {
   const now = deps.clock.now();
   const actor: Actor = { type: "staff", id: user.id };
   const row = writeTx(deps.db, (tx) => {
@@ -98,15 +111,49 @@ export function acknowledge(deps: Deps, user: CurrentUser, id: string): AlertVie
     tx.update(alerts).set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: user.id, nextActionAt: reminderAt }).where(eq(alerts.id, id)).run();
     tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"), eq(notifications.purpose, "ladder"))).run();
     appendAudit(tx, actor, { action: "acknowledge", entity: "alert", entityId: id }, now);
+    tellWorker(tx, a, user, now);
     return tx.select().from(alerts).where(eq(alerts.id, id)).get()!;
   });
   deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "acknowledged" } });
   deps.wakeScheduler();
-  return alertViews(deps, [row])[0]!;
+  return alertViews(deps, [row], { card: true })[0]!;
 }
 
-export function resolve(deps: Deps, user: CurrentUser, id: string, input: { outcome: string; note?: string }): AlertView {
+/**
+ * The worker of a missed check-in or a panic is told who is dealing with it (once: the
+ * first acknowledgement wins). Never for a duress alarm, nor what follows from one:
+ * someone may be looking at their phone, and it must stay an ordinary one.
+ */
+function tellWorker(tx: Tx, a: AlertRow, by: CurrentUser, now: Date): void {
+  if (!a.staffId || a.staffId === by.id || !workerMaySee(a.reason)) return;
+  tx.insert(notifications)
+    .values({
+      alertId: a.id,
+      // announce (not ladder): sent while the alert is unresolved, and never stopped by the acknowledgement itself.
+      purpose: "announce",
+      step: 0,
+      repeat: 0, // the check-in announcements to managers count from 1
+      staffId: a.staffId,
+      status: "queued",
+      title: `${by.name} is dealing with your alert`,
+      body: `${by.name} has your ${a.reason === "panic" ? "panic alarm" : "missed check-in"} and is dealing with it. If you are in danger, call 999.`,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .run();
+}
+
+/** An outcome a person can read: not empty, not only spaces or invisible characters. */
+export function meaningfulOutcome(outcome: string): string {
+  const text = outcome.trim();
+  if (text.replace(/[\s\p{Z}\p{Cc}\p{Cf}]/gu, "").length === 0) throw new InvalidInput([{ path: "outcome", message: "choose an outcome: what happened to the worker" }]);
+  return text;
+}
+
+export function resolve(deps: Deps, user: CurrentUser, id: string, input: { outcome: string; note?: string }): ManagerAlertView {
   const now = deps.clock.now();
+  // Checked here, not only at the edge: every way in must choose an outcome each time.
+  input = { ...input, outcome: meaningfulOutcome(input.outcome) };
   const row = writeTx(deps.db, (tx) => {
     const a = loadForManager(tx, id, user);
     if (a.status === "resolved") throw new Conflict("This alert is already resolved.");
@@ -131,7 +178,7 @@ export function resolve(deps: Deps, user: CurrentUser, id: string, input: { outc
   deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "resolved" } });
   // The visit may be watched again: re-arm the timer for its new due time.
   deps.wakeScheduler();
-  return alertViews(deps, [row])[0]!;
+  return alertViews(deps, [row], { card: true })[0]!;
 }
 
 /**

@@ -274,7 +274,8 @@ export function getVisit(deps: Deps, user: CurrentUser, id: string) {
   const ins = deps.db.select().from(checkIns).where(eq(checkIns.visitId, id)).orderBy(asc(checkIns.at)).all();
   // The worker never sees a duress alarm raised about them (someone may be watching the phone).
   const alertRows = deps.db.select().from(alerts).where(eq(alerts.visitId, id)).orderBy(asc(alerts.raisedAt)).all().filter((a) => !own || workerMaySee(a.reason));
-  const list: AlertView[] = alertViews(deps, alertRows);
+  // Managers get each alarm's card; the worker's own view stays the plain alert.
+  const list: AlertView[] = own ? alertViews(deps, alertRows) : alertViews(deps, alertRows, { card: true });
   return {
     ...visitView(row.v, row.name),
     checkIns: ins.map((c) => ({ id: c.id, at: c.at.toISOString(), kind: c.kind, lat: c.lat ?? undefined, lng: c.lng ?? undefined, note: c.note ?? undefined })),

@@ -134,7 +134,9 @@ describe("missed check-in ladder", () => {
     await run();
     env.clock.advanceMinutes(20);
     await run();
-    expect(push.sent).toEqual([]);
+    // Nothing more climbs; only the worker hears who is dealing with it (issue 9).
+    expect(push.sent.map((s) => [s.staffId, s.payload.title])).toEqual([[worker.id, expect.stringMatching(/is dealing with your alert$/)]]);
+    push.clear();
     expect(env.deps.db.select({ n: count() }).from(notifications).where(eq(notifications.status, "cancelled")).get()!.n).toBeGreaterThan(0);
     // Acknowledged but unresolved for 30 minutes: the acknowledger is reminded.
     env.clock.advanceMinutes(10);
