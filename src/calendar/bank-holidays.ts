@@ -1,4 +1,4 @@
-import { addDays, formatDay, weekday } from "./days.js";
+import { addDays, daysInMonth, formatDay, weekday } from "./days.js";
 
 // Bank holidays of England and Wales, computed, never fetched: the Banking and
 // Financial Dealings Act 1971 days plus the usual royal proclamations. When a
@@ -30,17 +30,25 @@ export function easterSunday(year: number): string {
   return formatDay(year, month, day);
 }
 
-/** The first (n = 1) or last (n = -1) Monday of a month. */
+/** The first (n = 1) or last (n = -1) Monday of a month: worked out, not walked to. */
 function monday(year: number, month: number, n: 1 | -1): string {
   if (n === 1) {
-    let d = formatDay(year, month, 1);
-    while (weekday(d) !== 1) d = addDays(d, 1);
-    return d;
+    const first = formatDay(year, month, 1);
+    return addDays(first, (8 - weekday(first)) % 7);
   }
-  let d = addDays(formatDay(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1), -1);
-  while (weekday(d) !== 1) d = addDays(d, -1);
-  return d;
+  const last = formatDay(year, month, daysInMonth(year, month));
+  return addDays(last, -((weekday(last) + 6) % 7));
 }
+
+/** The first day on or after `day` that passes `ok`, looking at most a week ahead. */
+function firstFrom(day: string, ok: (d: string) => boolean): string {
+  for (let i = 0; i < 7; i++) {
+    const d = addDays(day, i);
+    if (ok(d)) return d;
+  }
+  throw new RangeError(`no suitable day in the week from ${day}`);
+}
+const notWeekend = (d: string) => weekday(d) !== 0 && weekday(d) !== 6;
 
 const cache = new Map<number, { day: string; name: string }[]>();
 
@@ -56,9 +64,7 @@ export function bankHolidays(year: number): { day: string; name: string }[] {
     taken.add(day);
   };
   // New Year's Day: substitute the next weekday.
-  let ny = formatDay(year, 1, 1);
-  while (weekday(ny) === 0 || weekday(ny) === 6) ny = addDays(ny, 1);
-  push(ny, "New Year's Day");
+  push(firstFrom(formatDay(year, 1, 1), notWeekend), "New Year's Day");
   push(addDays(easter, -2), "Good Friday");
   push(addDays(easter, 1), "Easter Monday");
   push(monday(year, 5, 1), "Early May bank holiday");
@@ -66,8 +72,7 @@ export function bankHolidays(year: number): { day: string; name: string }[] {
   push(monday(year, 8, -1), "Summer bank holiday");
   // Christmas and Boxing Day: each weekend one moves to the next free weekday.
   for (const [d, name] of [[formatDay(year, 12, 25), "Christmas Day"], [formatDay(year, 12, 26), "Boxing Day"]] as const) {
-    let day: string = d;
-    while (weekday(day) === 0 || weekday(day) === 6 || taken.has(day)) day = addDays(day, 1);
+    const day = firstFrom(d, (x) => notWeekend(x) && !taken.has(x));
     push(day, day === d ? name : `${name} (substitute day)`);
   }
   const extra = ONE_OFF[String(year)];

@@ -6,6 +6,7 @@ import type { AppEnv } from "../deps.js";
 import { Forbidden, InvalidInput, Unauthenticated } from "../errors.js";
 import type { Role } from "../staff/schema.js";
 import { issuesToErrors, ProblemSchema } from "./problem.js";
+import { addDays, FIRST_DAY, isCalendarDay, isDayInRange, LAST_DAY } from "../calendar/days.js";
 
 /** Who may call a route: nobody signed in, anyone signed in, or holders of these roles. */
 export type Access = "public" | "signed_in" | readonly Role[];
@@ -92,7 +93,27 @@ export const problemResponse = problemContent;
 
 export const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: "id", in: "path" } }) });
 
-/** ISO 8601 instant with an offset, as the contract requires. */
-export const Instant = z.iso.datetime({ offset: true });
-/** A calendar day `YYYY-MM-DD`. */
-export const Day = z.iso.date();
+// Every date a route takes is bounded (FIRST_DAY..LAST_DAY, src/calendar/days.ts):
+// a far-off date made day loops run for minutes and blocked the event loop, scheduler
+// included. The range check runs only on a well-formed value, so a bad one gets one
+// error, not two.
+const RANGE = `between ${FIRST_DAY} and ${LAST_DAY}`;
+const EARLIEST_MS = Date.parse(`${FIRST_DAY}T00:00:00Z`);
+const LATEST_MS = Date.parse(`${addDays(LAST_DAY, 1)}T00:00:00Z`);
+
+/** ISO 8601 instant with an offset, as the contract requires, from FIRST_DAY to the end of LAST_DAY (UTC). */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine(
+    (v) => {
+      const t = Date.parse(v);
+      return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
+    },
+    { message: `must be ${RANGE}` },
+  )
+  .openapi({ description: `ISO 8601 instant with an offset, ${RANGE} (UTC)`, example: "2026-11-24T14:00:00Z" });
+/** A real calendar day `YYYY-MM-DD` (2026-02-30 is refused) from FIRST_DAY to LAST_DAY. */
+export const Day = z.iso
+  .date()
+  .refine((v) => !isCalendarDay(v) || isDayInRange(v), { message: `must be ${RANGE}` })
+  .openapi({ description: `A calendar day YYYY-MM-DD, ${RANGE}`, example: "2026-11-24" });

@@ -1,12 +1,23 @@
 import { z } from "@hono/zod-openapi";
-import { addDays, localDay, startOfLocalDay } from "../calendar/days.js";
+import { addDays, FIRST_DAY, LAST_DAY, localDay, startOfLocalDay } from "../calendar/days.js";
 import { InvalidInput } from "../errors.js";
 import { Day, Instant } from "./route.js";
 
-/** `from`/`to` on every windowed route: a local day (a `to` day is inclusive) or an instant. */
-export const DayOrInstant = z.union([Day, Instant]).openapi({ description: "YYYY-MM-DD (local day; a `to` day is inclusive) or an ISO 8601 instant" });
-
 const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/**
+ * `from`/`to` on every windowed route: a local day (a `to` day is inclusive) or an
+ * instant, each as bounded as the shared Day and Instant. Checked as whichever it
+ * looks like, so the 400 says why ("must be between ...") rather than "no union member matched".
+ */
+export const DayOrInstant = z
+  .string()
+  .superRefine((v, ctx) => {
+    const r = (isDay(v) ? Day : Instant).safeParse(v);
+    if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: "custom", message: i.message });
+  })
+  .openapi({ description: `YYYY-MM-DD (local day; a \`to\` day is inclusive) or an ISO 8601 instant, between ${FIRST_DAY} and ${LAST_DAY}` });
+
 const DAY_MS = 86_400_000;
 
 /**

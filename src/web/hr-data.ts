@@ -23,7 +23,8 @@ export function sicknessDaysByMonth(deps: Deps, user: CurrentUser, asOf: string)
     .all();
   const scope = reportScope(user);
   const months = new Map<string, number>();
-  for (let m = firstMonth; m <= asOf; m = monthStart(addDays(m, 32))) months.set(m.slice(0, 7), 0);
+  // Twelve months; the count (not the string compare alone) ends the loop.
+  for (let m = firstMonth, i = 0; i < 13 && m <= asOf; m = monthStart(addDays(m, 32)), i++) months.set(m.slice(0, 7), 0);
   for (const r of rows) {
     if (!scope.all && r.teamId !== scope.teamId) continue;
     const from = r.firstDay < firstMonth ? firstMonth : r.firstDay;

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv, CurrentUser } from "../deps.js";
-import { localDay, addDays, zonedInstant } from "../calendar/days.js";
+import { localDay, addDays, zonedInstant, isDayInRange } from "../calendar/days.js";
 import { apiGet } from "./internal-api.js";
 import { listOf } from "./format.js";
 import { LoginPage } from "./pages/login.js";
@@ -33,7 +33,8 @@ const page = (c: Context<AppEnv>, node: unknown, status = 200) => {
 
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
 const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf(c));
-const isDay = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+// The API's own bounds (1900..2100): a day past them walked the chart's month loop for ever.
+const isDay = (s: string | undefined): s is string => !!s && isDayInRange(s);
 
 webPages.get("/login", (c) => page(c, LoginPage()));
 

@@ -1,7 +1,7 @@
 // AMHP approval and training rules (MHA 1983 s.114; AMHP Approval Regulations 2008).
 import { addDays, daysBetween } from "../../calendar/days.js";
 import { HR_POLICY } from "../policy.js";
-import { addYears } from "./dates.js";
+import { addYears, wholeYearsBetween } from "./dates.js";
 
 type Policy = typeof HR_POLICY.approval;
 
@@ -17,8 +17,7 @@ export const approvalTooLong = (a: Approval, p: Policy = HR_POLICY.approval) => 
 
 /** The approval year (validFrom + k years .. the day before the next anniversary) holding `day`. */
 export function approvalYear(a: Approval, day: string): { from: string; to: string; index: number } {
-  let k = 0;
-  while (addYears(a.validFrom, k + 1) <= day) k++;
+  const k = wholeYearsBetween(a.validFrom, day);
   const to = addDays(addYears(a.validFrom, k + 1), -1);
   return { from: addYears(a.validFrom, k), to: to < a.validUntil ? to : a.validUntil, index: k };
 }
