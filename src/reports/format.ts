@@ -35,13 +35,22 @@ export function wantsCsv(c: Context<AppEnv>): boolean {
   return accepts(c, { header: "Accept", supports: ["application/json", "text/csv"], default: "application/json" }) === "text/csv";
 }
 
+/**
+ * Text a spreadsheet would run as a formula (OWASP "CSV Injection"): it starts with
+ * = + - @, or a tab or carriage return ahead of one. Such a cell gets a leading ' so
+ * Excel and LibreOffice show it as text. Numbers are not text: -3 stays a number.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const inert = (s: string) => (FORMULA_START.test(s) ? `'${s}` : s);
+
 /** A cell as CSV text: ISO for dates, true/false for booleans, empty for nothing. */
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  if (typeof v === "number" || typeof v === "bigint") return String(v);
+  if (typeof v === "object") return inert(JSON.stringify(v));
+  return inert(String(v));
 }
 
 export function toCsv<Row extends object>(rows: readonly Row[], columns: readonly ReportColumn<Row>[]): string {

@@ -1,5 +1,7 @@
 // The HR compliance reports. Each loads what it needs in a few set-based queries
-// (never one per person), groups in memory and applies the pure rules.
+// (never one per person), groups in memory and applies the pure rules. A reader who
+// may not see sickness causes (anyone but HR and admin) gets reports computed without
+// them: the cause is never loaded, so nothing shown (OH due days) can depend on it.
 import { and, gte, isNotNull, isNull, lte, max, or, sql } from "drizzle-orm";
 import type { CurrentUser } from "../deps.js";
 import type { Db } from "../db/connection.js";
@@ -13,7 +15,7 @@ import { isHrOrAdmin } from "../hr/access.js";
 import { groupBy, peopleInScope } from "./scope.js";
 
 export function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user);
+  const people = peopleInScope(db, user, asOf);
   const last = db
     .select({ staffId: supervisions.staffId, last: max(supervisions.heldOn) })
     .from(supervisions)
@@ -45,11 +47,20 @@ export function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
   });
 }
 
-/** Episodes touching the rolling window (or still open), grouped by person. */
-function loadSickness(db: Db, asOf: string) {
+/**
+ * Episodes touching the rolling window (or still open), grouped by person. The cause
+ * only `withCause`: otherwise it is null, and the rules treat it as unknown.
+ */
+function loadSickness(db: Db, asOf: string, withCause: boolean) {
   const { from } = rollingWindow(asOf);
   const eps = db
-    .select({ id: sicknessEpisodes.id, staffId: sicknessEpisodes.staffId, firstDay: sicknessEpisodes.firstDay, lastDay: sicknessEpisodes.lastDay, cause: sicknessEpisodes.cause })
+    .select({
+      id: sicknessEpisodes.id,
+      staffId: sicknessEpisodes.staffId,
+      firstDay: sicknessEpisodes.firstDay,
+      lastDay: sicknessEpisodes.lastDay,
+      cause: withCause ? sicknessEpisodes.cause : sql<string | null>`null`,
+    })
     .from(sicknessEpisodes)
     // "+first_day" keeps SQLite off the first_day index (which would walk all of history)
     // and onto last_day: open episodes plus those ending inside the window.
@@ -73,8 +84,8 @@ const referredFor = (e: Episode & { id: string }, refs: readonly { sicknessId: s
   refs.some((r) => r.sicknessId === e.id || (r.sicknessId === null && r.referredOn >= e.firstDay && r.referredOn <= (e.lastDay ?? asOf)));
 
 export function sicknessReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user);
-  const { eps, refs, rtwBy } = loadSickness(db, asOf);
+  const people = peopleInScope(db, user, asOf);
+  const { eps, refs, rtwBy } = loadSickness(db, asOf, isHrOrAdmin(user));
   return people.map((p) => {
     const mine = eps.get(p.id) ?? [];
     const myRefs = refs.get(p.id) ?? [];
@@ -108,7 +119,7 @@ export type OhStatus = "not_referred" | "awaiting_appointment" | "appointment_bo
  * The reason is shown to HR and admin only.
  */
 export function ohReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user);
+  const people = peopleInScope(db, user, asOf);
   const byId = new Map(people.map((p) => [p.id, p]));
   const confidential = isHrOrAdmin(user);
   const { from } = rollingWindow(asOf);
@@ -142,7 +153,7 @@ export function ohReport(db: Db, user: CurrentUser, asOf: string) {
       ...(confidential ? { reason: r.reason as string | null } : {}),
     };
   });
-  const { eps, refs: refsBy } = loadSickness(db, asOf);
+  const { eps, refs: refsBy } = loadSickness(db, asOf, confidential);
   for (const [staffId, list] of eps) {
     const p = byId.get(staffId);
     if (!p) continue;
@@ -171,7 +182,7 @@ export function ohReport(db: Db, user: CurrentUser, asOf: string) {
 
 /** Everyone holding the amhp role or an approval, with approval and training status. */
 export function approvalsReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user);
+  const people = peopleInScope(db, user, asOf);
   const approvals = groupBy(
     db.select({ staffId: amhpApprovals.staffId, validFrom: amhpApprovals.validFrom, validUntil: amhpApprovals.validUntil }).from(amhpApprovals).where(isNull(amhpApprovals.voidedAt)).all(),
     (a) => a.staffId,

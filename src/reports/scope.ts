@@ -1,5 +1,5 @@
 // Who a report covers: HR, admin and senior managers see everyone; a manager their team.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
 import type { CurrentUser } from "../deps.js";
 import type { Db } from "../db/connection.js";
 import { staff, teams } from "../staff/schema.js";
@@ -16,10 +16,14 @@ export interface ReportPerson {
   roles: string[];
 }
 
-/** The active people the caller may report on, by name. One query. */
-export function peopleInScope(db: Db, user: CurrentUser): ReportPerson[] {
+/**
+ * The active people the caller may report on, by name. One query. As of a day, only
+ * those who had started by then (no start date: counted from the beginning).
+ */
+export function peopleInScope(db: Db, user: CurrentUser, asOf?: string): ReportPerson[] {
   const scope = reportScope(user);
   const conds = [eq(staff.active, true)];
+  if (asOf !== undefined) conds.push(or(isNull(staff.startDate), lte(staff.startDate, asOf))!);
   if (!scope.all) conds.push(scope.teamId ? eq(staff.teamId, scope.teamId) : eq(staff.id, "\u0000none"));
   return db
     .select({ id: staff.id, name: staff.name, team: teams.name, teamId: staff.teamId, category: staff.category, startDate: staff.startDate, fte: staff.fte, roles: staff.roles })

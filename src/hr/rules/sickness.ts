@@ -10,7 +10,8 @@ export interface Episode {
   firstDay: string;
   /** Null while the person is still absent. */
   lastDay: string | null;
-  cause: string;
+  /** Null when the cause is not known to whoever the result is for (a line manager). */
+  cause: string | null;
 }
 
 /** The last day counted: the episode's own, or asOf while it is open. */
@@ -79,9 +80,13 @@ export function fitNoteFrom(e: Episode, asOf: string, p: Policy = HR_POLICY.sick
   return calendarDays(e, asOf) > p.selfCertMaxCalendarDays ? addDays(e.firstDay, p.selfCertMaxCalendarDays) : null;
 }
 
-/** The day an OH referral falls due: day 1 for stress/anxiety/depression and MSK, day 21 otherwise. */
+/**
+ * The day an OH referral falls due: day 1 for stress/anxiety/depression and MSK, day 21
+ * otherwise. With the cause unknown (null: the reader may not know it) it is day 21,
+ * when a referral is due whatever the cause, so the answer cannot reveal the cause.
+ */
 export function ohDueOn(e: Episode, p: Policy = HR_POLICY.sickness): string {
-  return p.ohFromDayOneCauses.includes(e.cause) ? e.firstDay : addDays(e.firstDay, p.ohOtherFromDay - 1);
+  return e.cause !== null && p.ohFromDayOneCauses.includes(e.cause) ? e.firstDay : addDays(e.firstDay, p.ohOtherFromDay - 1);
 }
 
 /** An OH referral is due once the absence has reached its due day. */
