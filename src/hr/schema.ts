@@ -170,6 +170,8 @@ export const recordVersions = sqliteTable(
     /** True when a value already set was changed (needs a reason); false when a blank was filled in. */
     correction: integer("correction", { mode: "boolean" }).notNull(),
     reason: text("reason"),
+    /** True when this change moved the effective date back into a late entry (its reason is on the record). */
+    late: integer("late", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [uniqueIndex("record_versions_unique").on(t.kind, t.recordId, t.version), index("record_versions_changed_idx").on(t.changedAt)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `record_versions` ADD `late` integer DEFAULT false NOT NULL;
