@@ -62,7 +62,7 @@ export function updateOh(deps: Deps, user: CurrentUser, id: string, changes: OhC
       if (changes[f] && changes[f]! < before.referredOn) throw new RuleViolation(`${f} is before the referral.`, [{ path: f, message: "before referredOn" }]);
     }
     const { reason, ...fields } = changes;
-    const row = updateRecord<OhRow>(tx, "oh-referrals", before, fields, reason, actorFor(user), now).row;
+    const row = updateRecord<OhRow>(tx, "oh-referrals", before, fields, { reason, today }, actorFor(user), now).row;
     return redact("oh-referrals", row, seesConfidential(user, person));
   });
 }

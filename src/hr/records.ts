@@ -21,7 +21,8 @@ import {
   supervisions,
   trainingRecords,
 } from "./schema.js";
-import { checkEffectiveDate } from "./rules/integrity.js";
+import { checkEffectiveDate, isLateCorrection } from "./rules/integrity.js";
+import { HR_POLICY } from "./policy.js";
 import { reasonProblem, trimReason } from "./reason.js";
 
 /**
@@ -124,9 +125,20 @@ export function requireRecord<T extends RecordRow = RecordRow>(db: Db | Tx, kind
 
 const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
 
+export interface ChangeOptions {
+  /** Why a value already set is changed (needed for a correction). */
+  reason?: string;
+  /** Needed when the change moves the effective date back into a late entry. */
+  lateEntryReason?: string;
+  /** Today, as a local day (todayOf). */
+  today: string;
+}
+
 /**
  * Change fields of a record. Filling a blank is an update; changing a value already
- * set is a correction and needs a reason. Either way the previous version is kept
+ * set is a correction and needs a reason. Moving the effective date back to more than
+ * 7 days ago is a late entry, as if the record were entered so: it needs a
+ * lateEntryReason and flags the record late. Either way the previous version is kept
  * in record_versions and the version number moves on.
  */
 export function updateRecord<T extends RecordRow>(
@@ -134,18 +146,31 @@ export function updateRecord<T extends RecordRow>(
   kind: RecordKind,
   before: T,
   changes: Record<string, unknown>,
-  reason: string | undefined,
+  opts: ChangeOptions,
   actor: Actor & { type: "staff" },
   now: Date,
 ): { row: T; corrected: string[] } {
   if (before.voidedAt) throw new Conflict("This record is void and cannot be changed.");
+  const info = KINDS[kind];
   const changed = Object.keys(changes).filter((k) => changes[k] !== undefined && !same(before[k], changes[k]));
   if (changed.length === 0) return { row: before, corrected: [] };
   const corrected = changed.filter((k) => before[k] !== null && before[k] !== undefined);
-  const why = givenReason("reason", reason);
+  const why = givenReason("reason", opts.reason);
   if (corrected.length > 0 && !why) {
     const message = `Changing ${corrected.join(", ")} corrects a value already recorded: give a reason.`;
     throw new RuleViolation(message, [{ path: "reason", message }]);
+  }
+  const set: Record<string, unknown> = Object.fromEntries(changed.map((k) => [k, changes[k]]));
+  const eff = info.effective;
+  const late = changed.includes(eff) && isLateCorrection(before[eff] as string, changes[eff] as string, opts.today);
+  if (late) {
+    const lateWhy = givenReason("lateEntryReason", opts.lateEntryReason);
+    if (!lateWhy) {
+      const message = `Moving ${eff} back to ${String(changes[eff])}, more than ${HR_POLICY.integrity.lateAfterDays} days ago, makes this a late entry: give a lateEntryReason.`;
+      throw new RuleViolation(message, [{ path: "lateEntryReason", message }]);
+    }
+    set.late = true;
+    set.lateEntryReason = lateWhy;
   }
   tx.insert(recordVersions)
     .values({
@@ -157,10 +182,9 @@ export function updateRecord<T extends RecordRow>(
       changedBy: actor.id,
       correction: corrected.length > 0,
       reason: why,
+      late,
     })
     .run();
-  const set = Object.fromEntries(changed.map((k) => [k, changes[k]]));
-  const info = KINDS[kind];
   const row = tx
     .update(info.table)
     .set({ ...set, version: before.version + 1 } as any)
@@ -168,11 +192,11 @@ export function updateRecord<T extends RecordRow>(
     .returning()
     .get() as T | undefined;
   if (!row) throw new Conflict("The record changed meanwhile; reload and try again.");
-  const from = Object.fromEntries(changed.map((k) => [k, before[k]]));
+  const from = Object.fromEntries(Object.keys(set).map((k) => [k, before[k]]));
   appendAudit(
     tx,
     actor,
-    { action: corrected.length ? "correct" : "update", entity: info.entity, entityId: before.id, data: { from, to: set, reason: why, version: row.version } },
+    { action: corrected.length ? "correct" : "update", entity: info.entity, entityId: before.id, data: { from, to: set, reason: why, version: row.version, ...(late ? { late } : {}) } },
     now,
   );
   return { row, corrected };
@@ -201,6 +225,8 @@ export interface HistoryEntry {
   changedBy: string | null;
   correction: boolean;
   reason: string | null;
+  /** The change that replaced this version moved the effective date back into a late entry. */
+  lateCorrection: boolean;
   data: Record<string, unknown>;
 }
 
@@ -220,9 +246,10 @@ export function recordHistory(db: Db, kind: RecordKind, current: RecordRow): His
     changedBy: v.changedBy,
     correction: v.correction,
     reason: v.reason,
+    lateCorrection: v.late,
     data: JSON.parse(v.data),
   }));
-  entries.push({ version: current.version, current: true, changedAt: null, changedBy: null, correction: false, reason: null, data: current });
+  entries.push({ version: current.version, current: true, changedAt: null, changedBy: null, correction: false, reason: null, lateCorrection: false, data: current });
   return entries;
 }
 

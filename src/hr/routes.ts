@@ -157,11 +157,11 @@ export const hrRoutes = router()
       method: "patch",
       path: "/api/sickness/{id}",
       tags: ["HR"],
-      summary: "Close an open episode (lastDay), or correct one with a reason",
+      summary: "Close an open episode (lastDay), or correct one with a reason (moving firstDay back more than 7 days also needs lateEntryReason)",
       access: MANAGERS,
       request: {
         params: IdParam,
-        ...jsonBody(z.object({ lastDay: Day.nullable().optional(), firstDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES).optional(), reason: Reason.optional() })),
+        ...jsonBody(z.object({ lastDay: Day.nullable().optional(), firstDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES).optional(), reason: Reason.optional(), ...LateEntry })),
       },
       responses: changed,
     }),

@@ -50,6 +50,7 @@ export interface SicknessChanges {
   firstDay?: string;
   cause?: SicknessCause;
   reason?: string;
+  lateEntryReason?: string;
 }
 
 /** Close an open episode (set lastDay), or correct one with a reason. */
@@ -66,8 +67,8 @@ export function changeSickness(deps: Deps, user: CurrentUser, id: string, change
     if (lastDay && lastDay > todayOf(deps)) throw new RuleViolation("lastDay is after today.", [{ path: "lastDay", message: "in the future" }]);
     if (firstDay > todayOf(deps)) throw new RuleViolation("firstDay is after today.", [{ path: "firstDay", message: "in the future" }]);
     assertNoOverlap(tx, before.staffId, firstDay, lastDay, id);
-    const { reason, ...fields } = changes;
-    return updateRecord<SicknessRow>(tx, "sickness", before, fields, reason, actorFor(user), now).row;
+    const { reason, lateEntryReason, ...fields } = changes;
+    return updateRecord<SicknessRow>(tx, "sickness", before, fields, { reason, lateEntryReason, today: todayOf(deps) }, actorFor(user), now).row;
   });
 }
 

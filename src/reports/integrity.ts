@@ -1,6 +1,8 @@
 // Integrity report: per recorder, records entered, late entries, voids and
 // corrections in a period — the numbers that show whether records are being
-// backdated, voided away or rewritten. One grouped query per table.
+// backdated, voided away or rewritten. One grouped query per table. A late entry is
+// counted against whoever made it late: the recorder when the record was entered
+// late, the corrector when a correction moved its date back into one.
 import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { CurrentUser } from "../deps.js";
 import type { Db } from "../db/connection.js";
@@ -14,11 +16,22 @@ export interface IntegrityRow {
   recorderId: string;
   name: string;
   entries: number;
+  /** Records entered late, plus corrections that made a record a late entry. */
   lateEntries: number;
+  /** Of lateEntries: the corrections. */
+  lateCorrections: number;
   voids: number;
   corrections: number;
   updates: number;
 }
+
+/**
+ * 1 when the record was late as first entered: its flag now, unless a correction set it
+ * (then version 1, kept in record_versions, says). Only late rows pay for the lookup.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const lateAtEntry = (kind: string, t: any): SQL =>
+  sql`case when ${t.late} then coalesce((select json_extract(v.data, '$.late') from record_versions v where v.kind = ${kind} and v.record_id = ${t.id} and v.version = 1), 1) else 0 end`;
 
 export function integrityReport(db: Db, user: CurrentUser, from: string, to: string, tz: string): IntegrityRow[] {
   const start = startOfLocalDay(from, tz);
@@ -28,14 +41,14 @@ export function integrityReport(db: Db, user: CurrentUser, from: string, to: str
   const rows = new Map<string, IntegrityRow>();
   const row = (id: string) => {
     let r = rows.get(id);
-    if (!r) rows.set(id, (r = { recorderId: id, name: "", entries: 0, lateEntries: 0, voids: 0, corrections: 0, updates: 0 }));
+    if (!r) rows.set(id, (r = { recorderId: id, name: "", entries: 0, lateEntries: 0, lateCorrections: 0, voids: 0, corrections: 0, updates: 0 }));
     return r;
   };
   const inScope = (t: (typeof KINDS)[keyof typeof KINDS]["table"]): SQL | undefined => (teamStaff ? inArray(t.staffId, teamStaff) : undefined);
   for (const kind of RECORD_KINDS) {
     const t = KINDS[kind].table as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     for (const r of db
-      .select({ by: t.recordedBy, n: sql<number>`count(*)`, late: sql<number>`coalesce(sum(${t.late}), 0)` })
+      .select({ by: t.recordedBy, n: sql<number>`count(*)`, late: sql<number>`coalesce(sum(${lateAtEntry(kind, t)}), 0)` })
       .from(t)
       .where(and(gte(t.recordedAt, start), lt(t.recordedAt, end), inScope(t)))
       .groupBy(t.recordedBy)
@@ -59,13 +72,15 @@ export function integrityReport(db: Db, user: CurrentUser, from: string, to: str
       )})`
     : undefined;
   for (const r of db
-    .select({ by: recordVersions.changedBy, correction: recordVersions.correction, n: sql<number>`count(*)` })
+    .select({ by: recordVersions.changedBy, correction: recordVersions.correction, n: sql<number>`count(*)`, late: sql<number>`coalesce(sum(${recordVersions.late}), 0)` })
     .from(recordVersions)
     .where(and(gte(recordVersions.changedAt, start), lt(recordVersions.changedAt, end), versionScope))
     .groupBy(recordVersions.changedBy, recordVersions.correction)
     .all()) {
     if (r.correction) row(r.by).corrections += r.n;
     else row(r.by).updates += r.n;
+    row(r.by).lateEntries += r.late;
+    row(r.by).lateCorrections += r.late;
   }
   const ids = [...rows.keys()];
   const names = new Map(

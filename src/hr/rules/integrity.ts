@@ -30,3 +30,13 @@ export function checkEffectiveDate(
   }
   return { ok: true, late };
 }
+
+/**
+ * Does changing an effective date from `before` to `after`, on `today`, make a late
+ * entry? When it moves the date back to more than 7 days before today: otherwise a
+ * record entered on the day and corrected to weeks ago would escape the rule.
+ * Moving a date forward, or back within the 7 days, is not.
+ */
+export function isLateCorrection(before: string, after: string, today: string, p = HR_POLICY.integrity): boolean {
+  return after < before && daysBetween(after, today) > p.lateAfterDays;
+}
