@@ -19,6 +19,9 @@ export const auditLog = sqliteTable(
     data: text("data").notNull(),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
+    /** A write made with an API token: the token, and who made it (the actor is its holder). In the hash when set. */
+    viaTokenId: text("via_token_id"),
+    viaMadeBy: text("via_made_by"),
   },
   (t) => [index("audit_entity_idx").on(t.entity, t.entityId)],
 );

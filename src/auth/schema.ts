@@ -1,4 +1,4 @@
-import { sqliteTable, text, index } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, index, integer } from "drizzle-orm/sqlite-core";
 import { id, instant } from "../db/columns.js";
 import { staff } from "../staff/schema.js";
 
@@ -26,10 +26,17 @@ export const apiTokens = sqliteTable(
     createdAt: instant("created_at").notNull(),
     createdBy: text("created_by").notNull(),
     revokedAt: instant("revoked_at"),
+    /** Refused from this instant on (API.md: 90 days by default). Tokens made before expiry existed got created + 90 days. */
+    expiresAt: instant("expires_at"),
+    /** A read-only token may only GET (HEAD, OPTIONS). */
+    readOnly: integer("read_only", { mode: "boolean" }).notNull().default(false),
   },
 );
 
-/** Failed sign-ins, counted per account and per address for the login rate limit. */
+/**
+ * Sign-in attempts not known to have succeeded, for the throttle (auth/throttle.ts). A row
+ * is written before the password is checked and deleted when it proves right.
+ */
 export const loginFailures = sqliteTable(
   "login_failures",
   {
