@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, or } from "drizzle-orm";
 import type { Db, Tx } from "../db/connection.js";
 import { prepared } from "../db/prepared.js";
 import { auditLog } from "./schema.js";
+import { viaFor, type Via } from "./via.js";
 
-/** Who did it: a signed-in person, or a job of the service itself. */
-export type Actor = { type: "staff"; id: string } | { type: "system"; job: string };
+/**
+ * Who did it: a signed-in person, or a job of the service itself. `via`: the person
+ * acted through an API token (which one, and who made it).
+ */
+export type Actor = { type: "staff"; id: string; via?: Via } | { type: "system"; job: string };
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -16,15 +20,15 @@ export interface AuditEntry {
   data?: unknown;
 }
 
-type ChainFields = Omit<typeof auditLog.$inferSelect, "hash">;
+type Row = typeof auditLog.$inferSelect;
+type ChainFields = Omit<Row, "hash" | "viaTokenId" | "viaMadeBy"> & Partial<Pick<Row, "viaTokenId" | "viaMadeBy">>;
 
-/** The hash of one row: everything in it, and the previous row's hash. */
+/** The hash of one row: everything in it, and the previous row's hash. The token
+ *  columns join the hashed list only when set, so rows written before them still verify. */
 export function rowHash(r: ChainFields): string {
-  return createHash("sha256")
-    .update(
-      JSON.stringify([r.seq, r.recordedAt.getTime(), r.actorType, r.actorId, r.action, r.entity, r.entityId, r.data, r.prevHash]),
-    )
-    .digest("hex");
+  const fields: unknown[] = [r.seq, r.recordedAt.getTime(), r.actorType, r.actorId, r.action, r.entity, r.entityId, r.data, r.prevHash];
+  if (r.viaTokenId != null || r.viaMadeBy != null) fields.push(r.viaTokenId ?? null, r.viaMadeBy ?? null);
+  return createHash("sha256").update(JSON.stringify(fields)).digest("hex");
 }
 
 /**
@@ -34,6 +38,8 @@ export function rowHash(r: ChainFields): string {
 export function appendAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: Date): void {
   // Every write comes through here, so both statements are prepared once per connection.
   const last = prepared(tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
+  // A token's write says so, whichever module built the actor (see via.ts).
+  const via = actor.type === "staff" ? (actor.via ?? viaFor(actor.id)) : undefined;
   const row: ChainFields = {
     seq: (last?.seq ?? 0) + 1,
     recordedAt: at,
@@ -44,8 +50,10 @@ export function appendAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: Da
     entityId: entry.entityId,
     data: JSON.stringify(entry.data ?? {}),
     prevHash: last?.hash ?? GENESIS_HASH,
+    viaTokenId: via?.tokenId ?? null,
+    viaMadeBy: via?.madeBy ?? null,
   };
-  prepared(tx, "INSERT INTO audit_log (seq, recorded_at, actor_type, actor_id, action, entity, entity_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+  prepared(tx, "INSERT INTO audit_log (seq, recorded_at, actor_type, actor_id, action, entity, entity_id, data, prev_hash, via_token_id, via_made_by, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
     row.seq,
     row.recordedAt.getTime(),
     row.actorType,
@@ -55,6 +63,8 @@ export function appendAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: Da
     row.entityId,
     row.data,
     row.prevHash,
+    row.viaTokenId,
+    row.viaMadeBy,
     rowHash(row),
   );
 }
@@ -160,7 +170,8 @@ export function chainHead(db: Db): Checkpoint | undefined {
 
 export function auditEntries(db: Db, filter: { entity?: string; entityId?: string; actorId?: string; beforeSeq?: number; limit: number }) {
   const conds = [];
-  if (filter.actorId) conds.push(eq(auditLog.actorId, filter.actorId));
+  // What a person did, and what was done with tokens they made.
+  if (filter.actorId) conds.push(or(eq(auditLog.actorId, filter.actorId), eq(auditLog.viaMadeBy, filter.actorId)));
   if (filter.beforeSeq) conds.push(lt(auditLog.seq, filter.beforeSeq));
   if (filter.entity) conds.push(eq(auditLog.entity, filter.entity));
   if (filter.entityId) conds.push(eq(auditLog.entityId, filter.entityId));
