@@ -6,7 +6,7 @@ import { desc, getTableColumns, inArray } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { staff } from "../staff/schema.js";
 import { checkIns, visits } from "../visits/schema.js";
-import type { alerts, notifications } from "./schema.js";
+import { alerts, type notifications } from "./schema.js";
 import { isPoliceStep } from "./policy.js";
 
 type AlertRow = typeof alerts.$inferSelect;
@@ -37,6 +37,8 @@ export interface AlarmCard {
   lastSignOfLife: { at: string; kind: string } | null;
   /** The highest step fired is the "consider police (999)" one. */
   considerPolice: boolean;
+  /** For an alert raised by another (no manager on duty): that alert's reason, e.g. duress. */
+  parentReason: string | null;
   reach: Reached[];
 }
 
@@ -96,6 +98,8 @@ export function alarmCards(db: Db, rows: AlertRow[], notes: NoteRow[]): Map<stri
   }
   const people = peopleOf(db, [...rows.flatMap((a) => (a.staffId ? [a.staffId] : [])), ...notes.map((n) => n.staffId)]);
   const names = new Map([...people].map(([id, p]) => [id, p.name]));
+  const parentIds = [...new Set(rows.flatMap((a) => (a.parentAlertId ? [a.parentAlertId] : [])))];
+  const parents = new Map(parentIds.length ? db.select({ id: alerts.id, reason: alerts.reason }).from(alerts).where(inArray(alerts.id, parentIds)).all().map((p) => [p.id, p.reason]) : []);
   const out = new Map<string, AlarmCard>();
   for (const a of rows) {
     const v = a.visitId ? visitOf.get(a.visitId) : undefined;
@@ -109,6 +113,7 @@ export function alarmCards(db: Db, rows: AlertRow[], notes: NoteRow[]): Map<stri
       riskNotes: v?.riskNotes || null,
       lastSignOfLife: last ? { at: last.at.toISOString(), kind: last.kind } : v ? { at: v.startedAt.toISOString(), kind: "start" } : null,
       considerPolice: a.step >= 0 && isPoliceStep(a.policy, a.step),
+      parentReason: a.parentAlertId ? (parents.get(a.parentAlertId) ?? null) : null,
       reach: reachOf(notes.filter((n) => n.alertId === a.id), names, a.staffId),
     });
   }

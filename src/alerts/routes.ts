@@ -52,6 +52,7 @@ const AlertSchema = z
     riskNotes: z.string().nullable().optional(),
     lastSignOfLife: z.object({ at: z.string(), kind: z.string() }).nullable().optional(),
     considerPolice: z.boolean().optional(),
+    parentReason: z.string().nullable().optional(),
     reach: z
       .array(z.object({ staffId: z.string(), name: z.string(), channel: z.string(), status: z.string(), at: z.string().nullable(), sends: z.number(), isWorker: z.boolean() }))
       .optional()

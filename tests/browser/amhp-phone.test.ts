@@ -131,4 +131,67 @@ describe("AMHP on a phone", { timeout: 60_000 }, () => {
     expect(texts[1]).toBe(texts[0]);
     await context.close();
   });
+  it("after a manager acknowledges a panic, the worker's page says who is dealing with it", async () => {
+    const manager = await makePerson(suite.admin, ["manager"], { name: "Robin Achebe" });
+    const boss = await Api.login(suite.server.url, manager.email, manager.password);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const me = await Api.login(suite.server.url, amhp.email, amhp.password);
+    const visit = await me.ok("POST", "/api/visits", { purpose: "home_visit", location: { address: "5 Help Street" }, expectedEnd: new Date(Date.now() + 3600_000).toISOString() });
+    const context = await phoneContext(suite.browser);
+    const page = await context.newPage();
+    await signIn(page, suite.server.url, amhp, `/visits/${visit.id}`);
+    await page.getByText("Next check-in due in").waitFor();
+    await page.getByRole("button", { name: "Hold for panic alarm" }).hover();
+    await page.mouse.down();
+    await page.waitForTimeout(2300);
+    await page.mouse.up();
+    await page.getByText(/Panic alarm sent/).waitFor();
+    await page.locator("#alert-open").waitFor();
+    const alertId = ((await me.ok("GET", `/api/visits/${visit.id}`)) as any).alerts.find((a: any) => a.reason === "panic").id;
+    expect(await page.locator("#alert-dealt").isVisible()).toBe(false);
+    await boss.ok("POST", `/api/alerts/${alertId}/acknowledge`);
+    await page.getByText("Robin Achebe is dealing with your alert.").waitFor({ timeout: 15_000 });
+    expect(await page.locator("#alert-open").isVisible()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, "visit-alert-dealt-with");
+    await context.close();
+  });
+
+  it("after a manager acknowledges a duress alarm, the worker's page is exactly an ordinary checked-out one", async () => {
+    const manager = await makePerson(suite.admin, ["manager"]);
+    const boss = await Api.login(suite.server.url, manager.email, manager.password);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const me = await Api.login(suite.server.url, amhp.email, amhp.password);
+    await me.ok("PUT", "/api/me/duress-pin", { pin: "2468" });
+    const expectedEnd = new Date(Date.now() + 3600_000).toISOString();
+    const start = () => me.ok("POST", "/api/visits", { purpose: "mha_assessment", location: { address: "6 Quiet Mews" }, expectedEnd });
+    const plain = await start();
+    const duress = await start();
+    await me.ok("POST", `/api/visits/${plain.id}/check-out`, {});
+    await me.ok("POST", `/api/visits/${duress.id}/check-out`, { pin: "2468" });
+    let alert: any;
+    for (let i = 0; i < 50 && !alert; i++) {
+      alert = ((await boss.ok("GET", "/api/alerts?status=open")) as any).alerts.find((a: any) => a.visitId === duress.id && a.reason === "duress");
+      if (!alert) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(alert).toBeDefined();
+    await boss.ok("POST", `/api/alerts/${alert.id}/acknowledge`);
+    const context = await phoneContext(suite.browser);
+    const page = await context.newPage();
+    await signIn(page, suite.server.url, amhp, `/visits/${plain.id}`);
+    const shown = async (id: string) => {
+      await page.goto(`${suite.server.url}/visits/${id}`);
+      await page.getByRole("heading", { name: "Visit complete" }).waitFor();
+      await page.waitForTimeout(5500); // past one look-again interval
+      // The same, but for the id and the (hidden) countdown ticking on between the two.
+      return page.evaluate(() => {
+        document.getElementById("due-left")!.textContent = "";
+        return document.getElementById("visit")!.outerHTML.split(location.pathname.split("/").pop()!).join("<id>");
+      });
+    };
+    const ordinary = await shown(plain.id);
+    expect(await shown(duress.id)).toBe(ordinary);
+    expect(ordinary).not.toMatch(/dealing with your alert/);
+    await context.close();
+  });
 });

@@ -12,6 +12,7 @@ export function VisitPage({ user, tz, visitId }: { user: CurrentUser; tz: string
         <p id="alert-open" class="notice bad" role="alert" hidden>
           The duty manager has been alerted about this visit. If you are safe, press I'm OK, or phone them.
         </p>
+        <p id="alert-dealt" class="notice good" role="status" aria-live="polite" hidden></p>
 
         <section id="live" aria-labelledby="due-h">
           <h2 id="due-h" class="visually-hidden">

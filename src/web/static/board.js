@@ -9,6 +9,7 @@
   let scrolled = false;
   const REASONS = { missed_check_in: "Missed check-in", panic: "PANIC alarm", duress: "DURESS check-out", no_manager_on_duty: "No manager on duty" };
   const PURPOSES = { mha_assessment: "MHA assessment", home_visit: "Home visit", other: "Visit" };
+  // No outcome is chosen for the manager: the select starts empty and is required.
   const OUTCOMES = [
     ["safe", "Worker safe"],
     ["contacted", "Contacted worker, no concern"],
@@ -24,7 +25,7 @@
     .catch(() => undefined);
   const list = (b, k) => (Array.isArray(b) ? b : (b && (b[k] || b.rows)) || []);
 
-  const who = (v, a) => (v && (v.staffName || (v.staff && v.staff.name))) || (a && names.get(a.staffId)) || "";
+  const who = (v, a) => (a && a.worker && a.worker.name) || (v && (v.staffName || (v.staff && v.staff.name))) || (a && names.get(a.staffId)) || "";
   const where = (v) => (v && v.location && v.location.address) || "";
 
   /** Most urgent first: panic/duress, then higher steps, then oldest; then acknowledged. */
@@ -59,12 +60,86 @@
     renderReadiness();
   }
 
-  function notesLine(a) {
-    const ns = a.notifications || [];
-    if (!ns.length) return null;
-    const people = new Set(ns.map((n) => n.staffId)).size;
-    const shown = new Set(ns.filter((n) => n.shownAt).map((n) => n.staffId)).size;
-    return el("p", { class: "meta" }, "Told " + people + (people === 1 ? " person" : " people") + "; shown on the device of " + shown + ".");
+  const KINDS = { start: "visit started", check_in: "check-in", extend: "visit extended", check_out: "checked out", alarm: "panic alarm pressed" };
+  const CHANNELS = { push: "push", sms: "text", email: "email" };
+  // The alarms a single click must never close.
+  const ALARMS = new Set(["panic", "duress"]);
+
+  /** "push shown 02:14", "no device to receive alerts": what reaching one person came to. */
+  function reachWords(r) {
+    const ch = CHANNELS[r.channel] || r.channel;
+    const at = r.at ? " " + time(r.at) : "";
+    switch (r.status) {
+      case "shown":
+        return ch + " shown" + at;
+      case "delivered":
+        return ch + " delivered" + at;
+      case "sent":
+        return ch + " sent" + at + ", not yet shown on a device";
+      case "queued":
+      case "sending":
+        return ch + " being sent";
+      case "failed":
+        return ch + " failed" + at;
+      case "no_subscription":
+        return r.channel === "push" ? "no device to receive alerts" : "no " + ch + " contact recorded";
+      case "cancelled":
+        return ch + " not sent (acknowledged first)";
+      default:
+        return ch + " " + String(r.status).replace(/_/g, " ") + at;
+    }
+  }
+  const reached = (r) => r.status === "shown" || r.status === "delivered";
+  const NOT_REACHED = new Set(["failed", "no_subscription", "cancelled"]);
+
+  /** Who was actually reached, by which channel, and who could not be. */
+  function reachBlock(a) {
+    const rs = a.reach || [];
+    if (!rs.length) return null;
+    const managers = rs.filter((r) => !r.isWorker);
+    const people = new Set(managers.map((r) => r.staffId));
+    const ok = new Set(managers.filter(reached).map((r) => r.staffId));
+    return el(
+      "div",
+      { class: "reach" },
+      el("p", { class: "meta" }, "Reached on a device: " + ok.size + " of " + people.size + (people.size === 1 ? " person" : " people") + " alerted."),
+      el(
+        "ul",
+        { class: "plain reach-list", "aria-label": "Who was told" },
+        rs.map((r) => el("li", { class: NOT_REACHED.has(r.status) ? "not-reached" : undefined }, r.name + (r.isWorker ? " (the worker)" : "") + " — " + reachWords(r))),
+      ),
+    );
+  }
+
+  /** Where the worker is, how to phone them, the risks they gave, when they were last heard from. */
+  function factsBlock(a, v) {
+    const loc = a.location || (v && v.location) || null;
+    const pos = a.lastKnownPosition;
+    const w = a.worker;
+    const life = a.lastSignOfLife;
+    const mapUrl = pos ? "https://www.openstreetmap.org/?mlat=" + pos.lat + "&mlon=" + pos.lng + "#map=17/" + pos.lat + "/" + pos.lng : "";
+    return el(
+      "dl",
+      { class: "alarm-facts" },
+      el("dt", {}, "Where"),
+      el(
+        "dd",
+        {},
+        loc && loc.address ? loc.address : "No address recorded",
+        pos ? [el("br", {}), "Last known position " + pos.lat.toFixed(5) + ", " + pos.lng.toFixed(5) + " at " + time(pos.at) + " · ", el("a", { href: mapUrl, rel: "noopener noreferrer", target: "_blank" }, "map")] : null,
+      ),
+      el("dt", {}, "Mobile"),
+      el(
+        "dd",
+        {},
+        w && w.mobile ? el("a", { href: "tel:" + w.mobile, class: "tel" }, "Call " + (w.name || "the worker") + ": " + w.mobile) : "No mobile number recorded",
+        a.reason === "duress" || a.parentReason === "duress" ? el("span", { class: "duress-warning" }, el("br", {}), el("strong", {}, "Do not call their phone openly:"), " someone may be watching it.") : null,
+      ),
+      el("dt", {}, "Risk notes"),
+      el("dd", { class: "risk-notes" }, a.riskNotes || "None given at the start of the visit."),
+      el("dt", {}, "Last sign of life"),
+      el("dd", {}, life ? [(KINDS[life.kind] || life.kind) + " at " + time(life.at) + " (", el("span", { "data-since": life.at }, duration(Date.now() - Date.parse(life.at))), " ago)"] : "Not known"),
+    );
   }
 
   function alertCard(a) {
@@ -74,30 +149,68 @@
     const card = el(
       "article",
       { class: "card board-item " + (urgent ? "urgent" : "late"), "data-alert-id": a.id, "aria-labelledby": "alert-" + a.id },
-      el("h3", { id: "alert-" + a.id }, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v, a) ? " · " + who(v, a) : ""),
-      el("p", { class: "meta" }, "Raised " + time(a.raisedAt) + " (", el("span", { "data-since": a.raisedAt }, duration(Date.now() - Date.parse(a.raisedAt))), " ago) · step " + (a.step ?? 0), where(v) ? " · " + where(v) : ""),
-      a.acknowledgedAt ? el("p", { class: "meta" }, "Acknowledged at " + time(a.acknowledgedAt) + (a.acknowledgedBy ? " by " + (a.acknowledgedBy === me ? "you" : names.get(a.acknowledgedBy) || "a manager") : "")) : null,
+      el("h3", { id: "alert-" + a.id }, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v, a) ? " · " + who(v, a) : "", a.parentReason ? " (for a " + (REASONS[a.parentReason] || a.parentReason) + ")" : ""),
+      a.considerPolice ? el("p", { class: "notice bad police" }, el("strong", {}, "Consider police (999)"), " — this alarm has reached the police step of the ladder.") : null,
+      el("p", { class: "meta" }, "Raised " + time(a.raisedAt) + " (", el("span", { "data-since": a.raisedAt }, duration(Date.now() - Date.parse(a.raisedAt))), " ago) · step " + (a.step ?? 0)),
+      factsBlock(a, v),
+      a.acknowledgedAt ? el("p", { class: "meta" }, "Acknowledged at " + time(a.acknowledgedAt) + (a.acknowledgedBy ? " by " + (a.acknowledgedBy === me ? "you" : a.acknowledgedByName || names.get(a.acknowledgedBy) || "a manager") : "")) : null,
       a.workerCheckedInAt ? el("p", {}, el("strong", {}, "Worker checked in at " + time(a.workerCheckedInAt)), " after this alert. A check-in can be forced: confirm they are safe before resolving.") : null,
-      notesLine(a),
+      reachBlock(a),
     );
     const actions = el("div", { class: "actions" });
     if (!a.acknowledgedAt) {
       actions.append(el("button", { type: "button", class: "danger", onclick: () => act(a, "acknowledge") }, "Acknowledge: I'm dealing with it"));
     } else {
-      const sel = el("select", { id: "outcome-" + a.id, name: "outcome" }, OUTCOMES.map(([v, l]) => el("option", { value: v }, l)));
-      const note = el("input", { type: "text", id: "note-" + a.id, name: "note", maxlength: 500 });
-      const form = el(
-        "form",
-        { class: "row", onsubmit: (ev) => (ev.preventDefault(), act(a, "resolve", { outcome: sel.value, note: note.value.trim() || undefined })) },
-        el("div", {}, el("label", { for: "outcome-" + a.id }, "Outcome"), sel),
-        el("div", {}, el("label", { for: "note-" + a.id }, "Note (optional)"), note),
-        el("div", {}, el("button", { type: "submit" }, "Resolve")),
-      );
-      actions.append(form);
+      actions.append(resolveForm(a, title));
     }
     card.append(actions);
     if (v && v.staffId === me) card.append(el("p", { class: "hint" }, "This is your own visit: another manager must acknowledge it."));
     return card;
+  }
+
+  /**
+   * The outcome is chosen each time (nothing preselected). A panic or duress alarm is
+   * closed only after a second, separate confirmation, whose "No" sits where "Resolve"
+   * was, so a double click cannot close it.
+   */
+  function resolveForm(a, title) {
+    const sel = el("select", { id: "outcome-" + a.id, name: "outcome", required: true }, el("option", { value: "" }, "Choose an outcome…"), OUTCOMES.map(([v, l]) => el("option", { value: v }, l)));
+    const note = el("input", { type: "text", id: "note-" + a.id, name: "note", maxlength: 500 });
+    const box = el("div", { class: "resolve" });
+    const body = () => ({ outcome: sel.value, note: note.value.trim() || undefined });
+    const form = el(
+      "form",
+      {
+        class: "row",
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          if (!sel.value) {
+            sel.focus();
+            document.getElementById("board-msg").textContent = "Choose an outcome before resolving.";
+            return;
+          }
+          if (!ALARMS.has(a.reason)) return act(a, "resolve", body());
+          confirmStep(body());
+        },
+      },
+      el("div", {}, el("label", { for: "outcome-" + a.id }, "Outcome"), sel),
+      el("div", {}, el("label", { for: "note-" + a.id }, "Note (optional)"), note),
+      el("div", {}, el("button", { type: "submit" }, "Resolve")),
+    );
+    function confirmStep(b) {
+      const label = (OUTCOMES.find(([v]) => v === b.outcome) || [b.outcome, b.outcome])[1];
+      const qid = "confirm-" + a.id;
+      const no = el("button", { type: "button", class: "secondary", onclick: () => (form.hidden = false, panel.remove(), sel.focus()) }, "No, keep it open");
+      const yes = el("button", { type: "button", class: "danger", disabled: true, onclick: () => act(a, "resolve", b) }, "Yes, close the " + title);
+      const panel = el("div", { class: "notice bad confirm", role: "group", "aria-labelledby": qid }, el("p", { id: qid }, el("strong", {}, "Close this " + title + "?"), " Outcome: " + label + ". Only close it when you know the worker is safe."), el("div", { class: "actions" }, no, yes));
+      form.hidden = true;
+      box.append(panel);
+      no.focus();
+      // Not at once: a second click landing here by accident must not close the alarm.
+      setTimeout(() => (yes.disabled = false), 800);
+    }
+    box.append(form);
+    return box;
   }
 
   function visitCard(v) {
@@ -119,7 +232,8 @@
     const next = new Map();
     const cards = alerts.map((a) => {
       const ns = a.notifications || [];
-      const key = [a.id, a.acknowledgedAt || "", a.step || 0, a.workerCheckedInAt || "", ns.length, ns.filter((n) => n.shownAt).length, names.size].join("|");
+      const facts = [a.considerPolice ? 1 : 0, (a.lastSignOfLife && a.lastSignOfLife.at) || "", (a.lastKnownPosition && a.lastKnownPosition.at) || "", (a.worker && a.worker.mobile) || "", (a.reach || []).map((r) => r.staffId + r.channel + r.status + (r.at || "")).join(",")];
+      const key = [a.id, a.acknowledgedAt || "", a.step || 0, a.workerCheckedInAt || "", ns.length, ns.filter((n) => n.shownAt).length, names.size, ...facts].join("|");
       const card = cardCache.get(key) || alertCard(a);
       next.set(key, card);
       return card;

@@ -29,6 +29,12 @@
     // Duress alarms are never shown here: the screen must look like an ordinary check-out.
     const open = (visit.alerts || []).some((a) => a.reason !== "duress" && !a.acknowledgedAt && !a.resolvedAt && a.status !== "resolved");
     $("alert-open").hidden = !open || Boolean(finished);
+    // Someone acknowledged the worker's missed check-in or panic: say who (the API never lists a duress alarm here).
+    const dealt = (visit.alerts || []).filter((a) => a.reason !== "duress" && a.status === "acknowledged" && a.acknowledgedByName);
+    const names = [...new Set(dealt.map((a) => a.acknowledgedByName))];
+    const dealtText = names.length ? names.join(" and ") + (names.length === 1 ? " is" : " are") + " dealing with your alert." : "";
+    if ($("alert-dealt").textContent !== dealtText) $("alert-dealt").textContent = dealtText;
+    $("alert-dealt").hidden = !dealtText;
     const checkedOutLocally = pendingHere.some((e) => e.kind === "check-out");
     // A manager looking at a colleague's visit sees it, but the buttons are the worker's.
     const someoneElse = visit.staffId && visit.staffId !== document.body.dataset.user;
@@ -65,6 +71,14 @@
     $("due-at").textContent = "(at " + time(visit.nextCheckInDue) + ")";
   }
   setInterval(tick, 1000);
+
+  // While an alert about this visit is unresolved, or its check-in is overdue (an alert is coming), look
+  // again often, so the worker sees who is dealing with it. Only what this page shows decides.
+  const pending = () =>
+    Boolean(visit && ((visit.alerts || []).some((a) => a.status !== "resolved") || (visit.status === "active" && Date.parse(visit.nextCheckInDue) < Date.now())));
+  setInterval(() => {
+    if (pending() && navigator.onLine && document.visibilityState === "visible") load();
+  }, 5000);
 
   async function load() {
     try {
