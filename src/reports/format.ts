@@ -14,7 +14,20 @@ export type ReportColumn<Row> = (keyof Row & string) | { key: keyof Row & string
 /** Query parameter every report accepts; merge into the route's query schema. */
 export const FormatQuery = z.object({
   format: z.enum(["json", "csv"]).optional().openapi({ param: { name: "format", in: "query" } }),
+  // The filters a report page offers, so its CSV link holds what is on screen.
+  name: z.string().max(100).optional().openapi({ param: { name: "name", in: "query" }, description: "Only rows whose name contains this (any case)" }),
+  status: z.string().max(50).optional().openapi({ param: { name: "status", in: "query" }, description: "Only rows with exactly this status" }),
 });
+
+/** The rows a report's `name` and `status` filters keep (the report page applies the same). */
+export function filterReportRows<Row extends object>(rows: readonly Row[], f: { name?: string; status?: string }): Row[] {
+  const name = f.name?.trim().toLowerCase();
+  return rows.filter((r) => {
+    const row = r as Record<string, unknown>;
+    if (name && !String(row.name ?? "").toLowerCase().includes(name)) return false;
+    return !f.status || row.status === f.status;
+  });
+}
 
 /** The 200 response of a report route: JSON `{ rows }` or CSV. */
 export function reportResponse<T extends z.ZodType>(row: T, description: string) {
@@ -72,6 +85,7 @@ export function sendReport<Row extends object>(
   columns: readonly ReportColumn<Row>[],
   meta: Record<string, unknown> = {},
 ): any {
+  rows = filterReportRows(rows, { name: c.req.query("name"), status: c.req.query("status") });
   if (!wantsCsv(c)) return c.json({ report: name, ...meta, rows }, 200);
   const deps = c.get("deps");
   const today = localDay(deps.clock.now(), deps.config.TZ_LOCAL);

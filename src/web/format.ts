@@ -51,3 +51,44 @@ export function listOf<T = any>(body: unknown, key: string): T[] {
   const rows = (body as Record<string, unknown> | undefined)?.rows;
   return Array.isArray(rows) ? (rows as T[]) : [];
 }
+
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+/** An instant as a person in the zone reads it: "24 Nov 2026 17:05". */
+export function fmtInstant(iso: string | undefined | null, tz: string): string {
+  if (!iso) return "";
+  let f = instantFormats.get(tz);
+  if (!f) instantFormats.set(tz, (f = new Intl.DateTimeFormat("en-GB", { timeZone: tz, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  return f.format(new Date(iso)).replace(",", "");
+}
+
+/** A calendar day as read: "24 Nov 2026". */
+export function fmtDate(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+}
+
+const WORDS: Record<string, string> = {
+  ok: "OK",
+  missed_check_in: "Missed check-in",
+  no_manager_on_duty: "No manager on duty",
+  none_recorded: "None recorded",
+  due_soon: "Due soon",
+  rtw: "RTW",
+  oh: "OH",
+  amhp: "AMHP",
+  asye: "ASYE",
+};
+const ACRONYMS = new Set(["oh", "rtw", "amhp", "asye", "mha"]);
+
+/** A machine key ("due_soon", "training_shortfall") in words ("Due soon"); free text is left as written. */
+export function words(key: string): string {
+  if (WORDS[key]) return WORDS[key]!;
+  if (!/^[a-z0-9]+(_[a-z0-9]+)*$/.test(key)) return key;
+  const w = key.split("_").map((p) => (ACRONYMS.has(p) ? p.toUpperCase() : p)).join(" ");
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+/** A number as read: whole numbers as they are, others to at most two places. */
+export function fmtNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+}

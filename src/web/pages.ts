@@ -8,7 +8,8 @@ import { HomePage } from "./pages/home.js";
 import { VisitPage } from "./pages/visit.js";
 import { BoardPage } from "./pages/board.js";
 import { RotaPage, rotaRange, type RotaData } from "./pages/rota.js";
-import { HrPage, REPORTS, type HrData } from "./pages/hr.js";
+import { HrPage, REPORTS, summaryOf, type HrData } from "./pages/hr.js";
+import { filterReportRows } from "../reports/format.js";
 import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
 import { ForbiddenPage } from "./pages/forbidden.js";
@@ -139,13 +140,14 @@ webPages.get("/hr", async (c) => {
     query.asOf = isDay(c.req.query("asOf")) ? c.req.query("asOf")! : today;
     params.set("asOf", query.asOf);
   }
-  query.q = (c.req.query("q") ?? "").slice(0, 100);
+  query.q = report.noNames ? "" : (c.req.query("q") ?? "").slice(0, 100);
   query.status = (c.req.query("status") ?? "").slice(0, 50);
   const res = await apiGet(c, `${report.path}?${params}`);
   const all = res.status === 200 ? listOf<Record<string, unknown>>(res.body, "rows") : null;
   const statuses = [...new Set((all ?? []).map((r) => r.status).filter((s): s is string => typeof s === "string"))].sort();
-  const q = query.q.toLowerCase();
-  const rows = all?.filter((r) => (!q || String(r.name ?? r.recorderName ?? "").toLowerCase().includes(q)) && (!query.status || r.status === query.status)) ?? null;
+  // Filtered as the API filters its CSV (the link below carries the same filters).
+  const filters = { name: query.q || undefined, status: query.status || undefined };
+  const rows = all ? filterReportRows(all, filters) : null;
   const charts: HrData["charts"] = [];
   if (report.key === "supervision" && all) {
     const overdue = (r: Record<string, unknown>) => String(r.status ?? "").toLowerCase().includes("overdue") || Number(r.overdueDays ?? 0) > 0;
@@ -169,9 +171,11 @@ webPages.get("/hr", async (c) => {
     }
   }
   const csv = new URLSearchParams(params);
+  if (filters.name) csv.set("name", filters.name);
+  if (filters.status) csv.set("status", filters.status);
   csv.set("format", "csv");
   const skip = new Set(["rows", "report", "asOf", "from", "to"]);
-  const summary = res.status === 200 && res.body && typeof res.body === "object" ? flatten(Object.fromEntries(Object.entries(res.body as object).filter(([k]) => !skip.has(k)))) : [];
+  const summary = res.status === 200 && res.body && typeof res.body === "object" ? summaryOf(Object.fromEntries(Object.entries(res.body as object).filter(([k]) => !skip.has(k)))) : [];
   const data: HrData = {
     report,
     summary,
@@ -184,17 +188,3 @@ webPages.get("/hr", async (c) => {
   };
   return page(c, HrPage({ user, tz: tzOf(c), data }));
 });
-
-/** "timeToAcknowledge.medianSeconds" -> "Time to acknowledge: median seconds", one line per figure. */
-function flatten(o: Record<string, unknown>, prefix = ""): [string, unknown][] {
-  const words = (k: string) => k.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  const out: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(o)) {
-    const label = prefix ? `${prefix}: ${words(k)}` : words(k).replace(/^./, (ch) => ch.toUpperCase());
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      const inner = flatten(v as Record<string, unknown>, label);
-      out.push(...(inner.length ? inner : [[label, "none"] as [string, unknown]]));
-    } else out.push([label, v ?? "none"]);
-  }
-  return out;
-}

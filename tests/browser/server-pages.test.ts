@@ -1,10 +1,15 @@
 // The pages as the server renders them (in-process, no browser): who may open what,
 // what the static files are served as, and the pure pieces (date ranges, charts).
 import { describe, expect, it } from "vitest";
-import { testEnv } from "../helpers.js";
+import { expectInvalid, testEnv } from "../helpers.js";
 import { rotaRange } from "../../src/web/pages/rota.js";
 import { BarChart, countBy } from "../../src/web/charts.js";
 import { fmtSpan } from "../../src/web/format.js";
+import { alerts } from "../../src/alerts/schema.js";
+
+/** What a person reads: the text between the tags (attribute values are for machines). */
+const visible = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ");
+const csvHref = (html: string) => html.match(/href="([^"]+)"[^>]*id="csv-link"/)![1]!.replace(/&amp;/g, "&");
 
 describe("pages over HTTP", () => {
   it("sends a stranger to sign in, and keeps where they were going", async () => {
@@ -107,6 +112,64 @@ describe("rota views: a shift belongs to the day it starts", () => {
     expect(cell(24)).not.toMatch(/^ class="gap"/);
     expect(cell(25)).not.toContain("Morgan Nightly");
     expect(cell(25)).toMatch(/^ class="gap"/);
+  });
+});
+
+describe("report pages read as words, and their CSV is what is on screen", () => {
+  it("the CSV link carries every filter on screen, and the CSV holds just those rows, in machine values", async () => {
+    const env = await testEnv();
+    const hr = await env.person({ roles: ["hr"] });
+    for (const name of ["Ada Byrne", "Adam Cole", "Ben Diaz"]) await env.person({ roles: ["social_worker"], name });
+    const page = await hr.client.get("/hr?report=supervision&asOf=2026-11-20&q=ada&status=none_recorded");
+    const href = csvHref(page.text);
+    const q = new URL(href, "http://x").searchParams;
+    expect(Object.fromEntries(q)).toMatchObject({ asOf: "2026-11-20", name: "ada", status: "none_recorded", format: "csv" });
+    const csv = (await hr.client.get(href)).text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(csv).toHaveLength(3); // header, Ada Byrne, Adam Cole
+    expect(csv.slice(1).map((l) => l.split(",")[1]).sort()).toEqual(["Ada Byrne", "Adam Cole"]);
+    expect(csv.slice(1).every((l) => l.includes(",none_recorded,"))).toBe(true);
+    // The same rows on screen, and the status chosen in words.
+    expect(page.text.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>/g)).toHaveLength(2);
+    expect(page.text).toMatch(/<option value="none_recorded" selected="">None recorded<\/option>/);
+    expectInvalid(await hr.client.get(`/api/reports/supervision?status=${"x".repeat(51)}`), "status");
+    // A period report carries from/to as the API takes them.
+    const lw = new URL(csvHref((await hr.client.get("/hr?report=lone-working&from=2026-10-01&to=2026-11-24&status=open")).text), "http://x").searchParams;
+    expect(lw.get("status")).toBe("open");
+    expect(lw.get("from")).toBe("2026-09-30T23:00:00.000Z"); // local midnight (BST)
+  });
+
+  it("reasons, column names, shares and instants read as words, rounded numbers and London time", async () => {
+    const env = await testEnv();
+    const hr = await env.person({ roles: ["hr"] });
+    const worker = await env.person({ roles: ["amhp"], name: "Wendy Worker" });
+    const at = (iso: string) => new Date(iso);
+    // Three alarms in October (BST): acknowledged after 5 s, 20 s and 50 s.
+    for (const [i, [reason, ack]] of ([["missed_check_in", 5], ["missed_check_in", 20], ["panic", 50]] as const).entries()) {
+      const raised = at(`2026-10-2${i}T16:05:00Z`);
+      env.deps.db
+        .insert(alerts)
+        .values({ triggerKey: `t${i}`, visitId: null, staffId: worker.id, reason, status: "acknowledged", policy: {} as never, startStep: 0, baseAt: raised, raisedAt: raised, managersToldAt: raised, acknowledgedAt: new Date(raised.getTime() + ack * 1000), acknowledgedBy: hr.id })
+        .run();
+    }
+    const lw = await hr.client.get("/hr?report=lone-working&from=2026-10-01&to=2026-11-24");
+    expect(lw.status).toBe(200);
+    const text = visible(lw.text);
+    for (const raw of ["missed_check_in", "0.333", "0.666", "2026-10-20T", ".000Z", "shareWithin", "raisedAt", "secondsToAcknowledge"]) expect(text, raw).not.toContain(raw);
+    expect(text).toContain("Missed check-in");
+    expect(text).toContain("PANIC alarm");
+    expect(text).toMatch(/within 10 s\s*33%/i);
+    expect(text).toMatch(/within 40 s\s*67%/i);
+    expect(text).toContain("20 Oct 2026 17:05"); // 16:05 UTC in BST
+    expect(text).toContain("Raised");
+    // The CSV keeps the machine values: it is data.
+    const csv = (await hr.client.get(csvHref(lw.text))).text;
+    expect(csv).toContain("missed_check_in");
+    expect(csv).toContain("2026-10-20T16:05:00.000Z");
+
+    await hr.client.post(`/api/staff/${worker.id}/training`, { date: "2026-11-24", hours: 1, topic: "law update" });
+    const integrity = visible((await hr.client.get("/hr?report=integrity&from=2026-11-01&to=2026-11-24")).text);
+    expect(integrity).toContain("Late entries");
+    expect(integrity).not.toMatch(/lateEntries|recorderId/);
   });
 });
 

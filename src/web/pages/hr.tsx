@@ -1,6 +1,10 @@
 import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
 import { BarChart, type Bar } from "../charts.js";
+import { fmtDate, fmtInstant, fmtNumber, REASONS, words } from "../format.js";
+
+/** How a column's values read on screen (the CSV keeps the machine values). */
+type Shown = "day" | "instant" | "words" | "reason" | "seconds" | "step";
 
 export interface ReportDef {
   key: string;
@@ -10,7 +14,9 @@ export interface ReportDef {
   range?: boolean;
   /** The range is sent as instants (local midnight to the midnight after `to`). */
   instants?: boolean;
-  columns: { key: string; header: string }[];
+  /** Rows carry no person's name, so there is no name filter. */
+  noNames?: boolean;
+  columns: { key: string; header: string; as?: Shown }[];
 }
 
 export const REPORTS: ReportDef[] = [
@@ -21,11 +27,11 @@ export const REPORTS: ReportDef[] = [
     columns: [
       { key: "name", header: "Name" },
       { key: "team", header: "Team" },
-      { key: "category", header: "Category" },
-      { key: "lastSupervision", header: "Last supervision" },
-      { key: "dueBy", header: "Due by" },
+      { key: "category", header: "Category", as: "words" },
+      { key: "lastSupervision", header: "Last supervision", as: "day" },
+      { key: "dueBy", header: "Due by", as: "day" },
       { key: "overdueDays", header: "Days overdue" },
-      { key: "status", header: "Status" },
+      { key: "status", header: "Status", as: "words" },
       { key: "awaitingConfirmation", header: "Awaiting confirmation" },
     ],
   },
@@ -53,10 +59,11 @@ export const REPORTS: ReportDef[] = [
     path: "/api/reports/oh-referrals",
     columns: [
       { key: "name", header: "Name" },
-      { key: "referredOn", header: "Referred on" },
-      { key: "appointmentOn", header: "Appointment" },
-      { key: "reportReceivedOn", header: "Report received" },
-      { key: "status", header: "Status" },
+      { key: "dueOn", header: "Due by", as: "day" },
+      { key: "referredOn", header: "Referred on", as: "day" },
+      { key: "appointmentOn", header: "Appointment", as: "day" },
+      { key: "reportReceivedOn", header: "Report received", as: "day" },
+      { key: "status", header: "Status", as: "words" },
       { key: "daysWaiting", header: "Days waiting" },
     ],
   },
@@ -66,9 +73,9 @@ export const REPORTS: ReportDef[] = [
     path: "/api/reports/amhp-approvals",
     columns: [
       { key: "name", header: "Name" },
-      { key: "validUntil", header: "Valid until" },
+      { key: "validUntil", header: "Valid until", as: "day" },
       { key: "trainingHoursThisYear", header: "Training hours this year" },
-      { key: "status", header: "Status" },
+      { key: "status", header: "Status", as: "words" },
     ],
   },
   {
@@ -77,14 +84,32 @@ export const REPORTS: ReportDef[] = [
     path: "/api/reports/lone-working",
     range: true,
     instants: true,
-    columns: [],
+    noNames: true,
+    columns: [
+      { key: "raisedAt", header: "Raised", as: "instant" },
+      { key: "reason", header: "Alarm", as: "reason" },
+      { key: "status", header: "Status", as: "words" },
+      { key: "highestStep", header: "Highest step", as: "step" },
+      { key: "managersToldAt", header: "Managers told", as: "instant" },
+      { key: "acknowledgedAt", header: "Acknowledged", as: "instant" },
+      { key: "secondsToAcknowledge", header: "Time to acknowledge", as: "seconds" },
+      { key: "resolvedAt", header: "Resolved", as: "instant" },
+      { key: "outcome", header: "Outcome", as: "words" },
+    ],
   },
   {
     key: "integrity",
     title: "Record integrity",
     path: "/api/reports/integrity",
     range: true,
-    columns: [],
+    columns: [
+      { key: "name", header: "Recorder" },
+      { key: "entries", header: "Records entered" },
+      { key: "lateEntries", header: "Late entries" },
+      { key: "voids", header: "Voided" },
+      { key: "corrections", header: "Corrections" },
+      { key: "updates", header: "Other changes" },
+    ],
   },
 ];
 
@@ -94,17 +119,70 @@ export interface HrData {
   rows: Record<string, unknown>[] | null;
   error?: string;
   /** The report's summary figures (everything in the JSON besides its rows). */
-  summary: [string, unknown][];
+  summary: [string, string][];
   statuses: string[];
   charts: { id: string; title: string; bars: Bar[]; unit?: string }[];
   csvHref: string;
 }
 
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return "";
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A value as a person reads it: words for keys, local time for instants, rounded numbers. */
+export function shown(v: unknown, tz: string, as?: Shown): string {
+  if (v === null || v === undefined || v === "") return "";
   if (typeof v === "boolean") return v ? "Yes" : "No";
+  if (Array.isArray(v)) return v.map((x) => shown(x, tz)).join(", ");
   if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  if (typeof v === "number") {
+    if (as === "step") return v < 0 ? "none yet" : String(v);
+    if (as === "seconds") return `${fmtNumber(v)} s`;
+    return fmtNumber(v);
+  }
+  const s = String(v);
+  if (as === "reason") return REASONS[s] ?? words(s);
+  if (as === "words") return words(s);
+  if (as === "instant" || INSTANT.test(s)) return fmtInstant(s, tz);
+  if (as === "day" || DAY.test(s)) return DAY.test(s) ? fmtDate(s) : s;
+  return s;
+}
+
+// The summary figures of a report (lone working's), in words.
+const SUMMARY: Record<string, string> = {
+  visits: "Visits",
+  missedCheckIns: "Missed check-ins",
+  alerts: "Alerts",
+  total: "total",
+  byReason: "by reason",
+  unacknowledged: "never acknowledged",
+  timeToAcknowledge: "Time to acknowledge (from the first manager told)",
+  timeToAcknowledgeFromRaised: "Time to acknowledge (from raising)",
+  acknowledged: "alarms acknowledged",
+  medianSeconds: "median",
+  p90Seconds: "90th percentile",
+  maxSeconds: "longest",
+  shareWithin10s: "within 10 s",
+  shareWithin40s: "within 40 s",
+};
+const camelWords = (k: string) => k.replace(/([a-z])([A-Z0-9])/g, "$1 $2").toLowerCase();
+
+/** "timeToAcknowledge.shareWithin10s": 0.333 -> ["Time to acknowledge (...): within 10 s", "33%"], one line per figure. */
+export function summaryOf(o: Record<string, unknown>, prefix = "", parent = ""): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(o)) {
+    const word = parent === "byReason" ? (REASONS[k] ?? words(k)) : (SUMMARY[k] ?? camelWords(k));
+    const label = [prefix, word].filter(Boolean).join(": ");
+    const line = label.charAt(0).toUpperCase() + label.slice(1);
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      // "Alerts: Missed check-in", not "Alerts: by reason: Missed check-in".
+      const inner = summaryOf(v as Record<string, unknown>, k === "byReason" ? prefix : label, k);
+      out.push(...(inner.length ? inner : [[line, "none"] as [string, string]]));
+    } else if (v === null || v === undefined) out.push([line, "none"]);
+    else if (typeof v === "number" && k.startsWith("share")) out.push([line, `${Math.round(v * 100)}%`]);
+    else if (typeof v === "number" && k.endsWith("Seconds")) out.push([line, `${fmtNumber(v)} s`]);
+    else out.push([line, shown(v, "UTC")]);
+  }
+  return out;
 }
 
 /** Words, not colour: a status cell reads OVERDUE/DUE/OK etc. */
@@ -116,7 +194,7 @@ function statusClass(v: unknown): string | undefined {
 
 export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data: HrData }) {
   const { report, query, rows, statuses, charts, csvHref } = data;
-  const columns = report.columns.length ? report.columns : Object.keys(rows?.[0] ?? {}).filter((k) => !/id$/i.test(k)).map((k) => ({ key: k, header: k }));
+  const columns: ReportDef["columns"] = report.columns.length ? report.columns : Object.keys(rows?.[0] ?? {}).filter((k) => !/id$/i.test(k)).map((k) => ({ key: k, header: words(camelWords(k).replace(/ /g, "_")) }));
   const flag = new Set(["triggerReached", "longTerm", "ohReferralDue", "ohBreach", "rtwOverdue", "status"]);
   return (
     <Layout title="HR reports" user={user} current="/hr" tz={tz}>
@@ -147,10 +225,12 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
             <input id="asOf" name="asOf" type="date" value={query.asOf} />
           </div>
         )}
-        <div>
-          <label for="q">Name contains</label>
-          <input id="q" name="q" type="text" value={query.q ?? ""} />
-        </div>
+        {report.noNames ? null : (
+          <div>
+            <label for="q">Name contains</label>
+            <input id="q" name="q" type="text" value={query.q ?? ""} />
+          </div>
+        )}
         {statuses.length ? (
           <div>
             <label for="status">Status</label>
@@ -158,7 +238,7 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
               <option value="">Any</option>
               {statuses.map((s) => (
                 <option value={s} selected={s === query.status}>
-                  {s}
+                  {words(s)}
                 </option>
               ))}
             </select>
@@ -192,7 +272,7 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
                 <dt>
                   <strong>{k}</strong>
                 </dt>
-                <dd>{cell(v)}</dd>
+                <dd>{v}</dd>
               </>
             ))}
           </dl>
@@ -216,7 +296,7 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
               {rows.map((r) => (
                 <tr>
                   {columns.map((c) => (
-                    <td class={flag.has(c.key) ? statusClass(r[c.key]) : undefined}>{cell(r[c.key])}</td>
+                    <td class={flag.has(c.key) ? statusClass(r[c.key]) : undefined}>{shown(r[c.key], tz, c.as)}</td>
                   ))}
                 </tr>
               ))}
