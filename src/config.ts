@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { passwordProblem } from "./auth/password-policy.js";
+import { trustedProxyProblem } from "./auth/addresses.js";
 
 /** Default public push services a subscription may point at (API.md "Start-up"). */
 export const DEFAULT_PUSH_HOSTS = [
@@ -31,7 +33,14 @@ const schema = z.object({
     }, "not a known IANA time zone"),
   PUBLIC_URL: z.url().default("http://localhost:3000"),
   ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  // The same policy as every other way of setting a password.
+  ADMIN_PASSWORD: z
+    .string()
+    .superRefine((pw, ctx) => {
+      const problem = passwordProblem(pw);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().default("mailto:dutyline-admin@example.org"),
@@ -39,6 +48,16 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(7 * 24),
   TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  // With TRUST_PROXY: addresses/CIDRs of the proxies whose X-Forwarded-For hops are believed.
+  // Unset: only the one proxy in front (the right-most hop is the client).
+  TRUSTED_PROXIES: csv
+    .superRefine((list, ctx) => {
+      for (const e of list) {
+        const problem = trustedProxyProblem(e);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }
+    })
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RUN_SCHEDULER: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
 });

@@ -8,11 +8,12 @@ import { z } from "zod";
 import { cliDeps, closeDeps, fail, readSecret } from "./common.js";
 import { createStaff, setPassword, updateStaff } from "../staff/service.js";
 import { staff } from "../staff/schema.js";
-import { Conflict } from "../errors.js";
+import { Conflict, InvalidInput } from "../errors.js";
 import type { Actor } from "../audit/chain.js";
+import { passwordProblem } from "../auth/password-policy.js";
 
 const USAGE = `Usage: npm run admin:create -- --email <email> --name <name> [--password-stdin] [--reset-password]
-The password (at least 12 characters) is read from stdin, or prompted for at a terminal.`;
+The password (at least 12 characters, not a common one) is read from stdin, or prompted for at a terminal.`;
 
 async function main() {
   if (process.argv.some((a) => a === "--password" || a.startsWith("--password="))) {
@@ -43,8 +44,9 @@ async function main() {
   if (!args["reset-password"] && !name) fail(`--name is required.\n${USAGE}`);
 
   const password = await readSecret("Password for the new admin (at least 12 characters): ");
-  if (password.length < 12) fail("The password must be at least 12 characters.");
-  if (password.length > 1024) fail("The password is too long.");
+  // The same policy as every other way of setting a password.
+  const problem = passwordProblem(password, { email: email.data, name });
+  if (problem) fail(`The password ${problem}.`);
 
   const deps = cliDeps();
   const actor: Actor = { type: "system", job: "cli:admin-create" };
@@ -63,6 +65,7 @@ async function main() {
     console.log(`Admin created: ${view.name} <${view.email}> (id ${view.id}). Sign in at ${deps.config.PUBLIC_URL}.`);
   } catch (e) {
     if (e instanceof Conflict) fail(e.message, 1);
+    if (e instanceof InvalidInput) fail(`The password ${e.errors?.[0]?.message ?? "is refused"}.`, 1);
     throw e;
   } finally {
     closeDeps(deps);
