@@ -2,8 +2,12 @@ import type { MiddlewareHandler, Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { AppEnv } from "../deps.js";
-import { Forbidden } from "../errors.js";
-import { userFromApiToken, userFromSession } from "./service.js";
+import { Forbidden, Unauthenticated } from "../errors.js";
+import { apiTokenUse, userFromSession } from "./service.js";
+import { actingVia } from "../audit/via.js";
+import { clientAddressFrom } from "./addresses.js";
+
+export { clientAddressFrom } from "./addresses.js";
 
 /** `__Host-` pins the cookie to this origin over HTTPS (browsers treat localhost as secure too). */
 export function sessionCookieName(publicUrl: string): string {
@@ -15,15 +19,24 @@ export function cookieIsSecure(publicUrl: string): boolean {
   return u.protocol === "https:" || u.hostname === "localhost";
 }
 
-/** Attach the signed-in person, if any. Routes decide whether one is required. */
+/**
+ * Attach the signed-in person, if any. Routes decide whether one is required.
+ * A bearer token past its expiry is refused (401), a read-only one on an unsafe
+ * method (403); a live one's request is handled as acting via that token, so every
+ * audit row written for it names the token and its maker (audit/via.ts).
+ */
 export const resolveUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const deps = c.get("deps");
   const auth = c.req.header("authorization");
   if (auth?.startsWith("Bearer ")) {
-    const user = userFromApiToken(deps, auth.slice(7).trim());
-    if (user) {
-      c.set("user", user);
+    const use = apiTokenUse(deps, auth.slice(7).trim());
+    if (use?.expired) throw new Unauthenticated(`This API token expired at ${use.expiresAt.toISOString()}; ask an admin for a new one.`);
+    if (use) {
+      if (use.readOnly && !SAFE.has(c.req.method)) throw new Forbidden("This API token is read-only: it may only read.");
+      c.set("user", use.user);
       c.set("authVia", "bearer");
+      await actingVia(use.user.id, use.via, () => next());
+      return;
     }
   } else {
     const token = getCookie(c, sessionCookieName(deps.config.PUBLIC_URL));
@@ -66,15 +79,19 @@ function refererOrigin(referer: string | undefined): string | undefined {
   }
 }
 
-/** The caller's address, for the login rate limit. Behind a proxy, its first X-Forwarded-For. */
+/**
+ * The caller's address, for the sign-in throttle. With TRUST_PROXY, the right-most
+ * X-Forwarded-For hop that no trusted proxy added (addresses.ts): the left-most is
+ * whatever the client chose to write.
+ */
 export function clientAddress(c: Context<AppEnv>): string {
-  if (c.get("deps").config.TRUST_PROXY) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (fwd) return fwd;
-  }
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    peer = getConnInfo(c).remote.address;
   } catch {
-    return "unknown"; // in-process requests (tests) have no socket
+    peer = undefined; // in-process requests (tests, pages) have no socket
   }
+  const config = c.get("deps").config;
+  if (!config.TRUST_PROXY) return peer ?? "unknown";
+  return clientAddressFrom(c.req.header("x-forwarded-for"), peer, config.TRUSTED_PROXIES);
 }

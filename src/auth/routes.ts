@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam } from "../http/route.js";
-import { login, logout, createApiToken, listApiTokens, revokeApiToken, changeOwnPassword } from "./service.js";
+import { login, logout, createApiToken, listApiTokens, revokeApiToken, changeOwnPassword, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "./service.js";
 import { clientAddress, cookieIsSecure, sessionCookieName } from "./middleware.js";
 import { ROLES } from "../staff/schema.js";
 import { getStaff } from "../staff/service.js";
@@ -81,7 +81,12 @@ export const authRoutes = router()
       summary: "Change your own password (your other sessions end)",
       access: "signed_in",
       request: jsonBody(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12, "must be at least 12 characters").max(1024) })),
-      responses: { 204: { description: "Changed" }, 422: problemResponse("The current password is wrong"), 429: problemResponse("Too many wrong attempts") },
+      responses: {
+        204: { description: "Changed" },
+        400: problemResponse("The new password is refused by the policy (too common, one repeated character, the current one)"),
+        422: problemResponse("The current password is wrong"),
+        429: problemResponse("Too many wrong attempts"),
+      },
     }),
     async (c) => {
       const deps = c.get("deps");
@@ -98,14 +103,24 @@ export const authRoutes = router()
       tags: ["Auth"],
       summary: "Create an API token for scripts (shown once)",
       access: ["admin"],
-      request: jsonBody(z.object({ staffId: z.string().min(1), name: z.string().min(1).max(200) })),
-      responses: { 201: jsonResponse(z.object({ id: z.string(), token: z.string() }), "The token, shown once"), 404: problemResponse("Unknown staff") },
+      request: jsonBody(
+        z.object({
+          staffId: z.string().min(1),
+          name: z.string().min(1).max(200),
+          expiresInDays: z.number().int().min(1).max(TOKEN_MAX_DAYS).optional().openapi({ description: `Refused after this many days (default ${TOKEN_DEFAULT_DAYS})` }),
+          readOnly: z.boolean().optional().openapi({ description: "Only GET, HEAD and OPTIONS (default false)" }),
+        }),
+      ),
+      responses: {
+        201: jsonResponse(z.object({ id: z.string(), token: z.string(), expiresAt: z.string(), readOnly: z.boolean() }), "The token, shown once"),
+        404: problemResponse("Unknown staff"),
+      },
     }),
     (c) => {
       const deps = c.get("deps");
-      const { staffId, name } = c.req.valid("json");
+      const { staffId, name, expiresInDays, readOnly } = c.req.valid("json");
       getStaff(deps, staffId);
-      return c.json(createApiToken(deps, actorOf(c), staffId, name), 201);
+      return c.json(createApiToken(deps, actorOf(c), staffId, name, { expiresInDays, readOnly }), 201);
     },
   )
   .openapi(
@@ -117,13 +132,17 @@ export const authRoutes = router()
       access: ["admin"],
       responses: {
         200: jsonResponse(
-          z.object({ tokens: z.array(z.object({ id: z.string(), staffId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable() })) }),
+          z.object({
+            tokens: z.array(
+              z.object({ id: z.string(), staffId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable(), expiresAt: z.string().nullable(), readOnly: z.boolean() }),
+            ),
+          }),
           "Tokens",
         ),
       },
     }),
     (c) => {
-      const tokens = listApiTokens(c.get("deps")).map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null }));
+      const tokens = listApiTokens(c.get("deps")).map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, expiresAt: t.expiresAt?.toISOString() ?? null }));
       return c.json({ tokens }, 200);
     },
   )

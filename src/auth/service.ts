@@ -1,17 +1,16 @@
-import { and, desc, eq, gte, lt, ne } from "drizzle-orm";
+import { and, desc, eq, gte, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
-import { writeTx } from "../db/connection.js";
+import { writeTx, type Tx } from "../db/connection.js";
 import { staff, type Category, type Role, type StaffRow } from "../staff/schema.js";
 import { prepared } from "../db/prepared.js";
 import { apiTokens, loginFailures, sessions } from "./schema.js";
-import { checkPassword, hashPassword } from "./password.js";
+import { assertPasswordAllowed, checkPassword, hashPassword } from "./password.js";
 import { digest, newSecret } from "./tokens.js";
-import { NotFound, RateLimited, RuleViolation, Unauthenticated } from "../errors.js";
+import { InvalidInput, NotFound, RateLimited, RuleViolation, Unauthenticated } from "../errors.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
+import type { Via } from "../audit/via.js";
+import { ACCOUNT_RULE, ADDRESS_RULE, LONGEST_WINDOW_MS, PAIR_RULE, throttleFor, type Counted, type Throttled } from "./throttle.js";
 
-/** The 11th failure in 15 minutes, for one account or one address, is refused. */
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const LOGIN_MAX_FAILURES = 10;
 /** lastSeenAt is written at most this often, so reads don't each cost a write. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -19,46 +18,71 @@ export function toCurrentUser(s: StaffRow): CurrentUser {
   return { id: s.id, name: s.name, email: s.email, roles: s.roles, teamId: s.teamId, category: s.category };
 }
 
-/** Refuse (429) when one account or one address has had too many recent failures. */
-function assertNotLimited(deps: Deps, email: string, address: string): void {
-  const { db, clock } = deps;
-  const since = new Date(clock.now().getTime() - LOGIN_WINDOW_MS);
-  // The window slides: the caller may try again once the oldest failure counted leaves it.
-  const retryAfter = (where: ReturnType<typeof eq>): number | undefined => {
-    const rows = db
-      .select({ at: loginFailures.at })
-      .from(loginFailures)
-      .where(and(where, gte(loginFailures.at, since)))
-      .orderBy(desc(loginFailures.at))
-      .limit(LOGIN_MAX_FAILURES)
-      .all();
-    if (rows.length < LOGIN_MAX_FAILURES) return undefined;
-    const oldest = rows[rows.length - 1]!.at.getTime();
-    return Math.max(1, Math.ceil((oldest + LOGIN_WINDOW_MS - clock.now().getTime()) / 1000));
-  };
-  const wait = Math.max(retryAfter(eq(loginFailures.email, email)) ?? 0, retryAfter(eq(loginFailures.address, address)) ?? 0);
-  if (wait > 0) {
-    throw new RateLimited(`Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes, or ask an admin to set a new password.`, wait);
-  }
+function inWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const m = Math.ceil(seconds / 60);
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}
+
+function refusal(t: Throttled): RateLimited {
+  const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
+  const wait = inWords(seconds);
+  const text = {
+    pair: `Too many wrong passwords for this account from here. Try again in ${wait}, or ask an admin to unlock the account.`,
+    account: `Too many wrong passwords for this account. Try again in ${wait}, or ask an admin to unlock the account.`,
+    address: `Too many failed sign-ins from your network. Try again in ${wait}.`,
+  }[t.scope];
+  return new RateLimited(text, seconds);
+}
+
+/**
+ * Count a sign-in attempt before its password is checked: in one write transaction,
+ * refuse (429) while throttled (auth/throttle.ts), else record the attempt as a
+ * failure. The caller checks the password after, and clears the record when it
+ * proves right, so guesses sent in parallel are each counted before any is checked.
+ */
+function reserveAttempt(deps: Deps, email: string, address: string): void {
+  writeTx(deps.db, (tx) => {
+    const now = deps.clock.now().getTime();
+    tx.delete(loginFailures).where(lt(loginFailures.at, new Date(now - LONGEST_WINDOW_MS))).run();
+    const since = (ms: number) => gte(loginFailures.at, new Date(now - ms));
+    const counted = (what: SQL, where: SQL | undefined): Counted => {
+      const r = tx.select({ n: what.mapWith(Number), last: sql<number | null>`max(${loginFailures.at})` }).from(loginFailures).where(where).get();
+      return { count: r?.n ?? 0, lastAt: r?.last ?? undefined };
+    };
+    const throttled = throttleFor({
+      pair: counted(sql`count(*)`, and(eq(loginFailures.email, email), eq(loginFailures.address, address), since(PAIR_RULE.windowMs))),
+      account: counted(sql`count(*)`, and(eq(loginFailures.email, email), since(ACCOUNT_RULE.windowMs))),
+      address: counted(sql`count(distinct ${loginFailures.email})`, and(eq(loginFailures.address, address), since(ADDRESS_RULE.windowMs))),
+      now,
+    });
+    if (throttled) throw refusal(throttled);
+    tx.insert(loginFailures).values({ email, address, at: new Date(now) }).run();
+  });
+}
+
+/** The password was right: the attempt was no failure, and this account and address start afresh. */
+function attemptSucceeded(tx: Tx, email: string, address: string): void {
+  tx.delete(loginFailures).where(and(eq(loginFailures.email, email), eq(loginFailures.address, address))).run();
+}
+
+/** Forget an account's failed sign-ins from every address (admin unlock, a new password set by an admin). */
+export function clearSignInThrottle(tx: Tx, email: string): number {
+  return tx.delete(loginFailures).where(eq(loginFailures.email, email.trim().toLowerCase())).run().changes;
 }
 
 export async function login(deps: Deps, email: string, password: string, address: string, oldSessionToken?: string) {
   const { db, clock } = deps;
   const normalised = email.trim().toLowerCase();
-  const since = new Date(clock.now().getTime() - LOGIN_WINDOW_MS);
-  assertNotLimited(deps, normalised, address);
+  reserveAttempt(deps, normalised, address);
   const person = db.select().from(staff).where(eq(staff.email, normalised)).get();
   const ok = await checkPassword(person?.active ? person.passwordHash : undefined, password);
+  if (!ok || !person) throw new Unauthenticated("Wrong email or password.");
   const now = clock.now();
-  // Housekeeping: failures that no longer count and sessions past their end.
-  db.delete(loginFailures).where(lt(loginFailures.at, since)).run();
-  db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-  if (!ok || !person) {
-    db.insert(loginFailures).values({ email: normalised, address, at: now }).run();
-    throw new Unauthenticated("Wrong email or password.");
-  }
   const token = newSecret();
   writeTx(db, (tx) => {
+    attemptSucceeded(tx, normalised, address);
+    tx.delete(sessions).where(lt(sessions.expiresAt, now)).run(); // housekeeping: sessions past their end
     // Rotate: whatever session this browser had is ended, a fresh one begins.
     if (oldSessionToken) tx.delete(sessions).where(eq(sessions.id, digest(oldSessionToken))).run();
     tx.insert(sessions)
@@ -77,20 +101,22 @@ export async function login(deps: Deps, email: string, password: string, address
 
 /**
  * A person changes their own password. The current one is checked (and a wrong one
- * counts towards the sign-in limit, so a borrowed session cannot guess it); every
+ * counts towards the sign-in throttle, so a borrowed session cannot guess it); every
  * other session of theirs ends, the one in use stays.
  */
 export async function changeOwnPassword(deps: Deps, user: CurrentUser, current: string, next: string, address: string, keepSessionToken?: string) {
-  assertNotLimited(deps, user.email, address);
+  if (next === current) throw new InvalidInput([{ path: "newPassword", message: "must differ from the current password" }], "The new password is the same as the current one.");
+  assertPasswordAllowed(next, "newPassword", { email: user.email, name: user.name });
+  reserveAttempt(deps, user.email, address);
   const row = deps.db.select().from(staff).where(eq(staff.id, user.id)).get();
   if (!(await checkPassword(row?.passwordHash, current))) {
-    deps.db.insert(loginFailures).values({ email: user.email, address, at: deps.clock.now() }).run();
     throw new RuleViolation("The current password is wrong.", [{ path: "currentPassword", message: "wrong password" }]);
   }
   const passwordHash = await hashPassword(next);
   const now = deps.clock.now();
   const keep = keepSessionToken ? digest(keepSessionToken) : "";
   writeTx(deps.db, (tx) => {
+    attemptSucceeded(tx, user.email, address);
     tx.update(staff).set({ passwordHash }).where(eq(staff.id, user.id)).run();
     tx.delete(sessions).where(and(eq(sessions.staffId, user.id), ne(sessions.id, keep))).run();
     appendAudit(tx, { type: "staff", id: user.id }, { action: "change_own_password", entity: "staff", entityId: user.id }, now);
@@ -143,7 +169,11 @@ interface SessionRow {
   active: number;
 }
 
-export function userFromApiToken(deps: Deps, token: string): CurrentUser | undefined {
+/** What a bearer token stands for: its holder, and the token (for the audit) and its scope. */
+export type TokenUse = { expired: false; user: CurrentUser; via: Via; readOnly: boolean } | { expired: true; expiresAt: Date };
+
+/** The token's use, or undefined when it is unknown, revoked or its holder deactivated. */
+export function apiTokenUse(deps: Deps, token: string): TokenUse | undefined {
   const row = deps.db
     .select({ t: apiTokens, p: staff })
     .from(apiTokens)
@@ -151,12 +181,23 @@ export function userFromApiToken(deps: Deps, token: string): CurrentUser | undef
     .where(eq(apiTokens.tokenHash, digest(token)))
     .get();
   if (!row || row.t.revokedAt || !row.p.active) return undefined;
-  return toCurrentUser(row.p);
+  const expiresAt = row.t.expiresAt ?? new Date(row.t.createdAt.getTime() + TOKEN_DEFAULT_DAYS * 86_400_000);
+  if (deps.clock.now().getTime() >= expiresAt.getTime()) return { expired: true, expiresAt };
+  return { expired: false, user: toCurrentUser(row.p), via: { tokenId: row.t.id, madeBy: row.t.createdBy }, readOnly: row.t.readOnly };
 }
 
 export function listApiTokens(deps: Deps) {
   return deps.db
-    .select({ id: apiTokens.id, staffId: apiTokens.staffId, name: apiTokens.name, createdAt: apiTokens.createdAt, createdBy: apiTokens.createdBy, revokedAt: apiTokens.revokedAt })
+    .select({
+      id: apiTokens.id,
+      staffId: apiTokens.staffId,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      createdBy: apiTokens.createdBy,
+      revokedAt: apiTokens.revokedAt,
+      expiresAt: apiTokens.expiresAt,
+      readOnly: apiTokens.readOnly,
+    })
     .from(apiTokens)
     .orderBy(desc(apiTokens.createdAt))
     .all();
@@ -174,15 +215,26 @@ export function revokeApiToken(deps: Deps, actor: Actor, id: string): void {
   });
 }
 
-export function createApiToken(deps: Deps, actor: Actor, staffId: string, name: string) {
+/** API.md: a token lasts 90 days unless made for fewer (at most a year). */
+export const TOKEN_DEFAULT_DAYS = 90;
+export const TOKEN_MAX_DAYS = 365;
+
+export function createApiToken(deps: Deps, actor: Actor, staffId: string, name: string, opts: { expiresInDays?: number; readOnly?: boolean } = {}) {
   const token = newSecret();
   const now = deps.clock.now();
+  const days = opts.expiresInDays ?? TOKEN_DEFAULT_DAYS;
+  const readOnly = opts.readOnly ?? false;
+  const expiresAt = new Date(now.getTime() + days * 86_400_000);
   const id = writeTx(deps.db, (tx) => {
-    const row = tx.insert(apiTokens).values({ tokenHash: digest(token), staffId, name, createdAt: now, createdBy: actor.type === "staff" ? actor.id : actor.job }).returning({ id: apiTokens.id }).get();
-    appendAudit(tx, actor, { action: "create", entity: "api_token", entityId: row.id, data: { staffId, name } }, now);
+    const row = tx
+      .insert(apiTokens)
+      .values({ tokenHash: digest(token), staffId, name, createdAt: now, createdBy: actor.type === "staff" ? actor.id : actor.job, expiresAt, readOnly })
+      .returning({ id: apiTokens.id })
+      .get();
+    appendAudit(tx, actor, { action: "create", entity: "api_token", entityId: row.id, data: { staffId, name, expiresAt: expiresAt.toISOString(), readOnly } }, now);
     return row.id;
   });
-  return { id, token };
+  return { id, token, expiresAt: expiresAt.toISOString(), readOnly };
 }
 
 /** End every session of a person (password change, deactivation). */
