@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
 import { actorOf } from "../http/actor.js";
 import { CATEGORIES, ROLES } from "./schema.js";
-import { createStaff, getStaff, listStaff, setPassword, updateStaff } from "./service.js";
+import { createStaff, getStaff, listStaff, setPassword, unlockSignIn, updateStaff } from "./service.js";
 import { NotFound } from "../errors.js";
 
 const StaffSchema = z
@@ -59,7 +59,11 @@ export const staffRoutes = router()
       summary: "Add a member of staff",
       access: WRITERS,
       request: jsonBody(NewStaffBody),
-      responses: { 201: jsonResponse(StaffSchema, "Created"), 409: problemResponse("Email already used") },
+      responses: {
+        201: jsonResponse(StaffSchema, "Created"),
+        403: problemResponse("Role forbids, or only an admin may grant the admin role or set a password"),
+        409: problemResponse("Email already used"),
+      },
     }),
     async (c) => c.json(await createStaff(c.get("deps"), actorOf(c), c.req.valid("json")), 201),
   )
@@ -99,7 +103,13 @@ export const staffRoutes = router()
       summary: "Change name, email, roles, team, category, FTE or deactivate",
       access: WRITERS,
       request: { params: IdParam, ...jsonBody(StaffChangesBody) },
-      responses: { 200: jsonResponse(StaffSchema, "Updated"), 404: problemResponse("Unknown staff"), 409: problemResponse("Email already used"), 422: problemResponse("Would leave no active admin") },
+      responses: {
+        200: jsonResponse(StaffSchema, "Updated"),
+        403: problemResponse("Role forbids, or only an admin may grant or remove the admin role"),
+        404: problemResponse("Unknown staff"),
+        409: problemResponse("Email already used"),
+        422: problemResponse("Would leave no active admin"),
+      },
     }),
     (c) => c.json(updateStaff(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )
@@ -111,10 +121,25 @@ export const staffRoutes = router()
       summary: "Set a person's password (ends their sessions)",
       access: ["admin"],
       request: { params: IdParam, ...jsonBody(z.object({ password: Password })) },
-      responses: { 204: { description: "Set" }, 404: problemResponse("Unknown staff") },
+      responses: { 204: { description: "Set (the person's sign-in throttle is cleared too)" }, 404: problemResponse("Unknown staff") },
     }),
     async (c) => {
       await setPassword(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").password);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/staff/{id}/unlock",
+      tags: ["Staff"],
+      summary: "Clear a person's failed sign-ins at every address, so they may try again at once",
+      access: ["admin"],
+      request: { params: IdParam },
+      responses: { 204: { description: "Unlocked" }, 404: problemResponse("Unknown staff") },
+    }),
+    (c) => {
+      unlockSignIn(c.get("deps"), actorOf(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   );

@@ -3,9 +3,9 @@ import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { staff, teams, type Category, type Role, type StaffRow } from "./schema.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
-import { Conflict, NotFound, RuleViolation } from "../errors.js";
-import { hashPassword } from "../auth/password.js";
-import { endAllSessions } from "../auth/service.js";
+import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../errors.js";
+import { assertNotCurrentPassword, assertPasswordAllowed, hashPassword } from "../auth/password.js";
+import { clearSignInThrottle, endAllSessions } from "../auth/service.js";
 import { currentPolicy } from "../alerts/policy.js";
 
 export interface NewStaff {
@@ -34,11 +34,31 @@ function teamIdFor(tx: Tx, name: string, at: Date, actor: Actor): string {
   return row.id;
 }
 
+/**
+ * Admin is the role that reads the audit log, mints tokens and sets passwords, and a
+ * password set by someone lets them sign in as that person: only an admin may grant
+ * or remove admin, or set a password. Checked against the database, not the session;
+ * the service's own jobs (first admin, CLI, demo) may.
+ */
+function requireAdmin(tx: Tx | Deps["db"], actor: Actor, what: string): void {
+  if (actor.type === "system") return;
+  const row = tx.select({ roles: staff.roles, active: staff.active }).from(staff).where(eq(staff.id, actor.id)).get();
+  if (!row?.active || !row.roles.includes("admin")) throw new Forbidden(`Only an admin may ${what}.`);
+}
+
 export async function createStaff(deps: Deps, actor: Actor, input: NewStaff): Promise<StaffView> {
+  const email = input.email.trim().toLowerCase();
+  if (input.roles.includes("admin")) requireAdmin(deps.db, actor, "grant the admin role");
+  if (input.password !== undefined) {
+    requireAdmin(deps.db, actor, "set a password (a person's first password is set by an admin)");
+    assertPasswordAllowed(input.password, "password", { email, name: input.name });
+  }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const now = deps.clock.now();
-  const email = input.email.trim().toLowerCase();
   return writeTx(deps.db, (tx) => {
+    // Again inside the write: the actor's roles may have changed while the password hashed.
+    if (input.roles.includes("admin")) requireAdmin(tx, actor, "grant the admin role");
+    if (input.password !== undefined) requireAdmin(tx, actor, "set a password");
     if (tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).get()) {
       throw new Conflict(`Someone already has the email ${email}.`);
     }
@@ -93,10 +113,15 @@ function keepSeniorListReachable(tx: Tx, before: StaffRow, changes: StaffChanges
 }
 
 export function updateStaff(deps: Deps, actor: Actor, id: string, changes: StaffChanges): StaffView {
+  if (!Object.values(changes).some((v) => v !== undefined)) throw new InvalidInput([{ path: "", message: "nothing to change: give at least one field" }], "The body names nothing to change.");
   const now = deps.clock.now();
   const view = writeTx(deps.db, (tx) => {
     const before = tx.select().from(staff).where(eq(staff.id, id)).get();
     if (!before) throw new NotFound("staff member");
+    const wasAdmin = before.roles.includes("admin");
+    if (changes.roles && wasAdmin !== changes.roles.includes("admin")) requireAdmin(tx, actor, wasAdmin ? "remove the admin role" : "grant the admin role");
+    // Re-activating an admin gives the admin role back to a person; deactivating one takes it.
+    if (wasAdmin && changes.active !== undefined && changes.active !== before.active) requireAdmin(tx, actor, "activate or deactivate an admin");
     const staysAdmin = (changes.roles ?? before.roles).includes("admin") && (changes.active ?? before.active);
     if (before.roles.includes("admin") && before.active && !staysAdmin) {
       // Nobody could then manage accounts or set passwords: keep one admin able to sign in.
@@ -120,15 +145,36 @@ export function updateStaff(deps: Deps, actor: Actor, id: string, changes: Staff
   return view;
 }
 
+/** An admin sets a person's password: their sessions end and their sign-in throttle is cleared. */
 export async function setPassword(deps: Deps, actor: Actor, id: string, password: string): Promise<void> {
+  requireAdmin(deps.db, actor, "set a password");
+  const person = deps.db.select().from(staff).where(eq(staff.id, id)).get();
+  if (!person) throw new NotFound("staff member");
+  assertPasswordAllowed(password, "password", { email: person.email, name: person.name });
+  await assertNotCurrentPassword(person.passwordHash, password, "password");
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
   writeTx(deps.db, (tx) => {
+    requireAdmin(tx, actor, "set a password");
     const res = tx.update(staff).set({ passwordHash }).where(eq(staff.id, id)).run();
     if (res.changes === 0) throw new NotFound("staff member");
+    // A reset is how a throttled person gets back in: the failures before it no longer count.
+    clearSignInThrottle(tx, person.email);
     appendAudit(tx, actor, { action: "set_password", entity: "staff", entityId: id }, now);
   });
   endAllSessions(deps, id);
+}
+
+/** An admin lets a throttled person try again at once, from every address. */
+export function unlockSignIn(deps: Deps, actor: Actor, id: string): void {
+  const now = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    requireAdmin(tx, actor, "unlock sign-in");
+    const person = tx.select({ email: staff.email }).from(staff).where(eq(staff.id, id)).get();
+    if (!person) throw new NotFound("staff member");
+    const cleared = clearSignInThrottle(tx, person.email);
+    appendAudit(tx, actor, { action: "unlock", entity: "staff", entityId: id, data: { failuresCleared: cleared } }, now);
+  });
 }
 
 function teamName(tx: Tx | Deps["db"], teamId: string | null): string | null {

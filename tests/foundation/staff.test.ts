@@ -91,6 +91,15 @@ describe("changing staff", () => {
     expect(env.auditCount()).toBe(before);
   });
 
+  it("PATCH with nothing to change is a 400 naming the body, not a 500, and writes nothing", async () => {
+    const p = await env.person({ roles: ["amhp"] });
+    const before = env.auditCount();
+    const res = await hr.client.patch(`/api/staff/${p.id}`, {});
+    expectInvalid(res, "");
+    expect(res.body.errors[0].message).toMatch(/nothing to change/i);
+    expect(env.auditCount()).toBe(before);
+  });
+
   it("an email can be corrected (normalised, unique), and the person signs in with the new one", async () => {
     const p = await env.person({ roles: ["amhp"], password: PASSWORD });
     const other = await env.person({ roles: ["amhp"] });
