@@ -122,6 +122,26 @@ describe("writes made with an API token say so", () => {
     expect(verifyChain(env.deps.db).ok).toBe(true);
   });
 
+  it("check-ins committed together (group commit) keep each request's own attribution", async () => {
+    const admin = await env.person({ roles: ["admin"] });
+    const w = await env.person({ roles: ["amhp"] });
+    const { id: tokenId, token } = (await admin.client.post("/api/tokens", { staffId: w.id, name: "phone script" })).body;
+    const start = (c: Client, h?: Record<string, string>) =>
+      c.request("POST", "/api/visits", { purpose: "home_visit", location: { address: "2 Low St" }, expectedEnd: new Date(env.clock.now().getTime() + 3_600_000).toISOString() }, h);
+    const a = (await start(w.client)).body.id;
+    const b = (await start(w.client)).body.id;
+    const seq = env.auditCount();
+    // Sent at once, so both land in one group-commit transaction; each order of the two.
+    for (const [first, second] of [["cookie", "token"], ["token", "cookie"]] as const) {
+      const send = (how: "cookie" | "token", visit: string) =>
+        how === "cookie" ? w.client.post(`/api/visits/${visit}/check-in`, {}) : new Client(env.app).request("POST", `/api/visits/${visit}/check-in`, {}, bearer(token));
+      const res = await Promise.all([send(first, first === "cookie" ? a : b), send(second, second === "cookie" ? a : b)]);
+      expect(res.map((r) => r.status)).toEqual([200, 200]);
+    }
+    const rows = env.deps.db.select().from(auditLog).all().filter((r) => r.seq > seq && r.action === "check_in");
+    expect(rows.map((r) => `${r.entityId === a ? "cookie" : "token"}:${r.viaTokenId ?? "-"}`).sort()).toEqual(["cookie:-", "cookie:-", `token:${tokenId}`, `token:${tokenId}`]);
+  });
+
   it("the token columns are covered by the hash: blanking them breaks the chain", async () => {
     const admin = await env.person({ roles: ["admin"] });
     const mgr = await env.person({ roles: ["manager"] });
