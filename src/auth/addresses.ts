@@ -67,3 +67,16 @@ export function clientAddressFrom(forwardedFor: string | undefined, peer: string
   }
   return hops[0] ?? peerAddress ?? "unknown";
 }
+
+/**
+ * The key an address is throttled under. One IPv6 client usually holds a whole /64,
+ * so its addresses count as one (else each would be a fresh address, unthrottled).
+ */
+export function throttleKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}

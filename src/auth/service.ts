@@ -9,6 +9,7 @@ import { digest, newSecret } from "./tokens.js";
 import { InvalidInput, NotFound, RateLimited, RuleViolation, Unauthenticated } from "../errors.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import type { Via } from "../audit/via.js";
+import { throttleKey } from "./addresses.js";
 import { ACCOUNT_RULE, ADDRESS_RULE, LONGEST_WINDOW_MS, PAIR_RULE, throttleFor, type Counted, type Throttled } from "./throttle.js";
 
 /** lastSeenAt is written at most this often, so reads don't each cost a write. */
@@ -41,7 +42,8 @@ function refusal(t: Throttled): RateLimited {
  * failure. The caller checks the password after, and clears the record when it
  * proves right, so guesses sent in parallel are each counted before any is checked.
  */
-function reserveAttempt(deps: Deps, email: string, address: string): void {
+function reserveAttempt(deps: Deps, email: string, clientAddress: string): void {
+  const address = throttleKey(clientAddress);
   writeTx(deps.db, (tx) => {
     const now = deps.clock.now().getTime();
     tx.delete(loginFailures).where(lt(loginFailures.at, new Date(now - LONGEST_WINDOW_MS))).run();
@@ -62,8 +64,8 @@ function reserveAttempt(deps: Deps, email: string, address: string): void {
 }
 
 /** The password was right: the attempt was no failure, and this account and address start afresh. */
-function attemptSucceeded(tx: Tx, email: string, address: string): void {
-  tx.delete(loginFailures).where(and(eq(loginFailures.email, email), eq(loginFailures.address, address))).run();
+function attemptSucceeded(tx: Tx, email: string, clientAddress: string): void {
+  tx.delete(loginFailures).where(and(eq(loginFailures.email, email), eq(loginFailures.address, throttleKey(clientAddress)))).run();
 }
 
 /** Forget an account's failed sign-ins from every address (admin unlock, a new password set by an admin). */

@@ -9,6 +9,7 @@ import { PASSWORD, signIn } from "./support.js";
 import { auditLog } from "../../src/audit/schema.js";
 import { desc } from "drizzle-orm";
 import { clientAddressFrom } from "../../src/auth/middleware.js";
+import { throttleKey } from "../../src/auth/addresses.js";
 import { throttleFor, PAIR_RULE, ACCOUNT_RULE, ADDRESS_RULE } from "../../src/auth/throttle.js";
 
 let env: TestEnv;
@@ -165,6 +166,16 @@ describe("the client address behind a proxy", () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
     // The same person from their own network still signs in.
     expect((await signIn(e, p.email, PASSWORD, { from: `1.2.3.4, 198.51.100.8` })).res.status).toBe(200);
+  });
+
+  it("IPv6: the addresses of one /64 count as one client (rotating within it gives no fresh address)", async () => {
+    const p = await env.person({ password: PASSWORD });
+    for (let i = 1; i <= 5; i++) expect((await signIn(env, p.email, `guess ${i}`, { from: `2001:db8:1:2::${i.toString(16)}` })).res.status).toBe(401);
+    expect((await signIn(env, p.email, "guess 6", { from: "2001:db8:1:2:ffff:1:2:3" })).res.status).toBe(429);
+    expect((await signIn(env, p.email, PASSWORD, { from: "2001:db8:1:3::1" })).res.status).toBe(200);
+    expect(throttleKey("2001:0db8:0001:0002:0000:0000:0000:0001")).toBe("2001:db8:1:2::/64");
+    expect(throttleKey("::1")).toBe("0:0:0:0::/64");
+    expect(throttleKey("198.51.100.7")).toBe("198.51.100.7");
   });
 
   it("the throttle rules are pure functions of the counts and now", () => {

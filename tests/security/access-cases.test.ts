@@ -49,6 +49,18 @@ describe("only an admin grants or removes admin, or sets a password", () => {
     expect(rolesOf(a1.id)).toEqual(["admin"]);
   });
 
+  it("HR deactivating or reactivating an admin is a 403 (that takes or gives the role's powers)", async () => {
+    const hr = await env.person({ roles: ["hr"] });
+    const admin = await env.person({ roles: ["admin"] });
+    const a2 = await env.person({ roles: ["admin"] });
+    expect((await hr.client.patch(`/api/staff/${a2.id}`, { active: false })).status).toBe(403);
+    expect((await admin.client.patch(`/api/staff/${a2.id}`, { active: false })).status).toBe(200);
+    expect((await hr.client.patch(`/api/staff/${a2.id}`, { active: true })).status).toBe(403);
+    // Anyone else HR may still deactivate.
+    const p = await env.person({ roles: ["amhp"] });
+    expect((await hr.client.patch(`/api/staff/${p.id}`, { active: false })).status).toBe(200);
+  });
+
   it("HR creating a person with a password is a 403 (they would know it); without one it works", async () => {
     const hr = await env.person({ roles: ["hr"] });
     const res = await hr.client.post("/api/staff", { name: "With Pw", email: "withpw@council.example", roles: ["amhp"], password: "a long enough passphrase" });
