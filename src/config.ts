@@ -80,6 +80,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("Invalid configuration:\n  ADMIN_PASSWORD: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither");
   }
+  const adminPasswordProblem = c.ADMIN_PASSWORD && passwordProblem(c.ADMIN_PASSWORD, { email: c.ADMIN_EMAIL });
+  if (adminPasswordProblem) throw new ConfigError(`Invalid configuration:\n  ADMIN_PASSWORD: ${adminPasswordProblem}`);
   return { ...c, pushAllowedHosts: c.PUSH_ALLOWED_HOSTS ?? DEFAULT_PUSH_HOSTS };
 }
 

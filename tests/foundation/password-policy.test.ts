@@ -61,6 +61,7 @@ describe("every path that sets a password uses it", () => {
   it("ADMIN_PASSWORD at start-up is checked by the same policy, naming the variable", () => {
     expect(() => loadConfig({ ADMIN_EMAIL: "a@council.example", ADMIN_PASSWORD: "aaaaaaaaaaaaaaa" })).toThrow(/ADMIN_PASSWORD: .*repeat/i);
     expect(() => loadConfig({ ADMIN_EMAIL: "a@council.example", ADMIN_PASSWORD: "password123456" })).toThrow(/ADMIN_PASSWORD: .*common/i);
+    expect(() => loadConfig({ ADMIN_EMAIL: "first.admin@council.example", ADMIN_PASSWORD: "first.admin@council.example" })).toThrow(/ADMIN_PASSWORD: .*email/i);
     expect(loadConfig({ ADMIN_EMAIL: "a@council.example", ADMIN_PASSWORD: PASSWORD }).ADMIN_PASSWORD).toBe(PASSWORD);
   });
 
