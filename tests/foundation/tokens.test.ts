@@ -35,5 +35,11 @@ describe("token expiry", () => {
     const ro = await admin.client.post("/api/tokens", { staffId: admin.id, name: "reader", readOnly: true });
     const res = await new Client(env.app).request("POST", "/api/auth/logout", {}, bearer(ro.body.token));
     expect(res.status).toBe(403);
+    const short = await admin.client.post("/api/tokens", { staffId: admin.id, name: "short", expiresInDays: 1 });
+    env.clock.advanceMinutes(24 * 60);
+    const before = env.auditCount();
+    expect((await new Client(env.app).request("POST", "/api/auth/logout", {}, bearer(short.body.token))).status).toBe(401);
+    expect((await new Client(env.app).request("POST", "/api/auth/login", { email: "a@b.example", password: "whatever" }, bearer(short.body.token))).status).toBe(401);
+    expect(env.auditCount()).toBe(before);
   });
 });
