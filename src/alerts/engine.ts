@@ -2,7 +2,7 @@
 // notifications. Every decision is made inside one IMMEDIATE transaction against
 // the rows, so a timer, the cron sweep, a restart and a second worker process can
 // all call it at once: a step's unique key lets only one of them fire it.
-import { and, asc, eq, gte, inArray, isNull, lt, lte, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, isNotNull, sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import { writeTx, type Db, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
@@ -22,15 +22,16 @@ export const SEND_TIMEOUT_MS = 10_000;
 /** A failed ladder send is tried again after this, up to MAX_ATTEMPTS in all, while the alert is open. */
 export const RETRY_FAILED_AFTER_MS = 30_000;
 export const MAX_ATTEMPTS = 3;
-/**
- * A "sending" row claimed longer ago than this is taken back whoever claimed it, even a
- * live process (its send has timed out by now; only recording the result can have failed).
- */
-export const STALE_CLAIM_MS = SEND_TIMEOUT_MS + 20_000;
 /** This process's identity for claims. */
 export const RUN_ID = crypto.randomUUID();
 /** Notifications this process is sending right now: never claimed again while in flight. */
 const inFlight = new Set<string>();
+/**
+ * Results this process could not write yet (the database refused for longer than the
+ * retries): kept here and written by a later pass. Their rows stay "sending" under our
+ * live claim meanwhile, so nobody sends them again while this process lives.
+ */
+const unrecorded: SendResult[] = [];
 
 /** Say this process is alive (the scheduler calls it every 2 s, and each pass does). */
 let lastBeat = 0;
@@ -355,7 +356,23 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
   let remindersSent = a.remindersSent;
   // Whether the rows now differ from `state` + what we fired (another process fired a step).
   let raced = false;
-  for (const action of p.due) {
+  // Who each due step tells, resolved up front: when an outage leaves several steps due at
+  // once, a person a later one also tells gets only that later push (the current rung, and
+  // it may carry the police wording), not the same alarm once per step within milliseconds.
+  const targets = p.due.map((action) => {
+    if (action.kind !== "step") return undefined;
+    const s = a.policy.steps[action.step]!;
+    const notify = a.reason === "duress" && s.notify === "worker" ? null : s.notify; // never tell the person under duress
+    const resolved = notify ? chunk.resolver(now, opts.onDutyAt)(a.policy, notify, a.staffId) : { staffIds: [], nobodyOnDuty: false };
+    return { notify, resolved };
+  });
+  const toldLater: Set<string>[] = [];
+  for (let i = p.due.length - 1, later = new Set<string>(); i >= 0; i--) {
+    toldLater[i] = later;
+    const t = targets[i];
+    if (t && t.notify !== "worker") later = new Set([...later, ...t.resolved.staffIds]);
+  }
+  for (const [i, action] of p.due.entries()) {
     if (action.kind === "reminder") {
       if (a.acknowledgedBy) {
         queued += queue(tx, a, "reminder", 0, action.n, [a.acknowledgedBy], { title: `Still open: ${context().workerName}`, body: "You acknowledged this alert but it is not resolved. Resolve it with the outcome when the worker is safe." }, now, chunk);
@@ -364,9 +381,7 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
       remindersSent = action.n;
       continue;
     }
-    const s = a.policy.steps[action.step]!;
-    const notify = a.reason === "duress" && s.notify === "worker" ? null : s.notify; // never tell the person under duress
-    const resolved = notify ? chunk.resolver(now, opts.onDutyAt)(a.policy, notify, a.staffId) : { staffIds: [], nobodyOnDuty: false };
+    const { notify, resolved } = targets[i]!;
     const ins = prepared(tx, 'INSERT INTO alert_steps (id, alert_id, step, "repeat", due_at, fired_at, early, targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
       crypto.randomUUID(),
       a.id,
@@ -383,10 +398,12 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
     }
     state.fired.push({ step: action.step, repeat: action.repeat, firedAt: now, dueAt: action.dueAt, shown: false });
     const toWorker = notify === "worker";
-    queued += queue(tx, a, "ladder", action.step, action.repeat, resolved.staffIds, messageFor(a, context(), action.step, toWorker, tz), now, chunk);
+    const pushTo = toWorker ? resolved.staffIds : resolved.staffIds.filter((id) => !toldLater[i]!.has(id));
+    queued += queue(tx, a, "ladder", action.step, action.repeat, pushTo, messageFor(a, context(), action.step, toWorker, tz), now, chunk);
     if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
     step = Math.max(step, action.step);
-    appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty } }, now);
+    const folded = resolved.staffIds.filter((id) => !pushTo.includes(id));
+    appendAudit(tx, SYSTEM, { action: "escalate", entity: "alert", entityId: a.id, data: { step: action.step, repeat: action.repeat, early: action.early, notify, targets: resolved.staffIds, nobodyOnDuty: resolved.nobodyOnDuty, ...(folded.length ? { pushedWithLaterStep: folded } : {}) } }, now);
     if (notify && notify !== "worker" && resolved.staffIds.length === 0) {
       // Not even the fallbacks (senior managers, managers, admins) had anyone active.
       deps.log.error({ alertId: a.id, step: action.step, notify }, "escalation step reached nobody");
@@ -470,62 +487,86 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, clai
 }
 
 /**
- * Send queued notifications. They are claimed in one transaction that checks each
- * alert's state right there: an acknowledged alert's ladder sends are cancelled, not sent.
+ * Send queued notifications (and claims of processes that stopped beating), waiting for
+ * their results: tests and scripts. The scheduler uses startSends and does not wait.
  */
 export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
   return startSends(deps, limit).done;
 }
 
+/** Whether the alert still wants a notification of this purpose (SQL and JS say the same). */
+const WANTED_SQL =
+  "(SELECT CASE notifications.purpose WHEN 'ladder' THEN a.status = 'open' WHEN 'reminder' THEN a.status = 'acknowledged' ELSE a.status <> 'resolved' END FROM alerts a WHERE a.id = notifications.alert_id)";
+
+/** Processes whose heartbeat is fresh (this one always counts). */
+function liveRuns(db: Db, now: Date): Set<string> {
+  const rows = prepared(db, "SELECT id FROM scheduler_runs WHERE heartbeat_at >= ?").all(now.getTime() - HEARTBEAT_STALE_MS) as { id: string }[];
+  const live = new Set(rows.map((r) => r.id));
+  live.add(RUN_ID);
+  return live;
+}
+
 /**
- * Claim queued notifications now (synchronously, in one transaction) and start sending
- * them; `done` settles when their results are recorded. The scheduler does not wait on
- * it, so a push service that hangs never holds up the ladder of any alert.
+ * What this process may claim: queued rows, and rows left "sending" by a process whose
+ * heartbeat stopped (killed mid-send). Never a live process's claim, our own included: a
+ * row is sent at most once by a live process. A plain read (no write lock); the claim
+ * itself is takeClaims' conditional UPDATE.
+ */
+export function readClaimable(deps: Deps, now: Date, limit: number): Claimed[] {
+  const live = liveRuns(deps.db, now);
+  return deps.db
+    .select({ n: notifications, visitId: alerts.visitId, worker: alerts.staffId })
+    .from(notifications)
+    .innerJoin(alerts, eq(alerts.id, notifications.alertId))
+    .where(inArray(notifications.status, ["queued", "sending"]))
+    .orderBy(asc(notifications.createdAt))
+    .limit(limit * 2)
+    .all()
+    .filter((r) => !inFlight.has(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")))
+    .slice(0, limit);
+}
+
+/**
+ * Claim rows read by readClaimable, each by ONE conditional UPDATE that matches only the
+ * state that was read (queued, or the dead process's claim) and an alert that still wants
+ * it: of two processes that read the same row, only one UPDATE changes it, and only rows
+ * whose UPDATE changed are returned (to send). Rows the alert no longer wants (acknowledged,
+ * resolved) are cancelled the same way. One transaction: one fsync for the lot.
+ */
+export function takeClaims(deps: Deps, rows: Claimed[], now: Date): Claimed[] {
+  if (rows.length === 0) return [];
+  return writeTx(deps.db, (tx) => {
+    const take = prepared(
+      tx,
+      `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = ? AND claimed_by IS ? AND ${WANTED_SQL}`,
+    );
+    const cancel = prepared(tx, `UPDATE notifications SET status = 'cancelled' WHERE id = ? AND status = ? AND claimed_by IS ? AND NOT ${WANTED_SQL}`);
+    const send: Claimed[] = [];
+    for (const r of rows) {
+      if (take.run(RUN_ID, now.getTime(), r.n.id, r.n.status, r.n.claimedBy).changes === 1) {
+        send.push({ ...r, n: { ...r.n, status: "sending", claimedBy: RUN_ID, claimedAt: now, attempts: r.n.attempts + 1 } });
+      } else {
+        cancel.run(r.n.id, r.n.status, r.n.claimedBy);
+      }
+    }
+    return send;
+  });
+}
+
+/**
+ * Claim what is queued now (synchronously) and start sending it; `done` settles when the
+ * results are recorded. The scheduler does not wait on it, so a push service that hangs
+ * never holds up the ladder of any alert.
  */
 export function startSends(deps: Deps, limit = 2000): { claimed: number; done: Promise<number> } {
   const now = deps.clock.now();
-  // A cheap read first: most passes have nothing to send and need no write lock.
+  writeUnrecorded(deps);
   requeueFailed(deps, now);
-  // Our own claims in flight are not claimable: in a burst they are most of "sending", and
-  // a claim transaction (an fsync) per pass for nothing would hold up the sends themselves.
-  const any = prepared(
-    deps.db,
-    "SELECT id FROM notifications WHERE status = 'queued' OR (status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ? OR claimed_at < ?)) LIMIT 1",
-  ).get(RUN_ID, now.getTime() - STALE_CLAIM_MS);
+  // A cheap read first: most passes have nothing to send. Our own claims are never
+  // claimable (in a burst they are most of "sending").
+  const any = prepared(deps.db, "SELECT id FROM notifications WHERE status = 'queued' OR (status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)) LIMIT 1").get(RUN_ID);
   if (!any) return { claimed: 0, done: Promise.resolve(0) };
-  const claimed = writeTx(deps.db, (tx) => {
-    // Claims of processes that stopped beating (killed mid-send) are taken again.
-    const live = new Set(
-      tx.select({ id: schedulerRuns.id }).from(schedulerRuns).where(gte(schedulerRuns.heartbeatAt, new Date(now.getTime() - HEARTBEAT_STALE_MS))).all().map((r) => r.id),
-    );
-    live.add(RUN_ID);
-    const staleBefore = now.getTime() - STALE_CLAIM_MS;
-    const rows = tx
-      .select({ n: notifications, alertStatus: alerts.status, visitId: alerts.visitId, worker: alerts.staffId })
-      .from(notifications)
-      .innerJoin(alerts, eq(alerts.id, notifications.alertId))
-      .where(inArray(notifications.status, ["queued", "sending"]))
-      .orderBy(asc(notifications.createdAt))
-      .limit(limit * 2)
-      .all()
-      .filter((r) => !inFlight.has(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "") || (r.n.claimedAt?.getTime() ?? 0) < staleBefore))
-      .slice(0, limit);
-    const send: Claimed[] = [];
-    const cancel: string[] = [];
-    for (const r of rows) {
-      const stillWanted =
-        r.n.purpose === "ladder" ? r.alertStatus === "open" : r.n.purpose === "reminder" ? r.alertStatus === "acknowledged" : r.alertStatus !== "resolved";
-      if (stillWanted) send.push({ n: r.n, visitId: r.visitId, worker: r.worker });
-      else cancel.push(r.n.id);
-    }
-    if (cancel.length) tx.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, cancel)).run();
-    if (send.length)
-      tx.update(notifications)
-        .set({ status: "sending", claimedAt: now, claimedBy: RUN_ID, attempts: sql`${notifications.attempts} + 1` })
-        .where(inArray(notifications.id, send.map((s) => s.n.id)))
-        .run();
-    return send;
-  });
+  const claimed = takeClaims(deps, readClaimable(deps, now, limit), now);
   if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(0) };
   return { claimed: claimed.length, done: sendNow(deps, claimed) };
 }
@@ -538,8 +579,21 @@ function sendNow(deps: Deps, claimed: Claimed[]): Promise<number> {
   });
 }
 
-type Claimed = { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null };
+export type Claimed = { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null };
 type OnClaimed = (claims: Claimed[]) => void;
+
+/**
+ * Whether a claimed row should still go: still our claim (another process takes it back
+ * only when our heartbeat looked dead, e.g. a stalled event loop) and still wanted by its
+ * alert. One prepared read: the sender asks before every request.
+ */
+function stillToSend(deps: Deps, n: Claimed["n"]): { ours: boolean; wanted: boolean } {
+  const r = prepared(deps.db, "SELECT n.status = 'sending' AND n.claimed_by = ? AS ours, a.status AS st FROM notifications n JOIN alerts a ON a.id = n.alert_id WHERE n.id = ?").get(RUN_ID, n.id) as
+    | { ours: number; st: string }
+    | undefined;
+  if (!r?.ours) return { ours: false, wanted: false };
+  return { ours: true, wanted: n.purpose === "ladder" ? r.st === "open" : n.purpose === "reminder" ? r.st === "acknowledged" : r.st !== "resolved" };
+}
 
 async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
   const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
@@ -548,7 +602,7 @@ async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
   // unrecorded (and so sent again by whoever takes the claim back) as it can.
   const recorder = resultRecorder(deps);
   await Promise.all(
-    claimed.map(async ({ n, visitId, worker }) => {
+    claimed.map(async ({ n, visitId, worker }): Promise<SendResult | null> => {
       const payload: PushPayload = {
         title: n.title,
         body: n.body,
@@ -560,10 +614,15 @@ async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
         tag: `alert-${n.alertId}`,
       };
       try {
-        // Before each retry the sender asks again: an acknowledgement meanwhile stops it.
+        // The sender asks before its first request (after waiting its turn) and before each
+        // retry: an acknowledgement meanwhile stops it, and so does our claim having been
+        // taken back (this process stalled past its heartbeat and another sent it).
+        let ours = true;
         const stillWanted = () => {
-          const st = deps.db.select({ s: alerts.status }).from(alerts).where(eq(alerts.id, n.alertId)).get()?.s;
-          return n.purpose === "ladder" ? st === "open" : n.purpose === "reminder" ? st === "acknowledged" : st !== "resolved";
+          if (!ours) return false;
+          const now = stillToSend(deps, n);
+          ours = now.ours;
+          return now.wanted;
         };
         // A push service that never answers must not hold up the ladder.
         let timer: NodeJS.Timeout | undefined;
@@ -571,12 +630,13 @@ async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
           timer = setTimeout(() => reject(new Error("push send timed out")), SEND_TIMEOUT_MS);
         });
         const out = await Promise.race([deps.push.sendToStaff(n.staffId, payload, { stillWanted }), timeout]).finally(() => clearTimeout(timer));
+        if (!ours) return null; // the claim is someone else's now: so is the result
         return { id: n.id, status: out.accepted > 0 ? ("sent" as const) : out.noSubscription ? ("no_subscription" as const) : ("failed" as const) };
       } catch (e) {
         deps.log.error({ err: e, notificationId: n.id }, "push send failed");
         return { id: n.id, status: "failed" as const };
       }
-    }).map((p) => p.then((r) => recorder.add(r))),
+    }).map((p) => p.then((r) => r && recorder.add(r))),
   );
   await recorder.drained();
   return claimed.length;
@@ -588,7 +648,6 @@ function resultRecorder(deps: Deps) {
   let pending: SendResult[] = [];
   let chain: Promise<void> = Promise.resolve();
   let scheduled = false;
-  let error: unknown;
   const flush = async () => {
     scheduled = false;
     const batch = pending;
@@ -600,23 +659,16 @@ function resultRecorder(deps: Deps) {
       pending.push(r);
       if (scheduled) return;
       scheduled = true;
-      chain = chain
-        .then(() => new Promise<void>((res) => setTimeout(res, RESULT_COALESCE_MS)))
-        .then(flush)
-        .catch((e) => {
-          error ??= e;
-        });
+      chain = chain.then(() => new Promise<void>((res) => setTimeout(res, RESULT_COALESCE_MS))).then(flush);
     },
-    async drained() {
-      await chain;
-      if (error) throw error;
-    },
+    drained: () => chain,
   };
 }
 
 /**
- * The other process may hold the write lock past busy_timeout: try again shortly rather
- * than leave the rows "sending" (they would be taken back only after STALE_CLAIM_MS).
+ * The other process may hold the write lock past busy_timeout: try again shortly. If the
+ * database still refuses, the results wait in memory for a later pass (writeUnrecorded):
+ * the rows stay our live claim, never sent again by anyone while this process lives.
  */
 async function recordWithRetry(deps: Deps, results: SendResult[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -624,10 +676,26 @@ async function recordWithRetry(deps: Deps, results: SendResult[]): Promise<void>
       recordResults(deps, results);
       return;
     } catch (e) {
-      if (attempt >= RESULT_WRITE_ATTEMPTS) throw e;
+      if (attempt >= RESULT_WRITE_ATTEMPTS) {
+        unrecorded.push(...results);
+        deps.log.error({ err: e, results: results.length }, "recording push results failed; kept to write on a later pass (not sent again)");
+        return;
+      }
       deps.log.warn({ err: e, attempt }, "recording push results failed; trying again");
-      await new Promise((r) => setTimeout(r, 250 * attempt));
+      await new Promise((r) => setTimeout(r, 100 * attempt));
     }
+  }
+}
+
+/** Write results an earlier try could not (each pass; and at shutdown). */
+export function writeUnrecorded(deps: Deps): void {
+  if (unrecorded.length === 0) return;
+  const batch = unrecorded.splice(0);
+  try {
+    recordResults(deps, batch);
+  } catch (e) {
+    unrecorded.unshift(...batch);
+    deps.log.warn({ err: e, results: batch.length }, "push results still cannot be recorded");
   }
 }
 
@@ -635,7 +703,7 @@ const RESULT_WRITE_ATTEMPTS = 4;
 /** Results arriving within this are recorded in one transaction (a burst is not 2000 commits). */
 const RESULT_COALESCE_MS = 20;
 
-function recordResults(deps: Deps, results: { id: string; status: "sent" | "no_subscription" | "failed" }[]): void {
+function recordResults(deps: Deps, results: SendResult[]): void {
   const at = deps.clock.now();
   writeTx(deps.db, (tx) => {
     for (const r of results) {

@@ -164,6 +164,8 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     }
     const url = new URL(row.endpoint);
     await myTurn();
+    // Asked before the first request too: a turn can come long after the send was started.
+    if (sendOpts.stillWanted && !sendOpts.stillWanted()) return { ...base, result: "failed", status: 0, attempts: 0 };
     const body = webPush.encrypt(row.p256dh, row.auth, JSON.stringify(payload), "aes128gcm").cipherText;
     const topic = topicOf(payload.tag);
     const headers: Record<string, string | number> = {

@@ -38,7 +38,7 @@ export interface SubscriptionResult {
 }
 
 export interface SendOptions {
-  /** Asked before each retry: false stops retrying (e.g. the alert was acknowledged meanwhile). */
+  /** Asked before the first request and each retry: false stops (e.g. the alert was acknowledged meanwhile). */
   stillWanted?: () => boolean;
 }
 

@@ -1,0 +1,142 @@
+// Issue 9 "the same step is pushed twice after a restart": each person hears of an alarm
+// once per firing, a notification is claimed by one conditional statement, and a live
+// process never sends one of its rows twice.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { alertSteps, notifications, schedulerRuns } from "../../src/alerts/schema.js";
+import { RUN_ID, readClaimable, takeClaims } from "../../src/alerts/engine.js";
+import type { PushOutcome, PushPayload, SendOptions } from "../../src/push/types.js";
+import { createPushSender } from "../../src/push/sender.js";
+import { loadOrCreateVapidKeys } from "../../src/push/vapid.js";
+import { startPushReceiver, type PushReceiver } from "../push/push-receiver.js";
+import { testEnv } from "../helpers.js";
+import { escalationSetup } from "./setup.js";
+
+describe("one push per person per firing", () => {
+  it("an outage that leaves several steps due tells the duty manager once (the later step), not once per step", async () => {
+    const s = await escalationSetup();
+    await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "1 Outage Rd" }, expectedEnd: s.at(10) });
+    // Down from before the visit fell due until after step 2 (15 min): steps 0, 1 and 2 are due at once.
+    s.e.clock.advanceMinutes(10 + 16);
+    await s.run();
+    const steps = s.e.deps.db.select().from(alertSteps).all();
+    expect(steps.map((x) => x.step).sort()).toEqual([0, 1, 2]); // every step still fires (and is audited) ...
+    expect(steps.find((x) => x.step === 1)!.targets).toEqual([s.m1.id]);
+    // ... but each phone gets one push for the alert: m1 (steps 1 and 2) only step 2's.
+    expect(s.push.to(s.m1.id)).toHaveLength(1);
+    expect(s.push.to(s.senior.id)).toHaveLength(1);
+    expect(s.push.to(s.worker.id)).toHaveLength(1);
+    const m1Rows = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).all();
+    expect(m1Rows.map((n) => n.step)).toEqual([2]);
+    // A later pass at the same moment sends nothing more.
+    await s.run();
+    expect(s.push.sent).toHaveLength(3);
+  });
+
+  it("steps due at different passes still each reach the manager (one push per firing, not per alert)", async () => {
+    const s = await escalationSetup();
+    await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "2 Outage Rd" }, expectedEnd: s.at(10) });
+    s.e.clock.advanceMinutes(15);
+    await s.run(); // steps 0 and 1
+    s.e.clock.advanceMinutes(10);
+    await s.run(); // step 2
+    expect(s.push.to(s.m1.id).map((x) => x.payload.title)).toHaveLength(2);
+  });
+});
+
+describe("claims", () => {
+  it("a row is claimed by one conditional UPDATE: one that another live process claimed after our read is not sent", async () => {
+    const s = await escalationSetup();
+    await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3 Claim St" }, expectedEnd: s.at(10) });
+    s.e.clock.advanceMinutes(10);
+    // Queue without claiming (as a web tier would), then read what is claimable.
+    const { advanceDue, sweepMissed } = await import("../../src/alerts/engine.js");
+    sweepMissed(s.e.deps, s.e.clock.now(), { fire: { onDutyAt: s.rota.onDutyAt } });
+    advanceDue(s.e.deps, s.e.clock.now(), { onDutyAt: s.rota.onDutyAt });
+    const now = s.e.clock.now();
+    const seen = readClaimable(s.e.deps, now, 100);
+    expect(seen).toHaveLength(1);
+    // Another process (alive: it beats) claims it between our read and our claim.
+    s.e.deps.db.insert(schedulerRuns).values({ id: "other-run", pid: 1, startedAt: now, heartbeatAt: now }).run();
+    s.e.deps.db.update(notifications).set({ status: "sending", claimedBy: "other-run", claimedAt: now, attempts: 1 }).where(eq(notifications.id, seen[0]!.n.id)).run();
+    expect(takeClaims(s.e.deps, seen, now)).toEqual([]);
+    const row = s.e.deps.db.select().from(notifications).where(eq(notifications.id, seen[0]!.n.id)).get()!;
+    expect(row).toMatchObject({ status: "sending", claimedBy: "other-run", attempts: 1 });
+    // A claim of a process that stopped beating is taken back, once.
+    s.e.clock.advance(20_000);
+    const later = s.e.clock.now();
+    const again = readClaimable(s.e.deps, later, 100);
+    expect(again.map((r) => r.n.id)).toEqual([row.id]);
+    expect(takeClaims(s.e.deps, again, later).map((r) => r.n.id)).toEqual([row.id]);
+    expect(takeClaims(s.e.deps, again, later)).toEqual([]); // the same read claims nothing twice
+    expect(s.e.deps.db.select().from(notifications).where(eq(notifications.id, row.id)).get()).toMatchObject({ claimedBy: RUN_ID, attempts: 2 });
+  });
+
+  it("a row this live process claimed is never sent again by it, however long its result takes to record", async () => {
+    const s = await escalationSetup();
+    await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "4 Claim St" }, expectedEnd: s.at(10) });
+    s.e.clock.advanceMinutes(16);
+    await s.run();
+    const n = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).get()!;
+    // As if its results write had failed for good: still "sending", claimed by us (alive).
+    s.e.deps.db.update(notifications).set({ status: "sending", claimedBy: RUN_ID, claimedAt: s.e.clock.now(), sentAt: null }).where(eq(notifications.id, n.id)).run();
+    s.push.clear();
+    for (const ms of [1000, 30_000, 120_000]) {
+      s.e.clock.advance(ms);
+      await s.run();
+    }
+    expect(s.push.to(s.m1.id).filter((x) => x.payload.notificationId === n.id)).toHaveLength(0);
+  });
+
+  it("a send whose claim another process took back (this one stalled past its heartbeat) is not made", async () => {
+    const s = await escalationSetup();
+    const made: string[] = [];
+    s.e.deps.push = {
+      async sendToStaff(staffId: string, payload: PushPayload, opts?: SendOptions): Promise<PushOutcome> {
+        if (staffId === s.m1.id) {
+          // While this send waited its turn, the event loop stalled and another process took the claim.
+          s.e.deps.db.update(notifications).set({ claimedBy: "taker", claimedAt: s.e.clock.now() }).where(eq(notifications.id, payload.notificationId!)).run();
+          await Promise.resolve();
+        }
+        if (opts?.stillWanted && !opts.stillWanted()) return { accepted: 0, failed: 1, removed: 0, noSubscription: false };
+        made.push(staffId);
+        return { accepted: 1, failed: 0, removed: 0, noSubscription: false };
+      },
+    };
+    await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "5 Claim St" }, expectedEnd: s.at(10) });
+    s.e.clock.advanceMinutes(16);
+    await s.run();
+    expect(made).not.toContain(s.m1.id);
+    expect(made).toContain(s.worker.id); // the other sends of the batch went
+    // Its result is the taker's to record: this process leaves the row alone.
+    const row = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).get()!;
+    expect(row).toMatchObject({ status: "sending", claimedBy: "taker" });
+  });
+});
+
+describe("the sender asks before the first request, not only before retries", () => {
+  let rx: PushReceiver;
+  beforeAll(async () => {
+    rx = await startPushReceiver();
+  });
+  afterAll(async () => {
+    await rx.close();
+  });
+
+  it("stillWanted false when its turn comes: nothing leaves", async () => {
+    const env = await testEnv({ PUSH_ALLOWED_HOSTS: `127.0.0.1:${rx.port}` });
+    const p = await env.person({ roles: ["manager"] });
+    expect((await p.client.post("/api/push/subscriptions", rx.makeSubscription())).status).toBe(201);
+    const sender = createPushSender(env.deps, { keys: loadOrCreateVapidKeys(env.deps), ca: rx.ca, sleep: async () => {} });
+    try {
+      const before = rx.requests.length;
+      const out = await sender.sendToStaff(p.id, { title: "t", body: "b", url: "http://localhost:3000/" }, { stillWanted: () => false });
+      expect(out.accepted).toBe(0);
+      expect(rx.requests.length).toBe(before);
+      await sender.sendToStaff(p.id, { title: "t", body: "b", url: "http://localhost:3000/" }, { stillWanted: () => true });
+      expect(rx.requests.length).toBe(before + 1);
+    } finally {
+      sender.close();
+    }
+  });
+});
