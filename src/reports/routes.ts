@@ -1,13 +1,14 @@
 // Report routes (API.md "Reports"): JSON, or CSV with ?format=csv / Accept: text/csv.
+// Dates are bounded by the shared Day schema; the reports themselves run off the
+// event loop (runReport: a worker thread for a database file).
 import { z } from "@hono/zod-openapi";
 import { defineRoute, router, Day } from "../http/route.js";
 import type { CurrentUser } from "../deps.js";
 import { FormatQuery, reportResponse, sendReport } from "./format.js";
-import { approvalsReport, ohReport, sicknessReport, supervisionReport } from "./hr-reports.js";
-import { integrityReport } from "./integrity.js";
+import { runReport } from "./run-report.js";
 import { todayOf } from "../hr/records.js";
-import { addDays } from "../calendar/days.js";
-import { addMonths } from "../hr/rules/dates.js";
+import { addDays, FIRST_DAY } from "../calendar/days.js";
+import { addMonths, maxDay } from "../hr/rules/dates.js";
 import { InvalidInput } from "../errors.js";
 
 const READERS = ["admin", "hr", "manager", "senior_manager"] as const;
@@ -30,9 +31,9 @@ export const reportsRoutes = router()
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per person") },
     }),
-    (c) => {
+    async (c) => {
       const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
-      const rows = supervisionReport(c.get("deps").db, user(c), asOf);
+      const rows = await runReport(c.get("deps"), "supervision", user(c), asOf);
       return sendReport(c, "supervision", rows, ["staffId", "name", "team", "category", "lastSupervision", "dueBy", "overdueDays", "status", "awaitingConfirmation"], { asOf });
     },
   )
@@ -46,9 +47,9 @@ export const reportsRoutes = router()
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per person") },
     }),
-    (c) => {
+    async (c) => {
       const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
-      const rows = sicknessReport(c.get("deps").db, user(c), asOf);
+      const rows = await runReport(c.get("deps"), "sickness", user(c), asOf);
       return sendReport(
         c,
         "sickness",
@@ -68,10 +69,10 @@ export const reportsRoutes = router()
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per referral") },
     }),
-    (c) => {
+    async (c) => {
       const u = user(c);
       const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
-      const rows = ohReport(c.get("deps").db, u, asOf);
+      const rows = await runReport(c.get("deps"), "ohReferrals", u, asOf);
       const columns = ["referralId", "staffId", "name", "sicknessId", "dueOn", "referredOn", "appointmentOn", "reportReceivedOn", "outcome", "status", "daysWaiting", "late"] as const;
       const withReason = u.roles.some((r) => r === "hr" || r === "admin");
       return sendReport(c, "oh-referrals", rows, withReason ? [...columns, "reason" as const] : [...columns], { asOf });
@@ -87,9 +88,9 @@ export const reportsRoutes = router()
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per AMHP") },
     }),
-    (c) => {
+    async (c) => {
       const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
-      const rows = approvalsReport(c.get("deps").db, user(c), asOf);
+      const rows = await runReport(c.get("deps"), "amhpApprovals", user(c), asOf);
       return sendReport(
         c,
         "amhp-approvals",
@@ -109,13 +110,13 @@ export const reportsRoutes = router()
       request: { query: PeriodQuery },
       responses: { 200: reportResponse(z.object({ recorderId: z.string() }).passthrough(), "One row per recorder") },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
       const to = q.to ?? todayOf(deps);
-      const from = q.from ?? addDays(addMonths(to, -12), 1);
+      const from = q.from ?? maxDay(addDays(addMonths(to, -12), 1), FIRST_DAY);
       if (from > to) throw new InvalidInput([{ path: "from", message: "after to" }]);
-      const rows = integrityReport(deps.db, user(c), from, to, deps.config.TZ_LOCAL);
+      const rows = await runReport(deps, "integrity", user(c), from, to, deps.config.TZ_LOCAL);
       return sendReport(c, "integrity", rows, ["recorderId", "name", "entries", "lateEntries", "voids", "corrections", "updates"], { from, to });
     },
   );
