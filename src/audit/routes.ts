@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonResponse, router } from "../http/route.js";
-import { auditEntries, verifyChainAsync } from "./chain.js";
+import { auditEntries } from "./chain.js";
+import { verifyAuditAndRecordsAsync } from "./records-check.js";
 
 const Entry = z
   .object({
@@ -47,7 +48,7 @@ export const auditRoutes = router()
       method: "get",
       path: "/api/audit/verify",
       tags: ["Audit"],
-      summary: "Check the hash chain (optionally against a kept checkpoint)",
+      summary: "Check the hash chain (optionally against a kept checkpoint), and every HR record, staff and team row against what the chain says was written",
       access: ["admin"],
       request: {
         query: z.object({
@@ -57,7 +58,17 @@ export const auditRoutes = router()
       },
       responses: {
         200: jsonResponse(
-          z.object({ ok: z.boolean(), entries: z.number().int(), firstBadSeq: z.number().int().optional(), problem: z.string().optional(), head: z.object({ seq: z.number(), hash: z.string() }).optional() }),
+          z.object({
+            ok: z.boolean(),
+            entries: z.number().int(),
+            firstBadSeq: z.number().int().optional(),
+            problem: z.string().optional(),
+            head: z.object({ seq: z.number(), hash: z.string() }).optional(),
+            records: z.object({ checked: z.number().int(), mismatchCount: z.number().int() }),
+            mismatches: z
+              .array(z.object({ entity: z.string(), id: z.string(), field: z.string(), problem: z.enum(["changed", "not_in_chain", "missing"]) }))
+              .openapi({ description: "Rows whose values differ from the chain's replay (first 1000); field \"*\" is the whole row" }),
+          }),
           "Result",
         ),
       },
@@ -65,6 +76,6 @@ export const auditRoutes = router()
     async (c) => {
       const q = c.req.valid("query");
       const checkpoint = q.checkpointSeq && q.checkpointHash ? { seq: q.checkpointSeq, hash: q.checkpointHash } : undefined;
-      return c.json(await verifyChainAsync(c.get("deps").db, checkpoint), 200);
+      return c.json(await verifyAuditAndRecordsAsync(c.get("deps").db, checkpoint), 200);
     },
   );

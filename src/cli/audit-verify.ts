@@ -1,11 +1,14 @@
 // `npm run audit:verify [-- --checkpoint <seq>:<hash> | --checkpoint-file <file>] [--json]`
-// Walks the audit hash chain. Exit 0 when intact; exit 1, naming the first bad
-// sequence number, when a row was edited, deleted, or the chain was rebuilt
-// (the last one only shows against a checkpoint kept elsewhere).
+// Walks the audit hash chain, then compares every HR record, staff and team row with
+// what the chain says was written. Exit 0 when both hold; exit 1 naming the first bad
+// sequence number when an audit row was edited, deleted, or the chain was rebuilt
+// (the last one only shows against a checkpoint kept elsewhere), or naming each
+// record field that was changed outside the service.
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { cliDb, closeDeps, fail } from "./common.js";
-import { parseCheckpoint, verifyChain, type Checkpoint } from "../audit/chain.js";
+import { parseCheckpoint, type Checkpoint } from "../audit/chain.js";
+import { verifyAuditAndRecords } from "../audit/records-check.js";
 
 const USAGE = `Usage: npm run audit:verify [-- --checkpoint <seq>:<hash> | --checkpoint-file <file>] [--json]`;
 
@@ -36,17 +39,27 @@ function main() {
   }
 
   const deps = cliDb();
-  const result = verifyChain(deps.db, checkpoint);
+  const result = verifyAuditAndRecords(deps.db, checkpoint);
   closeDeps(deps);
   if (args.json) console.log(JSON.stringify(result));
   if (result.ok) {
     if (!args.json) {
       const head = result.head ? `head seq ${result.head.seq} hash ${result.head.hash}` : "empty chain";
       console.log(`Audit chain intact: ${result.entries} entries, ${head}${checkpoint ? `; matches checkpoint at seq ${checkpoint.seq}` : ""}.`);
+      console.log(`Records match the chain: ${result.records.checked} rows checked.`);
     }
     process.exit(0);
   }
-  if (!args.json) console.log(`Audit chain BROKEN at seq ${result.firstBadSeq}: ${result.problem}. ${result.entries} entries verified before it.`);
+  if (!args.json) {
+    if (result.firstBadSeq !== undefined) console.log(`Audit chain BROKEN at seq ${result.firstBadSeq}: ${result.problem}. ${result.entries} entries verified before it.`);
+    else console.log(`Audit chain intact: ${result.entries} entries.`);
+    if (result.records.mismatchCount) {
+      console.log(`Records DIFFER from the chain: ${result.records.mismatchCount} field(s) in ${result.records.checked} rows checked.`);
+      const what = { changed: "changed outside the service", not_in_chain: "row not written through the service", missing: "row deleted" } as const;
+      for (const m of result.mismatches) console.log(`  ${m.entity} ${m.id} ${m.field === "*" ? "" : `${m.field}: `}${what[m.problem]}`);
+      if (result.mismatches.length < result.records.mismatchCount) console.log(`  ... and ${result.records.mismatchCount - result.mismatches.length} more`);
+    }
+  }
   process.exit(1);
 }
 

@@ -5,6 +5,7 @@ import { seedHr } from "../../src/hr/demo.js";
 import type { DemoCast, DemoPerson } from "../../src/demo/cast.js";
 import type { Role } from "../../src/staff/schema.js";
 import { verifyChain } from "../../src/audit/chain.js";
+import { verifyAuditAndRecords } from "../../src/audit/records-check.js";
 
 describe("HR demo seed", () => {
   it("a year of history with a trigger, an OH breach, an unconfirmed supervision and a late entry", async () => {
@@ -26,6 +27,8 @@ describe("HR demo seed", () => {
     };
     await seedHr(env.deps, cast);
     expect(verifyChain(env.deps.db).ok).toBe(true);
+    // A year of real writes through the services replays to exactly the rows there are.
+    expect(verifyAuditAndRecords(env.deps.db)).toMatchObject({ ok: true, mismatches: [] });
 
     const get = async (path: string) => (await hr.client.get(path)).body.rows as Record<string, unknown>[];
     const sickness = await get("/api/reports/sickness");

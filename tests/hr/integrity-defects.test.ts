@@ -126,3 +126,134 @@ describe("the late-entry rule cannot be dodged by correcting the date afterwards
     expect((await mgr.client.patch(`/api/sickness/${old.id}`, { firstDay: "2026-08-31", reason: "Started a day earlier" })).status).toBe(422);
   });
 });
+
+describe("edits made straight to the database file are found", () => {
+  let t: TestEnv;
+  let admin: P, boss: P, amhp: P;
+  const ids: Record<string, string> = {};
+  const sql = (s: string, ...args: unknown[]) => t.deps.db.$client.prepare(s).run(...args);
+  const verify = async () => (await admin.client.get("/api/audit/verify")).body;
+
+  beforeAll(async () => {
+    t = await testEnv();
+    admin = await t.person({ roles: ["admin"] });
+    const hrP = await t.person({ roles: ["hr"] });
+    boss = await t.person({ roles: ["manager"], team: "East" });
+    amhp = await t.person({ roles: ["amhp"], team: "East" });
+    const c = async (client: Client, path: string, body: object, method: "post" | "patch" = "post") => {
+      const r = await client[method](path, body);
+      if (r.status !== 201 && r.status !== 200) throw new Error(`${path}: ${r.status} ${r.text}`);
+      return r.body;
+    };
+    // An honest history of every kind of write the chain replays.
+    ids.sickness = (await c(boss.client, `/api/staff/${amhp.id}/sickness`, { firstDay: "2026-11-17", cause: "stress_anxiety_depression" })).id;
+    await c(boss.client, `/api/sickness/${ids.sickness}`, { lastDay: "2026-11-18" }, "patch");
+    await c(hrP.client, `/api/sickness/${ids.sickness}`, { lastDay: "2026-11-19", reason: "Fit note said the 19th" }, "patch");
+    await c(boss.client, `/api/sickness/${ids.sickness}/return-to-work`, { heldOn: "2026-11-20", notes: "Phased return" });
+    ids.oh = (await c(hrP.client, `/api/staff/${amhp.id}/oh-referrals`, { referredOn: "2026-11-17", reason: "Stress at work", sicknessId: ids.sickness })).id;
+    await c(hrP.client, `/api/oh-referrals/${ids.oh}`, { appointmentOn: "2026-12-01" }, "patch");
+    const sup = await c(amhp.client, `/api/staff/${amhp.id}/supervisions`, { heldOn: "2026-11-20", supervisorId: boss.id });
+    ids.supervision = sup.id;
+    await c(boss.client, `/api/supervisions/${sup.id}/confirm`, {});
+    ids.training = (await c(boss.client, `/api/staff/${amhp.id}/training`, { date: "2026-11-20", hours: 3, topic: "AMHP law" })).id;
+    await c(boss.client, `/api/records/training/${ids.training}/void`, { reason: "Entered under the wrong person" });
+    ids.approval = (await c(hrP.client, `/api/staff/${amhp.id}/amhp-approvals`, { validFrom: "2026-11-01", validUntil: "2031-10-31", lateEntryReason: "Panel minutes came late" })).id;
+    ids.leave = (await c(boss.client, `/api/staff/${amhp.id}/leave`, { from: "2026-12-21", to: "2026-12-24", kind: "annual" })).id;
+    await c(admin.client, `/api/staff/${amhp.id}`, { team: "West", fte: 0.8, email: "Moved.Person@Test.Example" }, "patch");
+    await c(admin.client, `/api/staff/${amhp.id}`, { team: "East", roles: ["amhp", "social_worker"] }, "patch");
+  });
+
+  it("an honest history replays to exactly the rows there are", async () => {
+    const r = await verify();
+    expect(r).toMatchObject({ ok: true, mismatches: [] });
+    expect(r.records.checked).toBeGreaterThanOrEqual(13); // 7 records, 5 people, 3 teams
+    // The CLI's synchronous path agrees.
+    const { verifyAuditAndRecords } = await import("../../src/audit/records-check.js");
+    expect(verifyAuditAndRecords(t.deps.db)).toMatchObject({ ok: true, records: { mismatchCount: 0 }, mismatches: [] });
+  });
+
+  it("a changed cause, a moved date, an added role: each named by entity, id and field; the chain itself still holds", async () => {
+    sql("UPDATE sickness_episodes SET cause = 'infection' WHERE id = ?", ids.sickness);
+    sql("UPDATE oh_referrals SET referred_on = '2026-11-10' WHERE id = ?", ids.oh);
+    sql(`UPDATE staff SET roles = '["amhp","social_worker","admin"]' WHERE id = ?`, amhp.id);
+    sql("UPDATE supervisions SET supervisor_confirmed_at = NULL WHERE id = ?", ids.supervision);
+    sql("UPDATE training_records SET voided_at = NULL, voided_by = NULL, void_reason = NULL WHERE id = ?", ids.training);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.firstBadSeq).toBeUndefined(); // not an audit row: the records
+    expect(r.problem).toMatch(/differ/);
+    const got = (r.mismatches as { entity: string; id: string; field: string; problem: string }[]).map((m) => `${m.entity} ${m.id} ${m.field} ${m.problem}`).sort();
+    expect(got).toEqual(
+      [
+        `sickness_episode ${ids.sickness} cause changed`,
+        `oh_referral ${ids.oh} referredOn changed`,
+        `staff ${amhp.id} roles changed`,
+        `supervision ${ids.supervision} supervisorConfirmedAt changed`,
+        `training ${ids.training} voidedAt changed`,
+        `training ${ids.training} voidedBy changed`,
+        `training ${ids.training} voidReason changed`,
+      ].sort(),
+    );
+    expect(r.records.mismatchCount).toBe(7);
+    expect(JSON.stringify(r)).not.toMatch(/infection|stress/); // values are never shown
+    // Put back as the chain says, and it holds again.
+    sql("UPDATE sickness_episodes SET cause = 'stress_anxiety_depression' WHERE id = ?", ids.sickness);
+    sql("UPDATE oh_referrals SET referred_on = '2026-11-17' WHERE id = ?", ids.oh);
+    sql(`UPDATE staff SET roles = '["amhp","social_worker"]' WHERE id = ?`, amhp.id);
+    const confirmedAt = t.clock.now().getTime();
+    sql("UPDATE supervisions SET supervisor_confirmed_at = ? WHERE id = ?", confirmedAt, ids.supervision);
+    sql("UPDATE training_records SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?", confirmedAt, boss.id, "Entered under the wrong person", ids.training);
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it("a row added outside the service, or deleted, is found", async () => {
+    const now = t.clock.now().getTime();
+    sql("INSERT INTO leave_records (id, staff_id, from_day, to_day, kind, recorded_at, recorded_by) VALUES ('forged-leave', ?, '2026-11-02', '2026-11-06', 'annual', ?, ?)", amhp.id, now, boss.id);
+    sql("DELETE FROM amhp_approvals WHERE id = ?", ids.approval);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.mismatches).toEqual(
+      expect.arrayContaining([
+        { entity: "leave", id: "forged-leave", field: "*", problem: "not_in_chain" },
+        { entity: "amhp_approval", id: ids.approval, field: "*", problem: "missing" },
+      ]),
+    );
+    expect(r.mismatches).toHaveLength(2);
+  });
+});
+
+describe("the records check while the service keeps writing", () => {
+  it("writes made between its pages are not mistaken for tampering; a tampered row still is", async () => {
+    const t = await testEnv();
+    const { addTraining } = await import("../../src/hr/staff-records.js");
+    const { voidHrRecord } = await import("../../src/hr/void.js");
+    const { updateStaff } = await import("../../src/staff/service.js");
+    const { verifyAuditAndRecordsAsync } = await import("../../src/audit/records-check.js");
+    const hrP = await t.person({ roles: ["hr"] });
+    const someone = await t.person({ roles: ["amhp"], team: "East" });
+    const user = { id: hrP.id, name: "HR", email: "hr@test.example", roles: ["hr" as const], teamId: null, category: "other" as const };
+    // More than a page (2,000) of rows and of audit entries, so the check yields between pages.
+    const made = [];
+    for (let i = 0; i < 4500; i++) made.push(addTraining(t.deps, user, someone.id, { date: "2026-11-20", hours: 1, topic: `Course ${i}` }).id);
+    let writes = 0;
+    let running = true;
+    const writer = (async () => {
+      while (running) {
+        addTraining(t.deps, user, someone.id, { date: "2026-11-21", hours: 2, topic: "During the check" });
+        voidHrRecord(t.deps, user, "training", made[writes]!, "Entered twice by mistake");
+        updateStaff(t.deps, { type: "system", job: "test" }, someone.id, { fte: writes % 2 ? 0.5 : 1 });
+        writes++;
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const honest = await verifyAuditAndRecordsAsync(t.deps.db);
+    running = false;
+    await writer;
+    expect(writes).toBeGreaterThan(2); // the writer did run between the check's pages
+    expect(honest).toMatchObject({ ok: true, mismatches: [] });
+
+    t.deps.db.$client.prepare("UPDATE training_records SET hours = 40 WHERE id = ?").run(made[4000]);
+    const caught = await verifyAuditAndRecordsAsync(t.deps.db);
+    expect(caught.mismatches).toEqual([{ entity: "training", id: made[4000], field: "hours", problem: "changed" }]);
+  }, 60_000);
+});
