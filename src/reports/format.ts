@@ -50,10 +50,11 @@ export function wantsCsv(c: Context<AppEnv>): boolean {
 
 /**
  * Text a spreadsheet would run as a formula (OWASP "CSV Injection"): it starts with
- * = + - @, or a tab or carriage return ahead of one. Such a cell gets a leading ' so
- * Excel and LibreOffice show it as text. Numbers are not text: -3 stays a number.
+ * = + - @ (or their full-width forms, which some Excel locales take as the same), or a
+ * tab or carriage return ahead of one. Such a cell gets a leading ' so Excel and
+ * LibreOffice show it as text. Numbers are not text: -3 stays a number.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const inert = (s: string) => (FORMULA_START.test(s) ? `'${s}` : s);
 
 /** A cell as CSV text: ISO for dates, true/false for booleans, empty for nothing. */

@@ -93,10 +93,11 @@ describe("CSV formula injection", () => {
       { name: "\t=1", n: 2, when: null },
       { name: "\r=1", n: 3, when: null },
       { name: "Ana = Bob", n: 4, when: null },
+      { name: "\uFF1D1+1", n: 5, when: null },
     ];
     const records = parse(toCsv(rows, ["name", "n", "when"]), { bom: true, columns: true }) as Record<string, string>[];
-    expect(records.map((r) => r.name)).toEqual(["'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1+1", "'-2+3", "'@SUM(A1:A9)", "'\t=1", "'\r=1", "Ana = Bob"]);
-    expect(records.map((r) => r.n)).toEqual(["-3", "0", "-0.5", "1", "2", "3", "4"]);
+    expect(records.map((r) => r.name)).toEqual(["'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1+1", "'-2+3", "'@SUM(A1:A9)", "'\t=1", "'\r=1", "Ana = Bob", "'\uFF1D1+1"]);
+    expect(records.map((r) => r.n)).toEqual(["-3", "0", "-0.5", "1", "2", "3", "4", "5"]);
     expect(records[0]!.when).toBe("2026-11-24");
   });
 
