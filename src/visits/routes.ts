@@ -4,6 +4,7 @@ import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, 
 import type { AppEnv } from "../deps.js";
 
 import { VISIT_PURPOSES, VISIT_STATUSES } from "./schema.js";
+import { idemKey } from "./idempotency.js";
 import { checkIn, checkOut, extendVisit, getVisit, listVisits, panic, setDuressPin, startVisit } from "./service.js";
 
 // A patient reference (NHS number, case or Mosaic id), never a name: it must hold a
@@ -69,7 +70,8 @@ const VisitSchema = z
 const Started = z.object({ id: z.string(), status: z.literal("active"), nextCheckInDue: z.string() });
 const Due = z.object({ nextCheckInDue: z.string() });
 
-const key = (c: Context<AppEnv>) => c.req.header("idempotency-key") || undefined;
+/** The Idempotency-Key bound to the request's body (see idempotency.ts). */
+const key = (c: Context<AppEnv>, body?: unknown) => idemKey(c.req.header("idempotency-key") || undefined, body);
 
 export const visitsRoutes = router()
   .openapi(
@@ -83,7 +85,7 @@ export const visitsRoutes = router()
       responses: { 201: jsonResponse(Started, "Started (or the first answer to this Idempotency-Key)") },
     }),
     (c) => {
-      const r = startVisit(c.get("deps"), c.get("user")!, c.req.valid("json"), key(c));
+      const r = startVisit(c.get("deps"), c.get("user")!, c.req.valid("json"), key(c, c.req.valid("json")));
       return c.json(r.body, 201);
     },
   )
@@ -125,7 +127,7 @@ export const visitsRoutes = router()
       responses: { 200: jsonResponse(Due, "Checked in"), 404: problemResponse("Unknown visit"), 409: problemResponse("The visit is finished") },
     }),
     async (c) => {
-      const r = await checkIn(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json"), key(c));
+      const r = await checkIn(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json"), key(c, c.req.valid("json")));
       return c.json(r.body, 200);
     },
   )
@@ -140,7 +142,9 @@ export const visitsRoutes = router()
       responses: { 200: jsonResponse(z.object({ status: z.literal("completed") }), "Checked out"), 404: problemResponse("Unknown visit"), 409: problemResponse("The visit is finished") },
     }),
     async (c) => {
-      const r = await checkOut(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json").pin, key(c));
+      const { pin } = c.req.valid("json");
+      // Whether a PIN came, not the PIN: a digest of a 4-12 digit PIN would give it away.
+      const r = await checkOut(c.get("deps"), c.get("user")!, c.req.valid("param").id, pin, key(c, { pin: pin ? "given" : "none" }));
       return c.json(r.body, 200);
     },
   )

@@ -12,7 +12,7 @@ import { alerts } from "../alerts/schema.js";
 import { raiseAlert } from "../alerts/engine.js";
 import { alertViews, isManager, signOfLife, workerMaySee, type AlertView } from "../alerts/service.js";
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
-import { once } from "./idempotency.js";
+import { once, type IdemKey } from "./idempotency.js";
 import { groupTx } from "./group-commit.js";
 import { checkInOwner, insertCheckIn, setNextDue, visitById, type VisitRow } from "./store.js";
 
@@ -85,7 +85,7 @@ function publishVisit(deps: Deps, v: { id: string; staffId: string }, change: st
   deps.events.publish({ type: "visit", data: { id: v.id, staffId: v.staffId, change } });
 }
 
-export function startVisit(deps: Deps, user: CurrentUser, input: NewVisit, key?: string) {
+export function startVisit(deps: Deps, user: CurrentUser, input: NewVisit, key?: IdemKey) {
   const now = deps.clock.now();
   const expectedEnd = futureInstant(input.expectedEnd, now, "expectedEnd");
   const actor: Actor = { type: "staff", id: user.id };
@@ -144,7 +144,7 @@ function recordCheckIn(tx: Tx, v: VisitRow, kind: CheckInKind, now: Date, input:
   return insertCheckIn(tx, { id: id ?? crypto.randomUUID(), visitId: v.id, staffId: v.staffId, kind, at: now, lat: input.lat ?? null, lng: input.lng ?? null, note: input.note ?? null });
 }
 
-export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: SignOfLife, key?: string) {
+export async function checkIn(deps: Deps, user: CurrentUser, id: string, input: SignOfLife, key?: IdemKey) {
   const now = deps.clock.now();
   const actor: Actor = { type: "staff", id: user.id };
   let hadOverdue = false;
@@ -202,7 +202,7 @@ export function extendVisit(deps: Deps, user: CurrentUser, id: string, expectedE
  * dummy when they have none or sent none), so a duress check-out costs the same
  * time and answers the same bytes as a normal one; only the silent alert differs.
  */
-export async function checkOut(deps: Deps, user: CurrentUser, id: string, pin: string | undefined, key?: string) {
+export async function checkOut(deps: Deps, user: CurrentUser, id: string, pin: string | undefined, key?: IdemKey) {
   const stored = deps.db.select({ h: duressPins.pinHash }).from(duressPins).where(eq(duressPins.staffId, user.id)).get()?.h;
   const duress = (await checkPassword(stored ?? null, pin ?? "")) && pin !== undefined && stored !== undefined;
   const now = deps.clock.now();
@@ -227,7 +227,7 @@ export async function checkOut(deps: Deps, user: CurrentUser, id: string, pin: s
   return r;
 }
 
-export function panic(deps: Deps, user: CurrentUser, id: string, key?: string) {
+export function panic(deps: Deps, user: CurrentUser, id: string, key?: IdemKey) {
   const now = deps.clock.now();
   const actor: Actor = { type: "staff", id: user.id };
   const r = writeTx(deps.db, (tx) =>

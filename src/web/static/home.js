@@ -21,9 +21,14 @@
   const form = document.getElementById("start-visit");
   if (!form) return;
   const err = document.getElementById("start-error");
-  // One key per attempt, reused if the phone retries after losing the answer.
+  // One key per attempt, reused with the very same body if the phone retries after losing
+  // the answer (the server refuses a key sent again with a different body).
   let key = uuid();
-  form.addEventListener("input", () => (key = uuid()));
+  let sent = null;
+  form.addEventListener("input", () => {
+    key = uuid();
+    sent = null;
+  });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     err.textContent = "";
@@ -34,14 +39,17 @@
       return;
     }
     const minutes = Number(form.duration.value || 60);
-    const body = {
+    const body = sent || {
       purpose: form.purpose.value || "mha_assessment",
       location: { address },
       expectedEnd: new Date(Date.now() + minutes * 60000).toISOString(),
     };
-    if (form.interval.value) body.checkInEveryMinutes = Number(form.interval.value);
-    if (form.patientRef.value.trim()) body.patientRef = form.patientRef.value.trim();
-    if (form.riskNotes.value.trim()) body.riskNotes = form.riskNotes.value.trim();
+    if (!sent) {
+      if (form.interval.value) body.checkInEveryMinutes = Number(form.interval.value);
+      if (form.patientRef.value.trim()) body.patientRef = form.patientRef.value.trim();
+      if (form.riskNotes.value.trim()) body.riskNotes = form.riskNotes.value.trim();
+      sent = body;
+    }
     const btn = form.querySelector("button[type=submit]");
     btn.disabled = true;
     try {

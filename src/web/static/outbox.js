@@ -71,13 +71,21 @@
       for (const e of await list()) {
         let res;
         try {
-          const body = Object.assign({}, e.body || {});
-          // Say when it was really made, if it could not be sent at the time.
-          if (e.kind === "check-in" && Date.now() - Date.parse(e.madeAt) > 30000) {
-            body.note = ((body.note ? body.note + " " : "") + "(made offline at " + e.madeAt + ")").slice(0, 500);
-            // The server counts the sign of life from when it was made, not from arrival.
-            body.madeAt = e.madeAt;
+          // The body is fixed at the first try and every retry sends it unchanged: the server
+          // refuses an Idempotency-Key sent again with a different body.
+          if (!e.sent) {
+            const body = Object.assign({}, e.body || {});
+            if (e.kind === "check-in") {
+              // The server counts the sign of life from when it was made (clamped to the
+              // visit and its own clock), not from when a retry got through.
+              body.madeAt = e.madeAt;
+              // Say so, if it could not be sent at the time.
+              if (Date.now() - Date.parse(e.madeAt) > 30000) body.note = ((body.note ? body.note + " " : "") + "(made offline at " + e.madeAt + ")").slice(0, 500);
+            }
+            e.sent = body;
+            await put(e);
           }
+          const body = e.sent;
           res = await fetch("/api/visits/" + encodeURIComponent(e.visitId) + "/" + e.kind, {
             method: "POST",
             credentials: "same-origin",
