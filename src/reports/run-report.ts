@@ -30,15 +30,19 @@ export function setReportThreadMode(m: Mode): void {
 }
 
 interface Pending {
+  name: ReportName;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
+/** One worker thread; it runs the reports handed to it one at a time, in order. */
 class ReportThread {
+  /** In the order handed over, which is the order the thread runs them: the first is running. */
   readonly pending = new Map<number, Pending>();
   private readonly worker: Worker;
   private dead = false;
+  /** Watches the running report (the first pending), so time spent queued is not counted. */
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     path: string,
@@ -52,7 +56,7 @@ class ReportThread {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      clearTimeout(p.timer);
+      this.watch();
       if (m.ok) p.resolve(m.result);
       else p.reject(rebuild(m.error));
     });
@@ -66,25 +70,31 @@ class ReportThread {
 
   run(id: number, name: ReportName, args: unknown[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.log.error({ report: name, timeoutMs: REPORT_TIMEOUT_MS }, "report ran too long: its thread is ended");
-        this.die(new Error(`report ${name} ran longer than ${REPORT_TIMEOUT_MS} ms`));
-      }, REPORT_TIMEOUT_MS);
-      timer.unref();
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { name, resolve, reject });
+      if (this.pending.size === 1) this.watch();
       this.worker.postMessage({ id, name, args } satisfies ReportRequest);
     });
+  }
+
+  /** (Re)arm the watchdog for the report now running, if any. */
+  private watch(): void {
+    clearTimeout(this.watchdog);
+    const running = this.pending.values().next().value;
+    if (!running) return;
+    this.watchdog = setTimeout(() => {
+      this.log.error({ report: running.name, timeoutMs: REPORT_TIMEOUT_MS }, "report ran too long: its thread is ended");
+      this.die(new Error(`report ${running.name} ran longer than ${REPORT_TIMEOUT_MS} ms`));
+    }, REPORT_TIMEOUT_MS);
+    this.watchdog.unref();
   }
 
   /** Fail what it was running and take it out of service; the next report starts a new thread. */
   die(e: Error): void {
     if (this.dead) return;
     this.dead = true;
+    clearTimeout(this.watchdog);
     this.onDead(this);
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(e);
-    }
+    for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
     void this.worker.terminate();
   }
@@ -136,6 +146,9 @@ export async function runReport<K extends ReportName>(deps: Deps, name: K, ...ar
   }
   return (await threadFor(deps, deps.db.$client.name).run(nextId++, name, args)) as ReturnType<ReportJobs[K]>;
 }
+
+/** Reports handed to threads and not yet answered. */
+export const reportsInFlight = (): number => [...pools.values()].flat().reduce((n, t) => n + t.load, 0);
 
 /** End every report thread (shutdown, tests); reports still running fail. */
 export async function closeReportThreads(): Promise<void> {

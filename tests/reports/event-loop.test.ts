@@ -28,7 +28,7 @@ import { pushSubscriptions } from "../../src/push/schema.js";
 import { createPushSender, type HttpPushSender } from "../../src/push/sender.js";
 import { loadOrCreateVapidKeys } from "../../src/push/vapid.js";
 import { startScheduler, type Scheduler } from "../../src/alerts/scheduler.js";
-import { closeReportThreads, reportsRunIn, runReport, setReportThreadMode } from "../../src/reports/run-report.js";
+import { closeReportThreads, reportsInFlight, reportsRunIn, runReport, setReportThreadMode } from "../../src/reports/run-report.js";
 import { approvalsReport, ohReport, sicknessReport, supervisionReport } from "../../src/reports/hr-reports.js";
 import { integrityReport } from "../../src/reports/integrity.js";
 import { startPushReceiver, type PushReceiver } from "../push/push-receiver.js";
@@ -93,6 +93,20 @@ describe("reports off the event loop", () => {
       expect(await runReport(deps, "amhpApprovals", user, asOf)).toEqual(approvalsReport(deps.db, user, asOf));
       expect(await runReport(deps, "integrity", user, start, asOf, deps.config.TZ_LOCAL)).toEqual(integrityReport(deps.db, user, start, asOf, deps.config.TZ_LOCAL));
     }
+  }, 60_000);
+
+  it.skipIf(IN_PROCESS)("a report thread that dies fails the reports it was running (a 500, not a hung request); the next report starts a new thread", async () => {
+    const running = runReport(deps, "integrity", hr, seed.start, seed.asOf, deps.config.TZ_LOCAL);
+    await closeReportThreads();
+    await expect(running).rejects.toThrow(/closed/);
+    expect((await runReport(deps, "amhpApprovals", hr, seed.asOf)).length).toBeGreaterThan(600);
+    // And over HTTP a failed report is a 500 problem, not a hung request.
+    const inFlight = get(`/api/reports/integrity?from=${seed.start}&to=${seed.asOf}`);
+    while (reportsInFlight() === 0) await new Promise((r) => setTimeout(r, 5));
+    await closeReportThreads();
+    const res = await inFlight;
+    expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
   }, 60_000);
 
   it("a visit falling due gets its first push within 1 s while fifteen heavy reports run, and /healthz answers throughout", async () => {
