@@ -18,6 +18,18 @@ import { healthRoutes } from "./http/health.js";
 
 export const API_VERSION = "0.1.0";
 
+/**
+ * What a browser or proxy may keep, by route pattern. Answers carry health and HR data,
+ * so the default is no-store; a route that sets its own header (static files, a
+ * calendar feed's `private`) keeps it, except that under /api nothing else may be
+ * stored by a shared cache (an event stream's `no-cache` becomes no-store).
+ */
+const CACHEABLE: Record<string, string> = {
+  "/api/push/vapid-public-key": "public, max-age=300",
+  "/openapi.json": "public, max-age=300",
+};
+const SAFE_API_CACHING = /^(no-store|private\b)/;
+
 /** Build the app. No side effects: tests build one per database. */
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
@@ -29,6 +41,10 @@ export function createApp(deps: Deps) {
     await next();
     // On the response as built (c.header here would re-wrap a finished response, body and all).
     c.res.headers.set("X-Request-Id", c.get("requestId"));
+    const set = c.res.headers.get("Cache-Control");
+    const allowed = CACHEABLE[c.req.routePath];
+    if (allowed && c.res.status === 200) c.res.headers.set("Cache-Control", set ?? allowed);
+    else if (!set || (c.req.path.startsWith("/api/") && !SAFE_API_CACHING.test(set))) c.res.headers.set("Cache-Control", "no-store");
     // The route pattern, not the path: a calendar token in a URL never reaches a log.
     deps.log.info(
       { requestId: c.get("requestId"), method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) },

@@ -60,6 +60,60 @@ describe("security headers", () => {
   });
 });
 
+describe("caching of what the service answers", () => {
+  // What may be kept by a browser or proxy, and how; everything else is no-store.
+  const CACHEABLE: Record<string, RegExp> = {
+    "/api/push/vapid-public-key": /^public, max-age=\d+$/,
+    "/api/calendar/{token}.ics": /^private\b/,
+  };
+
+  it("every GET in the OpenAPI document answers Cache-Control: no-store (health data must not be kept), save the few meant to be cached", async () => {
+    const boss = await env.person({ roles: ["admin", "hr", "manager", "senior_manager", "amhp"], name: "Cache Boss" });
+    const other = await env.person({ roles: ["amhp"] });
+    const c = boss.client;
+    const rota = (await c.post("/api/rotas", { name: "Cache rota", kind: "amhp_duty" })).body;
+    const visit = (await c.post("/api/visits", { purpose: "home_visit", location: { address: "1 Cache St" }, expectedEnd: new Date(env.clock.now().getTime() + 3600_000).toISOString() })).body;
+    const sick = (await c.post(`/api/staff/${other.id}/sickness`, { firstDay: "2026-11-20", cause: "infection" })).body;
+    const feed = new URL((await c.post("/api/me/calendar-token")).body.url).pathname;
+    const fill = (path: string) => {
+      if (path === "/api/calendar/{token}.ics") return feed;
+      if (path === "/api/reports/lone-working") return `${path}?from=2026-11-01&to=2026-11-24`;
+      if (path.startsWith("/api/rotas/{id}")) return path.replace("{id}", rota.id) + (path.endsWith("shifts") || path.endsWith("coverage") ? "?from=2026-11-23T00:00:00Z&to=2026-11-30T00:00:00Z" : "");
+      if (path.startsWith("/api/visits/{id}")) return path.replace("{id}", visit.id);
+      if (path.startsWith("/api/records/")) return path.replace("{kind}", "sickness").replace("{id}", sick.id);
+      return path.replace("{id}", other.id);
+    };
+    const doc = (await env.anon.get("/openapi.json")).body;
+    const gets = Object.entries<Record<string, unknown>>(doc.paths).filter(([, ops]) => ops.get).map(([p]) => p);
+    expect(gets.length).toBeGreaterThan(30);
+    const seen: string[] = [];
+    for (const path of gets) {
+      const res = await env.app.request(fill(path), { headers: { Cookie: c.cookie!, Origin: ORIGIN } });
+      await res.body?.cancel(); // the event stream never ends
+      if (path !== "/readyz") expect(res.status, path).toBeLessThan(400); // readiness may say not ready here
+      const cc = res.headers.get("cache-control") ?? "(none)";
+      if (CACHEABLE[path]) expect(cc, path).toMatch(CACHEABLE[path]!);
+      else if (cc !== "no-store") seen.push(`${path}: ${cc}`);
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it("writes, errors and the CSV of a report are no-store too; the static files and the docs may be cached", async () => {
+    const hr = await env.person({ roles: ["hr"] });
+    const other = await env.person({ roles: ["amhp"] });
+    const write = await hr.client.post(`/api/staff/${other.id}/sickness`, { firstDay: "2026-11-21", cause: "musculoskeletal" });
+    expect(write.status).toBe(201);
+    expect(write.headers.get("cache-control")).toBe("no-store");
+    for (const res of [await hr.client.post(`/api/staff/${other.id}/sickness`, { firstDay: "nope" }), await hr.client.get("/api/staff/no-such-person"), await env.anon.get("/api/me"), await env.anon.get("/no/such/path")]) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get("cache-control"), res.text).toBe("no-store");
+    }
+    expect((await hr.client.get("/api/reports/sickness?format=csv")).headers.get("cache-control")).toBe("no-store");
+    expect((await env.anon.get("/static/app.css")).headers.get("cache-control")).toBe("no-cache");
+    expect((await env.anon.get("/openapi.json")).headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
+  });
+});
+
 describe("errors are RFC 9457 problems", () => {
   it("a bad body gets 400 naming the field, and nothing is written", async () => {
     const admin = await env.person({ roles: ["admin"] });
