@@ -175,7 +175,28 @@ function compare(entity: string, reader: Reader, id: string, expected: State | u
   }
 }
 
-function replay(raw: RawEntry, expected: Map<string, Map<string, State | undefined>>, ctx: ReplayContext): void {
+/**
+ * What the chain says a kept version (record_versions) holds: the record as it was
+ * before a change, and who made the change, when, why, and whether it made a late entry.
+ */
+interface ExpectedVersion {
+  pre: State;
+  at: number;
+  by: string;
+  reason: unknown;
+  correction: boolean;
+  late: boolean;
+}
+const ENTITY_KIND = new Map(RECORD_KINDS.map((k) => [KINDS[k].entity, k]));
+const versionKey = (kind: string, recordId: string, version: unknown) => `${kind}\0${recordId}\0${String(version)}`;
+
+interface Replay {
+  expected: Map<string, Map<string, State | undefined>>;
+  versions: Map<string, ExpectedVersion>;
+  ctx: ReplayContext;
+}
+
+function replay(raw: RawEntry, r: Replay): string | undefined {
   const [, recordedAt, actorId, action, entity, entityId, text] = raw;
   const subject = BY_ENTITY.get(entity)!;
   let data: State;
@@ -184,8 +205,45 @@ function replay(raw: RawEntry, expected: Map<string, Map<string, State | undefin
   } catch {
     data = {};
   }
-  const states = expected.get(entity)!;
-  states.set(entityId, subject.apply(states.get(entityId), { recordedAt, actorId, action, entityId }, data, ctx));
+  const states = r.expected.get(entity)!;
+  const before = states.get(entityId);
+  states.set(entityId, subject.apply(before, { recordedAt, actorId, action, entityId }, data, r.ctx));
+  const kind = ENTITY_KIND.get(entity);
+  if (kind && before && (action === "update" || action === "correct")) {
+    const key = versionKey(kind, entityId, before.version);
+    r.versions.set(key, { pre: before, at: recordedAt, by: actorId, reason: data.reason ?? null, correction: action === "correct", late: data.late === true });
+    return key;
+  }
+  return undefined;
+}
+
+/** The kept versions, in the order written. Null when this file has no such table. */
+function versionsReader(db: Db): string | null {
+  const present = new Set((clientOf(db).prepare(`PRAGMA table_info("record_versions")`).all() as { name: string }[]).map((c) => c.name));
+  if (!present.has("id")) return null;
+  const late = present.has("late") ? "late" : "0";
+  return `SELECT id, kind, record_id, version, data, changed_at, changed_by, correction, reason, ${late}, rowid FROM record_versions WHERE rowid > ? ORDER BY rowid LIMIT ?`;
+}
+type RawVersion = [id: string, kind: string, recordId: string, version: number, data: string, changedAt: number, changedBy: string, correction: number, reason: string | null, late: number, rowid: number];
+
+function compareVersion(v: RawVersion, exp: ExpectedVersion | undefined, out: Mismatch[]): void {
+  const entity = "record_version";
+  const id = v[0];
+  if (!exp) return void out.push({ entity, id, field: "*", problem: "not_in_chain" });
+  const push = (field: string) => out.push({ entity, id, field, problem: "changed" });
+  if (v[5] !== exp.at) push("changedAt");
+  if (v[6] !== exp.by) push("changedBy");
+  if ((v[7] === 1) !== exp.correction) push("correction");
+  if (v[8] !== exp.reason) push("reason");
+  if ((v[9] === 1) !== exp.late) push("late");
+  let data: State;
+  try {
+    data = JSON.parse(v[4]) as State;
+  } catch {
+    push("data");
+    return;
+  }
+  for (const k of Object.keys(exp.pre)) if (JSON.stringify(data[k] ?? null) !== JSON.stringify(exp.pre[k] ?? null)) push(`data.${k}`);
 }
 
 /**
@@ -196,11 +254,11 @@ function replay(raw: RawEntry, expected: Map<string, Map<string, State | undefin
  */
 export function* walkRecords(db: Db, upToSeq: number): Generator<void, RecordsCheck> {
   const expected = new Map(SUBJECTS.map((s) => [s.entity, new Map<string, State | undefined>()]));
-  const ctx: ReplayContext = { teamIds: new Map() };
+  const r: Replay = { expected, versions: new Map(), ctx: { teamIds: new Map() } };
   const entries = (h: Db | Tx, after: number, upTo: number) => prepared(h, ENTRIES_SQL).raw(true).all(after, upTo, PAGE) as RawEntry[];
   for (let after = 0; ; ) {
     const page = entries(db, after, upToSeq);
-    for (const e of page) replay(e, expected, ctx);
+    for (const e of page) replay(e, r);
     if (page.length < PAGE) break;
     after = page[page.length - 1]![0];
     yield;
@@ -232,18 +290,56 @@ export function* walkRecords(db: Db, upToSeq: number): Generator<void, RecordsCh
     }
   }
 
+  // Kept versions: append-only, so a row read once stays as read unless tampered with.
+  const versionsSql = versionsReader(db);
+  const versionSeen = new Map<string, RawVersion>(); // key → the row
+  let lastVersion = 0;
+  const checkVersions = (h: Db | Tx) => {
+    const rows = prepared(h, versionsSql!).raw(true).all(lastVersion, PAGE) as RawVersion[];
+    for (const v of rows) {
+      const key = versionKey(v[1], v[2], v[3]);
+      versionSeen.set(key, v);
+      checked++;
+      const out: Mismatch[] = [];
+      compareVersion(v, r.versions.get(key), out);
+      if (out.length) found.set(`record_version\0${key}`, out);
+    }
+    if (rows.length) lastVersion = rows[rows.length - 1]![10];
+    return rows.length === PAGE;
+  };
+  if (versionsSql) while (checkVersions(db)) yield;
+
   db.transaction(
     (tx) => {
       // What was written while the pages above were read, and the rows it touched, now.
       const touched = new Set<string>();
+      const newVersions: string[] = [];
       for (let after = upToSeq; ; ) {
         const page = entries(tx, after, Number.MAX_SAFE_INTEGER);
         for (const e of page) {
-          replay(e, expected, ctx);
+          const v = replay(e, r);
+          if (v) newVersions.push(v);
           touched.add(`${e[4]}\0${e[5]}`);
         }
         if (page.length < PAGE) break;
         after = page[page.length - 1]![0];
+      }
+      if (versionsSql) {
+        // Versions kept meanwhile, and those read before their chain entry was replayed.
+        for (const key of newVersions) {
+          const v = versionSeen.get(key);
+          if (!v) continue;
+          const out: Mismatch[] = [];
+          compareVersion(v, r.versions.get(key), out);
+          if (out.length) found.set(`record_version\0${key}`, out);
+          else found.delete(`record_version\0${key}`);
+        }
+        while (checkVersions(tx));
+        for (const key of r.versions.keys()) {
+          if (versionSeen.has(key)) continue;
+          const [kind, recordId, version] = key.split("\0") as [string, string, string];
+          found.set(`record_version\0${key}`, [{ entity: "record_version", id: `${kind}/${recordId}/v${version}`, field: "*", problem: "missing" }]);
+        }
       }
       for (const key of touched) {
         const [entity, id] = key.split("\0") as [string, string];

@@ -206,6 +206,26 @@ describe("edits made straight to the database file are found", () => {
     expect((await verify()).ok).toBe(true);
   });
 
+  it("a kept version rewritten (the history of a correction) is found", async () => {
+    t.deps.db.$client.exec("DROP TRIGGER record_versions_no_update; DROP TRIGGER record_versions_no_delete;");
+    const v1 = t.deps.db.$client.prepare("SELECT id, data FROM record_versions WHERE kind = 'sickness' AND record_id = ? AND version = 1").get(ids.sickness) as { id: string; data: string };
+    const forged = { ...JSON.parse(v1.data), cause: "infection" };
+    sql("UPDATE record_versions SET data = ?, reason = 'Nothing to see' WHERE id = ?", JSON.stringify(forged), v1.id);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.mismatches).toEqual([
+      { entity: "record_version", id: v1.id, field: "reason", problem: "changed" },
+      { entity: "record_version", id: v1.id, field: "data.cause", problem: "changed" },
+    ]);
+    sql("UPDATE record_versions SET data = ?, reason = NULL WHERE id = ?", v1.data, v1.id);
+    expect((await verify()).ok).toBe(true);
+    const v2 = t.deps.db.$client.prepare("SELECT id FROM record_versions WHERE kind = 'sickness' AND record_id = ? AND version = 2").get(ids.sickness) as { id: string };
+    sql("UPDATE record_versions SET reason = 'Nothing to see' WHERE id = ?", v2.id);
+    expect((await verify()).mismatches).toEqual([{ entity: "record_version", id: v2.id, field: "reason", problem: "changed" }]);
+    sql("DELETE FROM record_versions WHERE id = ?", v2.id);
+    expect((await verify()).mismatches).toEqual([{ entity: "record_version", id: `sickness/${ids.sickness}/v2`, field: "*", problem: "missing" }]);
+  });
+
   it("a row added outside the service, or deleted, is found", async () => {
     const now = t.clock.now().getTime();
     sql("INSERT INTO leave_records (id, staff_id, from_day, to_day, kind, recorded_at, recorded_by) VALUES ('forged-leave', ?, '2026-11-02', '2026-11-06', 'annual', ?, ?)", amhp.id, now, boss.id);
@@ -218,7 +238,7 @@ describe("edits made straight to the database file are found", () => {
         { entity: "amhp_approval", id: ids.approval, field: "*", problem: "missing" },
       ]),
     );
-    expect(r.mismatches).toHaveLength(2);
+    expect(r.mismatches).toHaveLength(3); // and the version deleted above
   });
 });
 
@@ -232,6 +252,8 @@ describe("the records check while the service keeps writing", () => {
     const hrP = await t.person({ roles: ["hr"] });
     const someone = await t.person({ roles: ["amhp"], team: "East" });
     const user = { id: hrP.id, name: "HR", email: "hr@test.example", roles: ["hr" as const], teamId: null, category: "other" as const };
+    const { recordSickness, changeSickness } = await import("../../src/hr/sickness.js");
+    const episode = recordSickness(t.deps, user, someone.id, { firstDay: "2026-11-18", lastDay: "2026-11-19", cause: "infection" });
     // More than a page (2,000) of rows and of audit entries, so the check yields between pages.
     const made = [];
     for (let i = 0; i < 4500; i++) made.push(addTraining(t.deps, user, someone.id, { date: "2026-11-20", hours: 1, topic: `Course ${i}` }).id);
@@ -242,6 +264,7 @@ describe("the records check while the service keeps writing", () => {
         addTraining(t.deps, user, someone.id, { date: "2026-11-21", hours: 2, topic: "During the check" });
         voidHrRecord(t.deps, user, "training", made[writes]!, "Entered twice by mistake");
         updateStaff(t.deps, { type: "system", job: "test" }, someone.id, { fte: writes % 2 ? 0.5 : 1 });
+        changeSickness(t.deps, user, episode.id, { lastDay: writes % 2 ? "2026-11-19" : "2026-11-20", reason: "Fit note read again" });
         writes++;
         await new Promise((r) => setImmediate(r));
       }
