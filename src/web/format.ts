@@ -92,3 +92,13 @@ export function words(key: string): string {
 export function fmtNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
 }
+
+/** A number of seconds as read: "35 s", "5 min 35 s", "1 h 04 min". */
+export function fmtSeconds(n: number): string {
+  if (n < 60) return `${fmtNumber(n)} s`;
+  const s = Math.round(n);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h} h ${String(m).padStart(2, "0")} min`;
+  return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+}

@@ -144,6 +144,12 @@ webPages.get("/hr", async (c) => {
   query.status = (c.req.query("status") ?? "").slice(0, 50);
   const res = await apiGet(c, `${report.path}?${params}`);
   const all = res.status === 200 ? listOf<Record<string, unknown>>(res.body, "rows") : null;
+  if (report.key === "lone-working" && all?.length) {
+    // The report names people by id; a person reads names.
+    const people = await apiGet(c, "/api/staff");
+    const names = new Map(people.status === 200 ? listOf<{ id: string; name: string }>(people.body, "staff").map((p) => [p.id, p.name]) : []);
+    for (const r of all) r.worker = names.get(String(r.staffId)) ?? "";
+  }
   const statuses = [...new Set((all ?? []).map((r) => r.status).filter((s): s is string => typeof s === "string"))].sort();
   // Filtered as the API filters its CSV (the link below carries the same filters).
   const filters = { name: query.q || undefined, status: query.status || undefined };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { expectInvalid, testEnv } from "../helpers.js";
 import { rotaRange } from "../../src/web/pages/rota.js";
 import { BarChart, countBy } from "../../src/web/charts.js";
-import { fmtSpan } from "../../src/web/format.js";
+import { fmtSeconds, fmtSpan } from "../../src/web/format.js";
 import { alerts } from "../../src/alerts/schema.js";
 
 /** What a person reads: the text between the tags (attribute values are for machines). */
@@ -102,6 +102,10 @@ describe("rota views: a shift belongs to the day it starts", () => {
     expect(days.join("").match(/GAP /g)).toHaveLength(6);
     expect(week.text).toContain("6 gaps</strong> in this period");
 
+    // My duty (the home page) reads the same way.
+    const home = visible((await morgan.client.get("/")).text);
+    expect(home).toContain("Tue 24 Nov 17:00–09:00 (next day)");
+
     const month = await admin.client.get(`/rota?rota=${rota.id}&view=month&date=2026-11-24`);
     const cells = month.text.slice(month.text.indexOf("<tbody>"), month.text.indexOf("</tbody>")).split("<td").slice(1);
     expect(cells).toHaveLength(42); // Mon 26 Oct .. Sun 6 Dec
@@ -161,6 +165,7 @@ describe("report pages read as words, and their CSV is what is on screen", () =>
     expect(text).toMatch(/within 40 s\s*67%/i);
     expect(text).toContain("20 Oct 2026 17:05"); // 16:05 UTC in BST
     expect(text).toContain("Raised");
+    expect(lw.text.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/Wendy Worker/g)).toHaveLength(3); // names, not ids
     // The CSV keeps the machine values: it is data.
     const csv = (await hr.client.get(csvHref(lw.text))).text;
     expect(csv).toContain("missed_check_in");
@@ -182,6 +187,7 @@ describe("shift spans as read", () => {
     expect(fmtSpan("2026-11-24T17:00:00Z", "2026-11-26T09:00:00Z", tz)).toBe("17:00–09:00 (ends Thu 26 Nov)");
     // Saturday 24 October 2026 17:00 BST to Sunday 09:00 GMT (the clocks go back that night).
     expect(fmtSpan("2026-10-24T16:00:00Z", "2026-10-25T09:00:00Z", tz)).toBe("17:00–09:00 (next day)");
+    expect([35, 335, 3845].map(fmtSeconds)).toEqual(["35 s", "5 min 35 s", "1 h 04 min"]);
     // 23:30 BST is still Saturday in London though it is 22:30 UTC.
     expect(fmtSpan("2026-07-04T22:30:00Z", "2026-07-05T06:00:00Z", tz)).toBe("23:30–07:00 (next day)");
   });

@@ -1,6 +1,7 @@
 import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
-import { fmtDayTime, fmtTime, PURPOSES } from "../format.js";
+import { localDay } from "../../calendar/days.js";
+import { fmtDay, fmtSpan, fmtTime, PURPOSES } from "../format.js";
 
 export interface HomeData {
   shifts: { start: string; end: string; label?: string; rotaName?: string; rota?: { name?: string } }[] | null;
@@ -114,7 +115,7 @@ export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; da
             <ul class="plain">
               {shifts.map((s) => (
                 <li>
-                  <strong>{fmtDayTime(s.start, tz)}</strong> to {fmtDayTime(s.end, tz)}
+                  <strong>{fmtDay(localDay(new Date(s.start), tz))}</strong> {fmtSpan(s.start, s.end, tz)}
                   {s.rotaName || s.rota?.name || s.label ? <span class="hint"> · {s.rotaName ?? s.rota?.name ?? s.label}</span> : null}
                 </li>
               ))}

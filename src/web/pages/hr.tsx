@@ -1,7 +1,7 @@
 import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
 import { BarChart, type Bar } from "../charts.js";
-import { fmtDate, fmtInstant, fmtNumber, REASONS, words } from "../format.js";
+import { fmtDate, fmtInstant, fmtNumber, fmtSeconds, REASONS, words } from "../format.js";
 
 /** How a column's values read on screen (the CSV keeps the machine values). */
 type Shown = "day" | "instant" | "words" | "reason" | "seconds" | "step";
@@ -86,6 +86,7 @@ export const REPORTS: ReportDef[] = [
     instants: true,
     noNames: true,
     columns: [
+      { key: "worker", header: "Worker" }, // added by the page from the staff list (the report carries ids)
       { key: "raisedAt", header: "Raised", as: "instant" },
       { key: "reason", header: "Alarm", as: "reason" },
       { key: "status", header: "Status", as: "words" },
@@ -136,7 +137,7 @@ export function shown(v: unknown, tz: string, as?: Shown): string {
   if (typeof v === "object") return JSON.stringify(v);
   if (typeof v === "number") {
     if (as === "step") return v < 0 ? "none yet" : String(v);
-    if (as === "seconds") return `${fmtNumber(v)} s`;
+    if (as === "seconds") return fmtSeconds(v);
     return fmtNumber(v);
   }
   const s = String(v);
@@ -179,7 +180,7 @@ export function summaryOf(o: Record<string, unknown>, prefix = "", parent = ""):
       out.push(...(inner.length ? inner : [[line, "none"] as [string, string]]));
     } else if (v === null || v === undefined) out.push([line, "none"]);
     else if (typeof v === "number" && k.startsWith("share")) out.push([line, `${Math.round(v * 100)}%`]);
-    else if (typeof v === "number" && k.endsWith("Seconds")) out.push([line, `${fmtNumber(v)} s`]);
+    else if (typeof v === "number" && k.endsWith("Seconds")) out.push([line, fmtSeconds(v)]);
     else out.push([line, shown(v, "UTC")]);
   }
   return out;
