@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { count } from "drizzle-orm";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
-import { openDatabase } from "./db/connection.js";
+import { DatabaseUnavailable, describeDatabaseError, openDatabase, probeWrite } from "./db/connection.js";
 import { migrateDatabase } from "./db/migrate.js";
 import type { Deps } from "./deps.js";
 import { EventBus } from "./events.js";
@@ -11,12 +11,38 @@ import { staff } from "./staff/schema.js";
 import { createStaff } from "./staff/service.js";
 import { noPush } from "./push/types.js";
 
-/** Open and migrate the database and assemble the dependencies every part shares. */
+/**
+ * Open and migrate the database, prove it takes a durable write, and assemble the
+ * dependencies every part shares. A database that cannot be used or written (read-only
+ * file, full disk, a path through a file) throws DatabaseUnavailable naming DATABASE_PATH:
+ * a service that cannot store an alarm must not start and look ready.
+ */
 export function openDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Deps {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const db = openDatabase(config.DATABASE_PATH);
-  migrateDatabase(db);
-  return { db, clock: opts.clock ?? systemClock, config, log, events: new EventBus(), push: noPush, wakeScheduler: () => {} };
+  const clock = opts.clock ?? systemClock;
+  const path = config.DATABASE_PATH;
+  const db = openDatabase(path);
+  try {
+    migrateDatabase(db);
+    probeWrite(db, path, clock.now());
+  } catch (e) {
+    db.$client.close();
+    throw e instanceof DatabaseUnavailable ? e : new DatabaseUnavailable(path, describeDatabaseError(e, path));
+  }
+  return { db, clock, config, log, events: new EventBus(), push: noPush, wakeScheduler: () => {} };
+}
+
+/** For entry points: openDeps, or print why the database cannot be used and exit 1 (no stack). */
+export function openDepsOrExit(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Deps {
+  try {
+    return openDeps(config, opts);
+  } catch (e) {
+    if (e instanceof DatabaseUnavailable) {
+      console.error(`Cannot start: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
 }
 
 /** On an empty database, ADMIN_EMAIL/ADMIN_PASSWORD make the first admin. */

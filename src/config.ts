@@ -60,6 +60,9 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RUN_SCHEDULER: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  // A scheduler beats every 2 s. With none seen for this long, a web tier with
+  // RUN_SCHEDULER=false takes over escalation, and /readyz answers 503.
+  SCHEDULER_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(6),
 });
 
 export type Config = z.infer<typeof schema> & { pushAllowedHosts: string[] };

@@ -1,14 +1,17 @@
 // The escalation worker as its own process (`npm run worker`), so the web tier
 // can restart without pausing alerts. Safe beside the scheduler inside `npm start`
 // and beside other workers: each step's unique key lets only one of them fire it.
+// A web tier with RUN_SCHEDULER=false watches this worker's heartbeat and takes over
+// escalation when it stops.
 import { loadConfigOrExit } from "../src/config.js";
-import { openDeps } from "../src/bootstrap.js";
+import { openDepsOrExit } from "../src/bootstrap.js";
 import { startPush } from "../src/push/start.js";
 import { startScheduler } from "../src/alerts/scheduler.js";
+import { retireHeartbeat } from "../src/alerts/engine.js";
 
 async function main() {
   const config = loadConfigOrExit();
-  const deps = openDeps(config);
+  const deps = openDepsOrExit(config);
   await startPush(deps);
   const scheduler = startScheduler(deps);
   deps.wakeScheduler = () => scheduler.wake();
@@ -16,6 +19,11 @@ async function main() {
   const shutdown = () => {
     scheduler.stop();
     void scheduler.idle().then(() => {
+      try {
+        retireHeartbeat(deps); // the web tier takes over at once rather than after the window
+      } catch {
+        /* the heartbeat goes stale by itself */
+      }
       deps.db.$client.close();
       process.exit(0);
     });

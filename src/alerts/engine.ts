@@ -33,7 +33,10 @@ const inFlight = new Set<string>();
  */
 const unrecorded: SendResult[] = [];
 
-/** Say this process is alive (the scheduler calls it every 2 s, and each pass does). */
+/** How often a running scheduler beats (SCHEDULER_STALE_SECONDS must be longer). */
+export const HEARTBEAT_EVERY_MS = 2000;
+
+/** Say this process is alive (the scheduler calls it every HEARTBEAT_EVERY_MS, and each pass does). */
 let lastBeat = 0;
 export function heartbeat(deps: Deps, opts: { ifOlderThanMs?: number } = {}): void {
   const now = deps.clock.now();
@@ -45,6 +48,23 @@ export function heartbeat(deps: Deps, opts: { ifOlderThanMs?: number } = {}): vo
       .onConflictDoUpdate({ target: schedulerRuns.id, set: { heartbeatAt: now } })
       .run();
   });
+}
+
+/**
+ * The latest heartbeat of any scheduler (or of any but this process), or null when none
+ * ever beat. A web tier watches it to take over, and readiness reports it.
+ */
+export function newestHeartbeat(db: Db, opts: { exceptThisProcess?: boolean } = {}): Date | null {
+  const r = prepared(db, "SELECT max(heartbeat_at) AS at FROM scheduler_runs WHERE id <> ?").get(opts.exceptThisProcess ? RUN_ID : "") as { at: number | null } | undefined;
+  return r?.at == null ? null : new Date(r.at);
+}
+
+/**
+ * This process stops scheduling for good (shutdown, after its sends are recorded): its row
+ * stops counting as live at once, so a standby takes over without waiting out the window.
+ */
+export function retireHeartbeat(deps: Deps): void {
+  prepared(deps.db, "UPDATE scheduler_runs SET heartbeat_at = 0 WHERE id = ?").run(RUN_ID);
 }
 
 export interface EngineOptions {

@@ -2,10 +2,11 @@
 // times live in rows, so this only decides WHEN to look. A re-armed timer wakes
 // at the next due time (precision); a node-cron sweep every second is the safety
 // net (it also picks up alarms raised by a web tier in another process); on start
-// everything overdue is processed at once.
+// everything overdue is processed at once. A web tier that leaves escalation to a
+// worker runs a standby that takes over when the worker's heartbeat stops.
 import cron from "node-cron";
 import type { Deps } from "../deps.js";
-import { advance, heartbeat, nextDueAt, startSends, type EngineOptions } from "./engine.js";
+import { advance, heartbeat, HEARTBEAT_EVERY_MS, newestHeartbeat, nextDueAt, startSends, writeUnrecorded, type EngineOptions } from "./engine.js";
 
 export interface Scheduler {
   /** Re-read due times now (a write changed them). */
@@ -93,7 +94,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     } catch (e) {
       deps.log.warn({ err: e }, "escalation heartbeat failed");
     }
-  }, 2000);
+  }, HEARTBEAT_EVERY_MS);
   const sweep = cron.schedule(opts.sweepCron ?? "* * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
   run();
   deps.log.info("escalation scheduler started");
@@ -119,6 +120,58 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     },
     idle: async () => {
       while (sends.size > 0) await Promise.allSettled([...sends]);
+      writeUnrecorded(deps); // a last try for results the database refused earlier
+    },
+  };
+}
+
+export interface Standby extends Scheduler {
+  /** Whether this process has taken over escalation. */
+  running(): boolean;
+  /** Look at the heartbeats now (the timer does this every second). */
+  check(): void;
+}
+
+/**
+ * For a web tier with RUN_SCHEDULER=false: watch the schedulers' heartbeats and, when none
+ * has beaten for `staleMs` (the worker was killed, or never started), start escalation in
+ * this process. Once taken over it keeps running even when a worker comes back: two
+ * schedulers are safe (each step's unique key and the conditional claims let only one fire
+ * or send anything), and stepping down would open a gap whenever the worker flaps.
+ */
+export function startStandby(deps: Deps, opts: SchedulerOptions & { staleMs: number; checkMs?: number }): Standby {
+  const since = deps.clock.now().getTime(); // a worker starting alongside gets one window to beat
+  let scheduler: Scheduler | undefined;
+  let stopped = false;
+  const check = () => {
+    if (stopped || scheduler) return;
+    try {
+      const last = newestHeartbeat(deps.db, { exceptThisProcess: true })?.getTime() ?? 0;
+      const silentMs = deps.clock.now().getTime() - Math.max(last, since);
+      if (silentMs <= opts.staleMs) return;
+      deps.log.warn(
+        { silentSeconds: Math.round(silentMs / 1000), lastHeartbeat: last ? new Date(last).toISOString() : null },
+        "escalation: no live scheduler (worker) heartbeat; this web process takes over running escalation",
+      );
+      scheduler = startScheduler(deps, opts);
+      clearInterval(timer);
+    } catch (e) {
+      deps.log.error({ err: e }, "escalation standby: could not read the schedulers' heartbeats");
+    }
+  };
+  const timer = setInterval(check, opts.checkMs ?? 1000);
+  timer.unref();
+  return {
+    check,
+    running: () => !!scheduler,
+    wake: () => scheduler?.wake(),
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      scheduler?.stop();
+    },
+    idle: async () => {
+      await scheduler?.idle();
     },
   };
 }

@@ -6,6 +6,7 @@ import { openDeps, ensureFirstAdmin } from "../../src/bootstrap.js";
 import { staff } from "../../src/staff/schema.js";
 import { testEnv } from "../helpers.js";
 import { signIn } from "./support.js";
+import { heartbeat } from "../../src/alerts/engine.js";
 
 describe("configuration", () => {
   it("has working defaults", () => {
@@ -57,7 +58,18 @@ describe("health and docs", () => {
   it("/healthz and /readyz answer; /openapi.json and /docs are served", async () => {
     const env = await testEnv();
     expect((await env.anon.get("/healthz")).body).toEqual({ status: "ok" });
-    expect((await env.anon.get("/readyz")).body).toEqual({ status: "ready" });
+    // Ready needs a live escalation scheduler too (issue 9): none has beaten yet here.
+    const noScheduler = await env.anon.get("/readyz");
+    expect(noScheduler.status).toBe(503);
+    expect(noScheduler.body).toEqual({ status: "unavailable", checks: { database: "ok", write: "ok", scheduler: expect.stringMatching(/^no live scheduler/) } });
+    heartbeat(env.deps);
+    expect((await env.anon.get("/readyz")).body).toEqual({ status: "ready", checks: { database: "ok", write: "ok", scheduler: "ok" } });
+    env.clock.advance(env.config.SCHEDULER_STALE_SECONDS * 1000 + 1000); // the scheduler stopped beating
+    const stale = await env.anon.get("/readyz");
+    expect(stale.status).toBe(503);
+    expect(stale.body.checks.scheduler).toBe(`no live scheduler for ${env.config.SCHEDULER_STALE_SECONDS + 1} s`);
+    heartbeat(env.deps);
+    expect((await env.anon.get("/readyz")).status).toBe(200);
     const doc = await env.anon.get("/openapi.json");
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe("3.1.0");
@@ -72,5 +84,6 @@ describe("health and docs", () => {
     env.deps.db.$client.close();
     const down = await env.anon.get("/readyz");
     expect(down.status).toBe(503);
+    expect(down.body.checks.database).toMatch(/^not answering/);
   });
 });
