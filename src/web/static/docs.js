@@ -8,5 +8,7 @@ window.addEventListener("DOMContentLoaded", function () {
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
+    // No badge fetched from the public validator: the page loads nothing from elsewhere.
+    validatorUrl: null,
   });
 });
