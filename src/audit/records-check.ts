@@ -1,27 +1,17 @@
-// Records against the audit chain. The chain proves what was written; this replays
-// it — every create, correction, void and confirmation of each HR record, each staff
-// row's create and updates, each team's name — and compares the result with the rows
-// as they are now. A row edited straight in the database file (a changed cause, a
-// moved date, an added role), a row added outside the service, or one deleted, shows
-// as a mismatch naming the entity, the id and the field — never the values, which
-// may be confidential.
-//
-// Convention for writers: an audit entry's `data` for a create is the row written; a
-// later write may carry `after` (the fields it left set), which the replay takes as is.
+// Records against the audit chain. The chain proves what was written; records-replay.ts
+// replays it, and this compares the result with the rows as they are now — HR
+// records, staff, teams, and the versions record_versions kept of corrected records.
+// A row edited straight in the database file (a changed cause, a moved date, an added
+// role), a row added outside the service, or one deleted, shows as a mismatch naming
+// the entity, the id and the field — never the values, which may be confidential.
 import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db, Tx } from "../db/connection.js";
 import { clientOf, prepared } from "../db/prepared.js";
 import { auditLog } from "./schema.js";
 import { verifyChain, verifyChainAsync, type Checkpoint, type VerifyResult } from "./chain.js";
-import { staff, teams, type StaffRow } from "../staff/schema.js";
-import { KINDS, RECORD_KINDS } from "../hr/records.js";
+import { replay, SUBJECTS, versionKey, type ExpectedVersion, type RawEntry, type Replay, type State, type Subject } from "./records-replay.js";
 
-/** The staff fields the chain vouches for (not the password hash, nor sign-in counters). */
-export const STAFF_AUDITED_FIELDS = ["name", "email", "roles", "teamId", "category", "startDate", "fte", "active", "createdAt"] as const;
-
-/** What a staff update leaves set, for its audit entry's `after`. */
-export const auditedStaff = (row: StaffRow) => Object.fromEntries(STAFF_AUDITED_FIELDS.map((f) => [f, row[f]]));
+export { STAFF_AUDITED_FIELDS, auditedStaff } from "./records-replay.js";
 
 export interface Mismatch {
   entity: string;
@@ -43,80 +33,12 @@ export interface RecordsCheck {
 export const MAX_LISTED = 1000;
 const PAGE = 2000;
 
-type State = Record<string, unknown>;
-
-interface Subject {
-  entity: string;
-  table: SQLiteTable;
-  /** The fields compared; default: every column the replayed state has. */
-  fields?: readonly string[];
-  apply(state: State | undefined, e: Entry, data: State, ctx: ReplayContext): State | undefined;
-}
-
-interface ReplayContext {
-  /** Team name → id, from the chain's team entries (for staff updates written before `after`). */
-  teamIds: Map<string, string>;
-}
-
-interface Entry {
-  recordedAt: number;
-  actorId: string;
-  action: string;
-  entityId: string;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** An HR record: created whole, changed by versioned updates, voided, confirmed. */
-function hrApply(state: State | undefined, e: Entry, data: State): State | undefined {
-  switch (e.action) {
-    case "create":
-      return data;
-    case "update":
-    case "correct":
-      return { ...state, ...(data.to as State), version: data.version };
-    case "void":
-      return { ...state, voidedAt: iso(e.recordedAt), voidedBy: (data.voidedBy as string | undefined) ?? e.actorId, voidReason: data.reason };
-    case "confirm":
-      return { ...state, [data.as === "supervisee" ? "superviseeConfirmedAt" : "supervisorConfirmedAt"]: iso(e.recordedAt) };
-    default:
-      return data.after ? { ...state, ...(data.after as State) } : state;
-  }
-}
-
-function staffApply(state: State | undefined, e: Entry, data: State, ctx: ReplayContext): State | undefined {
-  if (e.action === "create") return data;
-  if (e.action !== "update") return data.after ? { ...state, ...(data.after as State) } : state;
-  if (data.after) return { ...state, ...(data.after as State) };
-  // Written before updates carried `after`: the changes as the service applied them.
-  const { team, email, ...rest } = data;
-  const next: State = { ...state, ...rest };
-  if (typeof email === "string") next.email = email.trim().toLowerCase();
-  if (team !== undefined) next.teamId = team === null ? null : (ctx.teamIds.get(team as string) ?? `(team ${String(team)})`);
-  return next;
-}
-
-const SUBJECTS: Subject[] = [
-  ...RECORD_KINDS.map((k): Subject => ({ entity: KINDS[k].entity, table: KINDS[k].table, apply: hrApply })),
-  { entity: "staff", table: staff, fields: STAFF_AUDITED_FIELDS, apply: staffApply },
-  {
-    entity: "team",
-    table: teams,
-    fields: ["name"],
-    apply: (state, e, data, ctx) => {
-      if (e.action === "create" && typeof data.name === "string") ctx.teamIds.set(data.name, e.entityId);
-      return e.action === "create" ? { name: data.name } : data.after ? { ...state, ...(data.after as State) } : state;
-    },
-  },
-];
-const BY_ENTITY = new Map(SUBJECTS.map((s) => [s.entity, s]));
 const ENTITY_LIST = SUBJECTS.map((s) => `'${s.entity}'`).join(", ");
 
 // The hot loops run on hand-prepared statements with raw rows (drizzle's mapping cost
 // more than the comparing). "+entity" keeps SQLite on the seq key: by the entity index
 // each page would gather and sort every matching row again.
 const ENTRIES_SQL = `SELECT seq, recorded_at, actor_id, action, entity, entity_id, data FROM audit_log WHERE seq > ? AND seq <= ? AND +entity IN (${ENTITY_LIST}) ORDER BY seq LIMIT ?`;
-type RawEntry = [seq: number, recordedAt: number, actorId: string, action: string, entity: string, entityId: string, data: string];
 
 /** How a column's stored value reads in the chain's JSON. */
 type Kind = "instant" | "boolean" | "json" | "plain";
@@ -173,48 +95,6 @@ function compare(entity: string, reader: Reader, id: string, expected: State | u
     if (want === undefined) continue; // a column added after the entry was written
     if (differs(cols[i]!.kind, row[i + 1], want)) out.push({ entity, id, field: cols[i]!.key, problem: "changed" });
   }
-}
-
-/**
- * What the chain says a kept version (record_versions) holds: the record as it was
- * before a change, and who made the change, when, why, and whether it made a late entry.
- */
-interface ExpectedVersion {
-  pre: State;
-  at: number;
-  by: string;
-  reason: unknown;
-  correction: boolean;
-  late: boolean;
-}
-const ENTITY_KIND = new Map(RECORD_KINDS.map((k) => [KINDS[k].entity, k]));
-const versionKey = (kind: string, recordId: string, version: unknown) => `${kind}\0${recordId}\0${String(version)}`;
-
-interface Replay {
-  expected: Map<string, Map<string, State | undefined>>;
-  versions: Map<string, ExpectedVersion>;
-  ctx: ReplayContext;
-}
-
-function replay(raw: RawEntry, r: Replay): string | undefined {
-  const [, recordedAt, actorId, action, entity, entityId, text] = raw;
-  const subject = BY_ENTITY.get(entity)!;
-  let data: State;
-  try {
-    data = JSON.parse(text) as State;
-  } catch {
-    data = {};
-  }
-  const states = r.expected.get(entity)!;
-  const before = states.get(entityId);
-  states.set(entityId, subject.apply(before, { recordedAt, actorId, action, entityId }, data, r.ctx));
-  const kind = ENTITY_KIND.get(entity);
-  if (kind && before && (action === "update" || action === "correct")) {
-    const key = versionKey(kind, entityId, before.version);
-    r.versions.set(key, { pre: before, at: recordedAt, by: actorId, reason: data.reason ?? null, correction: action === "correct", late: data.late === true });
-    return key;
-  }
-  return undefined;
 }
 
 /** The kept versions, in the order written. Null when this file has no such table. */
