@@ -72,6 +72,24 @@ describe("claims", () => {
     expect(s.e.deps.db.select().from(notifications).where(eq(notifications.id, row.id)).get()).toMatchObject({ claimedBy: RUN_ID, attempts: 2 });
   });
 
+  it("a dead process's claim on an alert acknowledged since is cancelled by the same conditional statement, not sent", async () => {
+    const s = await escalationSetup();
+    await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3a Claim St" }, expectedEnd: s.at(10) });
+    s.e.clock.advanceMinutes(16);
+    const { advance } = await import("../../src/alerts/engine.js");
+    advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }); // queued, not sent
+    const n = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).get()!;
+    // A process claimed it and died mid-send; then m1 acknowledged.
+    s.e.deps.db.update(notifications).set({ status: "sending", claimedBy: "dead-run", claimedAt: s.e.clock.now(), attempts: 1 }).where(eq(notifications.id, n.id)).run();
+    const alertId = n.alertId;
+    expect((await s.m1.client.post(`/api/alerts/${alertId}/acknowledge`)).status).toBe(200);
+    const now = s.e.clock.now();
+    const seen = readClaimable(s.e.deps, now, 100).filter((r) => r.n.id === n.id);
+    expect(seen).toHaveLength(1);
+    expect(takeClaims(s.e.deps, seen, now)).toEqual([]);
+    expect(s.e.deps.db.select().from(notifications).where(eq(notifications.id, n.id)).get()!.status).toBe("cancelled");
+  });
+
   it("a row this live process claimed is never sent again by it, however long its result takes to record", async () => {
     const s = await escalationSetup();
     await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "4 Claim St" }, expectedEnd: s.at(10) });
