@@ -231,8 +231,8 @@ export function sweepMissed(deps: Deps, now: Date, opts: { fire?: EngineOptions;
     prepared(tx, "UPDATE visits SET overdue_alert_id = ? WHERE id = ?").run(alertId ?? null, v.id);
     return { alert, fired: alert && opts.fire ? fireDue(deps, tx, alert.id, now, chunk, opts.fire) : undefined };
   }, (done, claims) => {
+    opts.claimed?.(claims); // sends first: a claimed row is ours alone while we live
     published(deps, done.flatMap((d) => (d.fired ? [d.fired] : []))); // a gap alert it raised is due now: advanceDue fires it
-    opts.claimed?.(claims);
   }, opts.fire !== undefined && opts.claimed !== undefined);
   return raised.flatMap((r) => (r.alert ? [r.alert] : []));
 }
@@ -456,13 +456,24 @@ function fireDue(deps: Deps, tx: Tx, alertId: string, now: Date, chunk: ChunkCtx
   return { queued, gaps, info };
 }
 
-/** Tell the event stream what committed firings did; returns the gap alerts they raised. */
+/**
+ * Tell the event stream what committed firings did; returns the gap alerts they raised.
+ * The events are only hints to the board: a listener that throws is logged, and never
+ * stops the pass (claimed sends, gap alerts) that follows.
+ */
 function published(deps: Deps, fired: Fired[]): string[] {
   const gaps: string[] = [];
+  const publish = (data: Record<string, unknown>) => {
+    try {
+      deps.events.publish({ type: "alert", data });
+    } catch (e) {
+      deps.log.error({ err: e, alertId: data.id }, "escalation: a live-board listener failed; escalation goes on");
+    }
+  };
   for (const f of fired) {
-    if (f.queued > 0) deps.events.publish({ type: "alert", data: { ...f.info, change: "escalated" } });
+    if (f.queued > 0) publish({ ...f.info, change: "escalated" });
     for (const g of f.gaps) {
-      deps.events.publish({ type: "alert", data: { ...f.info, id: g, reason: "no_manager_on_duty", change: "raised" } });
+      publish({ ...f.info, id: g, reason: "no_manager_on_duty", change: "raised" });
       gaps.push(g);
     }
   }
@@ -480,9 +491,9 @@ export function advanceMany(deps: Deps, alertIds: string[], now: Date, opts: Eng
   while (ids.length > 0) {
     const gaps: string[] = [];
     inChunks(deps, ids, "firing a due step", (tx, id, chunk) => fireDue(deps, tx, id, now, chunk, opts), (fired, claims) => {
+      claimed?.(claims); // sends first: a claimed row is ours alone while we live
       for (const f of fired) total += f.queued;
       gaps.push(...published(deps, fired));
-      claimed?.(claims);
     }, claimed !== undefined);
     ids = gaps; // a gap alert never raises another (its reason is no_manager_on_duty)
   }
