@@ -117,6 +117,6 @@ export const reportsRoutes = router()
       const from = q.from ?? maxDay(addDays(addMonths(to, -12), 1), FIRST_DAY);
       if (from > to) throw new InvalidInput([{ path: "from", message: "after to" }]);
       const rows = await runReport(deps, "integrity", user(c), from, to, deps.config.TZ_LOCAL);
-      return sendReport(c, "integrity", rows, ["recorderId", "name", "entries", "lateEntries", "voids", "corrections", "updates"], { from, to });
+      return sendReport(c, "integrity", rows, ["recorderId", "name", "entries", "lateEntries", "lateCorrections", "voids", "corrections", "updates"], { from, to });
     },
   );

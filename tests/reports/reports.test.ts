@@ -81,6 +81,10 @@ describe.each(["supervision", "sickness", "oh-referrals", "amhp-approvals", "int
       expectSameRows(rows, records);
     }
   });
+  it("CSV has a column for every field of the JSON rows (a new field is not silently left out of the download)", async () => {
+    const { rows, header } = await jsonAndCsv(hr.client, path);
+    expect(header).toEqual(expect.arrayContaining(Object.keys(rows[0]!)));
+  });
   it("Accept: text/csv gives the same CSV as ?format=csv", async () => {
     const a = await raw(hr.client, path, { Accept: "text/csv" });
     const b = await raw(hr.client, `${path}&format=csv`);

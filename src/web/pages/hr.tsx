@@ -107,6 +107,7 @@ export const REPORTS: ReportDef[] = [
       { key: "name", header: "Recorder" },
       { key: "entries", header: "Records entered" },
       { key: "lateEntries", header: "Late entries" },
+      { key: "lateCorrections", header: "Of which made late by a correction" },
       { key: "voids", header: "Voided" },
       { key: "corrections", header: "Corrections" },
       { key: "updates", header: "Other changes" },
