@@ -783,12 +783,13 @@ function requeueFailed(deps: Deps, now: Date): void {
 
 /** Missed check-ins become alerts and due steps fire (no sending: see startSends). */
 export function advance(deps: Deps, opts: EngineOptions = {}, onSends?: (done: Promise<number>) => void): void {
-  heartbeat(deps, { ifOlderThanMs: 1000 });
   const now = deps.clock.now();
   // With onSends, what a chunk queues is claimed in its transaction and sent as it commits.
   const claimed: OnClaimed | undefined = onSends && ((claims) => claims.length > 0 && onSends(sendNow(deps, claims)));
   sweepMissed(deps, now, { fire: opts, claimed });
   advanceDue(deps, now, opts, claimed);
+  // After the work, not before: a beat says passes complete (a standby and /readyz trust it).
+  heartbeat(deps, { ifOlderThanMs: 1000 });
 }
 
 /**

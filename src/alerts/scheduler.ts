@@ -6,7 +6,7 @@
 // worker runs a standby that takes over when the worker's heartbeat stops.
 import cron from "node-cron";
 import type { Deps } from "../deps.js";
-import { advance, heartbeat, HEARTBEAT_EVERY_MS, newestHeartbeat, nextDueAt, startSends, writeUnrecorded, type EngineOptions } from "./engine.js";
+import { advance, heartbeat, HEARTBEAT_EVERY_MS, HEARTBEAT_STALE_MS, newestHeartbeat, nextDueAt, startSends, writeUnrecorded, type EngineOptions } from "./engine.js";
 
 export interface Scheduler {
   /** Re-read due times now (a write changed them). */
@@ -28,12 +28,21 @@ const MAX_TIMER_MS = 60_000;
  * send what the previous passes queued (the sender works a few messages per turn).
  */
 const MAX_BREATHER_MS = 50;
+/**
+ * The interval beats only while a pass has completed within this: a process whose passes
+ * all fail (a schema it does not match, a disk that takes a small update but not a chunk)
+ * must look dead, so a standby web tier takes over and /readyz says no scheduler is alive.
+ */
+export const PASS_STALE_MS = HEARTBEAT_STALE_MS / 2;
 
 export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Scheduler {
   let stopped = false;
   let passing = false;
   let timer: NodeJS.Timeout | undefined;
   let lastPassMs = 0;
+  /** When a pass last ran to its end (deps.clock); passes come at least every second. */
+  let lastPassOkAt = deps.clock.now().getTime();
+  let saidFailing = false;
   /** Sends started by passes and not yet recorded; passes never wait for them. */
   const sends = new Set<Promise<unknown>>();
 
@@ -78,6 +87,8 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
       // commits; dispatch then picks up anything else queued (retries, other processes' rows).
       advance(deps, opts, track);
       dispatch();
+      lastPassOkAt = deps.clock.now().getTime();
+      saidFailing = false;
     } catch (e) {
       deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
     } finally {
@@ -87,15 +98,27 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
     }
   }
 
-  // Beats even while a pass waits on slow push services, so no one takes its sends for dead.
+  // Beats between passes (sends in flight stay ours), but only while passes complete.
   const beat = setInterval(() => {
     try {
+      if (Math.abs(deps.clock.now().getTime() - lastPassOkAt) > PASS_STALE_MS) {
+        if (!saidFailing) deps.log.error({ sinceMs: deps.clock.now().getTime() - lastPassOkAt }, "escalation passes keep failing: this process stops beating, so a standby takes over");
+        saidFailing = true;
+        return;
+      }
       heartbeat(deps);
     } catch (e) {
       deps.log.warn({ err: e }, "escalation heartbeat failed");
     }
   }, HEARTBEAT_EVERY_MS);
   const sweep = cron.schedule(opts.sweepCron ?? "* * * * * *", () => run(), { name: "escalation-sweep", noOverlap: true });
+  // Registered before the first pass claims anything: a claim whose maker has no fresh
+  // beat looks dead to other processes, which would take it back and send it again.
+  try {
+    heartbeat(deps);
+  } catch (e) {
+    deps.log.warn({ err: e }, "escalation heartbeat failed");
+  }
   run();
   deps.log.info("escalation scheduler started");
   // A write changed due times: re-arm the timer after the response (a few cheap reads),
