@@ -6,6 +6,7 @@ import type { Db, Tx } from "../db/connection.js";
 import { writeTx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import { Conflict, InvalidInput, NotFound, RuleViolation } from "../errors.js";
+import { reasonProblem, trimReason } from "../hr/reason.js";
 import { addDays, localDay } from "../calendar/days.js";
 import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotaPatterns, rotas, type AssignmentSource, type RotaKind } from "./schema.js";
@@ -210,11 +211,15 @@ export function assign(deps: Deps, actor: Actor, rotaId: string, input: { staffI
   return result;
 }
 
-export function cancelAssignment(deps: Deps, actor: Actor, id: string, reason: string) {
+export function cancelAssignment(deps: Deps, actor: Actor, id: string, given: string) {
+  const reason = trimReason(given);
   const now = deps.clock.now();
   const row = writeTx(deps.db, (tx) => {
     const a = tx.select().from(rotaAssignments).where(eq(rotaAssignments.id, id)).get();
     if (!a) throw new NotFound("assignment");
+    // The reason is kept and audited: it must say something (hr/reason.ts), as a void's must.
+    const problem = reasonProblem(reason);
+    if (problem) throw new InvalidInput([{ path: "reason", message: `The reason ${problem}.` }]);
     if (a.cancelledAt) throw new Conflict("This assignment is already cancelled.");
     const updated = tx
       .update(rotaAssignments)

@@ -122,6 +122,9 @@ export function updateStaff(deps: Deps, actor: Actor, id: string, changes: Staff
     if (changes.roles && wasAdmin !== changes.roles.includes("admin")) requireAdmin(tx, actor, wasAdmin ? "remove the admin role" : "grant the admin role");
     // Re-activating an admin gives the admin role back to a person; deactivating one takes it.
     if (wasAdmin && changes.active !== undefined && changes.active !== before.active) requireAdmin(tx, actor, "activate or deactivate an admin");
+    // An admin's email is their sign-in name: moving it would lock them out (HR could so
+    // shut out every admin, and only an admin could set it right).
+    if (wasAdmin && changes.email !== undefined && changes.email.trim().toLowerCase() !== before.email) requireAdmin(tx, actor, "change an admin's email");
     const staysAdmin = (changes.roles ?? before.roles).includes("admin") && (changes.active ?? before.active);
     if (before.roles.includes("admin") && before.active && !staysAdmin) {
       // Nobody could then manage accounts or set passwords: keep one admin able to sign in.
