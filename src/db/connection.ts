@@ -103,6 +103,9 @@ export function probeWrite(db: Db, path: string, at: Date, opts: { busyTimeoutMs
       .prepare("INSERT INTO settings (key, value, updated_at) VALUES ('write_probe', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
       .run(JSON.stringify({ pid: process.pid }), at.getTime());
   } catch (e) {
+    // Busy: another connection holds the write lock, so the file takes writes. A lock held
+    // for good shows as a stale scheduler heartbeat, which readiness reports on its own.
+    if (opts.busyTimeoutMs !== undefined && String((e as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY")) return;
     throw new DatabaseUnavailable(path, describeDatabaseError(e, path));
   } finally {
     if (opts.busyTimeoutMs !== undefined) sqlite.pragma(`busy_timeout = ${busy}`);

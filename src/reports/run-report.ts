@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { Deps } from "../deps.js";
 import type { Db } from "../db/connection.js";
-import { DomainError, type FieldError } from "../errors.js";
+import { DomainError, RateLimited, type FieldError } from "../errors.js";
 import { REPORT_JOBS, type ReportJobs, type ReportName } from "./jobs.js";
 import type { ReportReply, ReportRequest } from "./worker.js";
 
@@ -19,6 +19,11 @@ type Rest<F> = F extends (db: Db, ...rest: infer A) => unknown ? A : never;
 
 /** A report that runs longer than this is a bug (a loop that does not end): its thread is ended. */
 export const REPORT_TIMEOUT_MS = 120_000;
+/**
+ * Reports handed to threads and not yet answered, at most: each holds an open request and
+ * queued work, so a flood of report requests is refused (429) rather than queued without end.
+ */
+export const MAX_REPORTS_IN_FLIGHT = 24;
 /** Threads per database: one leaves the other core to the event loop on a small box. */
 const THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
@@ -143,6 +148,9 @@ export async function runReport<K extends ReportName>(deps: Deps, name: K, ...ar
   if (reportsRunIn(deps) === "in-process") {
     const run = REPORT_JOBS[name] as (db: Db, ...a: unknown[]) => ReturnType<ReportJobs[K]>;
     return run(deps.db, ...args);
+  }
+  if (reportsInFlight() >= MAX_REPORTS_IN_FLIGHT) {
+    throw new RateLimited(`${MAX_REPORTS_IN_FLIGHT} reports are being worked on already; try again in a few seconds.`, 5);
   }
   return (await threadFor(deps, deps.db.$client.name).run(nextId++, name, args)) as ReturnType<ReportJobs[K]>;
 }
