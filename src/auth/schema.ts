@@ -1,4 +1,4 @@
-import { sqliteTable, text, index, integer } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, index, integer, primaryKey } from "drizzle-orm/sqlite-core";
 import { id, instant } from "../db/columns.js";
 import { staff } from "../staff/schema.js";
 
@@ -46,4 +46,19 @@ export const loginFailures = sqliteTable(
     at: instant("at").notNull(),
   },
   (t) => [index("login_failures_email_idx").on(t.email, t.at), index("login_failures_address_idx").on(t.address, t.at)],
+);
+
+/**
+ * Addresses (throttle keys, auth/addresses.ts) each account signed in from with the right
+ * password, for the throttle: failures made elsewhere never slow a known address
+ * (auth/throttle.ts). Renewed at each sign-in, forgotten after KNOWN_ADDRESS_DAYS.
+ */
+export const signInAddresses = sqliteTable(
+  "sign_in_addresses",
+  {
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    lastAt: instant("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.address] }), index("sign_in_addresses_last_idx").on(t.lastAt)],
 );
