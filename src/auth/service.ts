@@ -3,14 +3,14 @@ import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { staff, type Category, type Role, type StaffRow } from "../staff/schema.js";
 import { prepared } from "../db/prepared.js";
-import { apiTokens, loginFailures, sessions } from "./schema.js";
+import { apiTokens, loginFailures, sessions, signInAddresses } from "./schema.js";
 import { assertPasswordAllowed, checkPassword, hashPassword } from "./password.js";
 import { digest, newSecret } from "./tokens.js";
 import { InvalidInput, NotFound, RateLimited, RuleViolation, Unauthenticated } from "../errors.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
 import type { Via } from "../audit/via.js";
 import { throttleKey } from "./addresses.js";
-import { ACCOUNT_RULE, ADDRESS_RULE, LONGEST_WINDOW_MS, PAIR_RULE, throttleFor, type Counted, type Throttled } from "./throttle.js";
+import { ACCOUNT_RULE, ADDRESS_RULE, KNOWN_ADDRESS_DAYS, LONGEST_WINDOW_MS, PAIR_RULE, throttleFor, type Counted, type Throttled } from "./throttle.js";
 
 /** lastSeenAt is written at most this often, so reads don't each cost a write. */
 const TOUCH_EVERY_MS = 60_000;
@@ -57,6 +57,7 @@ function reserveAttempt(deps: Deps, email: string, clientAddress: string): void 
       account: counted(sql`count(*)`, and(eq(loginFailures.email, email), since(ACCOUNT_RULE.windowMs))),
       address: counted(sql`count(distinct ${loginFailures.email})`, and(eq(loginFailures.address, address), since(ADDRESS_RULE.windowMs))),
       now,
+      knownAddress: isKnownAddress(tx, email, address, now),
     });
     if (throttled) throw refusal(throttled);
     tx.insert(loginFailures).values({ email, address, at: new Date(now) }).run();
@@ -66,6 +67,25 @@ function reserveAttempt(deps: Deps, email: string, clientAddress: string): void 
 /** The password was right: the attempt was no failure, and this account and address start afresh. */
 function attemptSucceeded(tx: Tx, email: string, clientAddress: string): void {
   tx.delete(loginFailures).where(and(eq(loginFailures.email, email), eq(loginFailures.address, throttleKey(clientAddress)))).run();
+}
+
+const KNOWN_ADDRESS_MS = KNOWN_ADDRESS_DAYS * 86_400_000;
+
+/** Whether the account signed in from this address (throttle key) within KNOWN_ADDRESS_DAYS. */
+function isKnownAddress(tx: Tx, email: string, address: string, now: number): boolean {
+  const where = and(eq(signInAddresses.email, email), eq(signInAddresses.address, address), gte(signInAddresses.lastAt, new Date(now - KNOWN_ADDRESS_MS)));
+  return tx.select({ one: sql`1` }).from(signInAddresses).where(where).get() !== undefined;
+}
+
+/** A sign-in succeeded: remember (or renew) the address for the account, forget addresses unused for KNOWN_ADDRESS_DAYS. */
+function rememberSignInAddress(tx: Tx, email: string, clientAddress: string, now: Date): void {
+  tx.delete(signInAddresses).where(lt(signInAddresses.lastAt, new Date(now.getTime() - KNOWN_ADDRESS_MS))).run();
+  const address = throttleKey(clientAddress);
+  if (address === "unknown") return; // no socket address: every such client would share it
+  tx.insert(signInAddresses)
+    .values({ email, address, lastAt: now })
+    .onConflictDoUpdate({ target: [signInAddresses.email, signInAddresses.address], set: { lastAt: now } })
+    .run();
 }
 
 /** Forget an account's failed sign-ins from every address (admin unlock, a new password set by an admin). */
@@ -84,6 +104,7 @@ export async function login(deps: Deps, email: string, password: string, address
   const token = newSecret();
   writeTx(db, (tx) => {
     attemptSucceeded(tx, normalised, address);
+    rememberSignInAddress(tx, normalised, address, now);
     tx.delete(sessions).where(lt(sessions.expiresAt, now)).run(); // housekeeping: sessions past their end
     // Rotate: whatever session this browser had is ended, a fresh one begins.
     if (oldSessionToken) tx.delete(sessions).where(eq(sessions.id, digest(oldSessionToken))).run();

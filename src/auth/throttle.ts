@@ -4,9 +4,11 @@
 // - pair (account + address): 5 failures free, then a wait after the last failure
 //   of 1 min, doubling per further failure, at most 15 min. A success clears it.
 // - account (every address): 20 failures in 24 h, then the same growing wait, but
-//   only for addresses that have failed for this account themselves: a correct
-//   password from an address with no failures for the account always gets checked,
-//   so an attacker elsewhere can slow the owner's bad addresses, never lock them out.
+//   only for addresses that have failed for this account themselves, and never for a
+//   known address (one this account signed in from with the right password in the
+//   last 90 days, as 5.2.2 suggests): a correct password from an address with no
+//   failures for the account, or from the owner's usual address after a typo there,
+//   always gets checked, so failures made elsewhere never refuse the owner.
 // - address (every account): an address that failed for 50 different accounts in an
 //   hour (a password spray) waits too, for every account. An office behind one NAT
 //   stays far below that.
@@ -24,6 +26,8 @@ export interface ThrottleRule {
 export const PAIR_RULE: ThrottleRule = { free: 5, baseMs: 60_000, capMs: 15 * 60_000, windowMs: 24 * 3_600_000 };
 export const ACCOUNT_RULE: ThrottleRule = { free: 20, baseMs: 60_000, capMs: 15 * 60_000, windowMs: 24 * 3_600_000 };
 export const ADDRESS_RULE: ThrottleRule = { free: 50, baseMs: 60_000, capMs: 15 * 60_000, windowMs: 3_600_000 };
+/** An address an account signed in from is known for this long after its last sign-in there. */
+export const KNOWN_ADDRESS_DAYS = 90;
 /** Rows older than every window can go. */
 export const LONGEST_WINDOW_MS = Math.max(PAIR_RULE.windowMs, ACCOUNT_RULE.windowMs, ADDRESS_RULE.windowMs);
 
@@ -45,6 +49,8 @@ export interface ThrottleInput {
   /** Distinct accounts this address failed for, within ADDRESS_RULE.windowMs. */
   address: Counted;
   now: number;
+  /** This account signed in from this address within KNOWN_ADDRESS_DAYS: the account rule does not apply. */
+  knownAddress?: boolean;
 }
 
 export type ThrottleScope = "pair" | "account" | "address";
@@ -58,8 +64,9 @@ export function throttleFor(i: ThrottleInput): Throttled | undefined {
   const wait = (c: Counted, rule: ThrottleRule) => (c.lastAt === undefined ? 0 : c.lastAt + delayAfter(c.count, rule) - i.now);
   const waits: [ThrottleScope, number][] = [
     ["pair", wait(i.pair, PAIR_RULE)],
-    // Failures elsewhere slow only an address that has failed for this account itself.
-    ["account", i.pair.count > 0 ? wait(i.account, ACCOUNT_RULE) : 0],
+    // Failures elsewhere slow only an address that has failed for this account itself and
+    // that the account never signed in from (there the pair allowance is the limit).
+    ["account", i.pair.count > 0 && !i.knownAddress ? wait(i.account, ACCOUNT_RULE) : 0],
     ["address", wait(i.address, ADDRESS_RULE)],
   ];
   let worst: Throttled | undefined;

@@ -1,12 +1,14 @@
 // Sign-in throttling (NIST SP 800-63B 5.2.2, OWASP ASVS 2.2.1): per account and
 // address together, with growing delays instead of a lock; a correct password from
-// an address with no failures for that account always works; an attempt is counted
+// an address with no failures for that account, or from one it signed in from before,
+// always works (failures elsewhere never refuse it); an attempt is counted
 // before its password is checked; admins unlock; behind a proxy the client address
 // is the right-most hop no trusted proxy added.
 import { beforeEach, describe, expect, it } from "vitest";
 import { testEnv, type TestEnv } from "../helpers.js";
 import { PASSWORD, signIn } from "./support.js";
 import { auditLog } from "../../src/audit/schema.js";
+import { loginFailures } from "../../src/auth/schema.js";
 import { desc } from "drizzle-orm";
 import { clientAddressFrom } from "../../src/auth/middleware.js";
 import { throttleKey } from "../../src/auth/addresses.js";
@@ -76,6 +78,54 @@ describe("growing delays per account and address", () => {
     for (const ip of attackers) await fail(p.email, ip, 5);
     for (const ip of attackers) expect((await signIn(env, p.email, PASSWORD, { from: ip })).res.status).toBe(429);
     expect((await signIn(env, p.email, PASSWORD, { from: from() })).res.status).toBe(200);
+  });
+
+  it("known address: after 20+ failures elsewhere, the owner mistyping once from where they signed in before still gets in", async () => {
+    const p = await env.person({ password: PASSWORD });
+    const home = from();
+    expect((await signIn(env, p.email, PASSWORD, { from: home })).res.status).toBe(200);
+    env.clock.advance(3_600_000);
+    for (let i = 0; i < 25; i++) await fail(p.email, from(), 1); // 25 failures elsewhere: past the account-wide limit
+    expect((await signIn(env, p.email, "one typo", { from: home })).res.status).toBe(401);
+    expect((await signIn(env, p.email, PASSWORD, { from: home })).res.status).toBe(200);
+  });
+
+  it("not a known address (new, another account's, or last used over 90 days ago): after 20+ failures elsewhere, one failure there still slows it", async () => {
+    const p = await env.person({ password: PASSWORD });
+    const colleague = await env.person({ password: PASSWORD });
+    const shared = from(); // the colleague's usual address, never used by p
+    const lapsed = from(); // p signed in here, but more than 90 days ago
+    expect((await signIn(env, colleague.email, PASSWORD, { from: shared })).res.status).toBe(200);
+    expect((await signIn(env, p.email, PASSWORD, { from: lapsed })).res.status).toBe(200);
+    env.clock.advance(91 * 86_400_000);
+    for (let i = 0; i < 25; i++) await fail(p.email, from(), 1);
+    for (const ip of [from(), shared, lapsed]) {
+      expect((await signIn(env, p.email, "one typo", { from: ip })).res.status).toBe(401);
+      expect((await signIn(env, p.email, PASSWORD, { from: ip })).res.status).toBe(429);
+    }
+  });
+
+  it("known address: a client with no address is never remembered as known", async () => {
+    const e = await testEnv(); // no proxy and in-process requests: the address is "unknown"
+    const p = await e.person({ password: PASSWORD });
+    expect((await signIn(e, p.email, PASSWORD)).res.status).toBe(200);
+    for (let i = 0; i < ACCOUNT_RULE.free; i++) e.deps.db.insert(loginFailures).values({ email: p.email, address: `198.51.100.${i}`, at: e.clock.now() }).run();
+    expect((await signIn(e, p.email, "one typo")).res.status).toBe(401);
+    expect((await signIn(e, p.email, PASSWORD)).res.status).toBe(429);
+  });
+
+  it("known address: by IPv6 /64, renewed by each sign-in; an attacker there still gets only the pair allowance", async () => {
+    const p = await env.person({ password: PASSWORD });
+    expect((await signIn(env, p.email, PASSWORD, { from: "2001:db8:9:9::1" })).res.status).toBe(200);
+    env.clock.advance(60 * 86_400_000);
+    expect((await signIn(env, p.email, PASSWORD, { from: "2001:db8:9:9::2" })).res.status).toBe(200);
+    env.clock.advance(60 * 86_400_000); // 120 days after the first sign-in, 60 after the last
+    for (let i = 0; i < 25; i++) await fail(p.email, from(), 1);
+    const six = "2001:db8:9:9:abcd::7";
+    await fail(p.email, six, PAIR_RULE.free);
+    expect((await signIn(env, p.email, PASSWORD, { from: six })).res.status).toBe(429);
+    env.clock.advance(60_000);
+    expect((await signIn(env, p.email, PASSWORD, { from: six })).res.status).toBe(200);
   });
 
   it("account-wide: many addresses with a few failures each are slowed together, with a delay, not locked", async () => {
@@ -190,6 +240,11 @@ describe("the client address behind a proxy", () => {
     // Account-wide failures only slow an address that has failed for the account itself.
     expect(throttleFor({ pair: none, account: n(ACCOUNT_RULE.free + 5), address: none, now })).toBeUndefined();
     expect(throttleFor({ pair: n(1), account: n(ACCOUNT_RULE.free), address: n(1), now })).toMatchObject({ scope: "account" });
+    // From an address the account signed in from before, the account-wide count never applies; the pair and address rules do.
+    expect(throttleFor({ pair: n(1), account: n(ACCOUNT_RULE.free + 5), address: n(1), now, knownAddress: true })).toBeUndefined();
+    expect(throttleFor({ pair: n(PAIR_RULE.free), account: n(ACCOUNT_RULE.free + 5), address: n(1), now, knownAddress: true })).toEqual({ retryAfterMs: 60_000, scope: "pair" });
+    expect(throttleFor({ pair: none, account: none, address: n(ADDRESS_RULE.free), now, knownAddress: true })).toMatchObject({ scope: "address" });
+    expect(throttleFor({ pair: n(1), account: n(ACCOUNT_RULE.free + 5), address: n(1), now, knownAddress: false })).toMatchObject({ scope: "account" });
     expect(throttleFor({ pair: none, account: none, address: n(ADDRESS_RULE.free), now })).toMatchObject({ scope: "address" });
     expect(throttleFor({ pair: none, account: none, address: n(ADDRESS_RULE.free - 1), now })).toBeUndefined();
   });
