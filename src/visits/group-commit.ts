@@ -1,7 +1,7 @@
 // Group commit: the check-ins waiting at one moment share one IMMEDIATE transaction,
 // so one fsync makes them all durable. Each runs in its own savepoint, so one that
 // fails (409, 404) rolls back alone; every caller is answered only after the commit.
-import { AsyncResource } from "node:async_hooks";
+import { inCurrentVia } from "../audit/via.js";
 import { writeTx, type Db, type Tx } from "../db/connection.js";
 import { prepared } from "../db/prepared.js";
 
@@ -21,9 +21,9 @@ export function groupTx<T>(db: Db, fn: (tx: Tx) => T): Promise<T> {
   }
   const queue = q;
   return new Promise<T>((resolve, reject) => {
-    // Each job runs in its own request's async context (the flush runs in the first one's),
-    // so what that context carries, e.g. the API token a write is made with, stays its own.
-    queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as (v: unknown) => void, reject });
+    // Each job runs in its own request's token scope (the flush runs in the first one's
+    // context), so the API token a write is made with stays its own.
+    queue.push({ fn: inCurrentVia(fn), resolve: resolve as (v: unknown) => void, reject });
     if (queue.length === 1) setImmediate(() => flush(db, queue));
   });
 }
