@@ -26,12 +26,11 @@ export interface IntegrityRow {
 }
 
 /**
- * 1 when the record was late as first entered: its flag now, unless a correction set it
- * (then version 1, kept in record_versions, says). Only late rows pay for the lookup.
+ * Records late as first entered are those flagged late now, less those a correction made
+ * late (their version 1, kept in record_versions, says not late). The flag is summed from
+ * the covering index; only corrected records are looked up (a lookup per late row made
+ * the ten-year report four times slower).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const lateAtEntry = (kind: string, t: any): SQL =>
-  sql`case when ${t.late} then coalesce((select json_extract(v.data, '$.late') from record_versions v where v.kind = ${kind} and v.record_id = ${t.id} and v.version = 1), 1) else 0 end`;
 
 export function integrityReport(db: Db, user: CurrentUser, from: string, to: string, tz: string): IntegrityRow[] {
   const start = startOfLocalDay(from, tz);
@@ -48,13 +47,23 @@ export function integrityReport(db: Db, user: CurrentUser, from: string, to: str
   for (const kind of RECORD_KINDS) {
     const t = KINDS[kind].table as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     for (const r of db
-      .select({ by: t.recordedBy, n: sql<number>`count(*)`, late: sql<number>`coalesce(sum(${lateAtEntry(kind, t)}), 0)` })
+      .select({ by: t.recordedBy, n: sql<number>`count(*)`, late: sql<number>`coalesce(sum(${t.late}), 0)` })
       .from(t)
       .where(and(gte(t.recordedAt, start), lt(t.recordedAt, end), inScope(t)))
       .groupBy(t.recordedBy)
       .all() as { by: string; n: number; late: number }[]) {
       row(r.by).entries += r.n;
       row(r.by).lateEntries += r.late;
+    }
+    // Driven from the (few) first versions that were not late, not from every record.
+    for (const r of db
+      .select({ by: t.recordedBy, n: sql<number>`count(*)` })
+      .from(recordVersions)
+      .innerJoin(t, eq(t.id, recordVersions.recordId))
+      .where(and(eq(recordVersions.kind, kind), eq(recordVersions.version, 1), sql`json_extract(${recordVersions.data}, '$.late') = 0`, eq(t.late, true), gte(t.recordedAt, start), lt(t.recordedAt, end), inScope(t)))
+      .groupBy(t.recordedBy)
+      .all() as { by: string; n: number }[]) {
+      row(r.by).lateEntries -= r.n;
     }
     for (const r of db
       .select({ by: t.voidedBy, n: sql<number>`count(*)` })
