@@ -500,11 +500,6 @@ export function advanceMany(deps: Deps, alertIds: string[], now: Date, opts: Eng
   return total;
 }
 
-/** Fire what is due on one alert, in one transaction. Returns how many notifications it queued. */
-export function advanceAlert(deps: Deps, alertId: string, now: Date, opts: EngineOptions = {}): number {
-  return advanceMany(deps, [alertId], now, opts);
-}
-
 /** Every alert whose next action is due. */
 export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, claimed?: OnClaimed): number {
   const due = deps.db

@@ -82,12 +82,3 @@ export function isPoliceStep(policy: Pick<Policy, "steps">, step: number): boole
   if (policy.steps.some((x) => x.considerPolice !== undefined)) return s.considerPolice === true;
   return step === policy.steps.length - 1 && Boolean(s.repeatEverySeconds) && s.notify !== "worker";
 }
-
-/** Which steps notify the senior list besides their own target (DESIGN.md: step 2 and on). */
-export function stepAlsoTellsSenior(policy: Policy, step: number): boolean {
-  const s = policy.steps[step];
-  if (!s) return false;
-  if (s.notify === "senior") return true;
-  // "every manager on duty, and the senior escalation list": all_managers steps include the senior list.
-  return s.notify === "all_managers";
-}

@@ -31,45 +31,17 @@ function activeWithRole(db: Db | Tx, role: Role): string[] {
     .map((r) => r.id);
 }
 
-/**
- * The senior list's active members. A step must reach someone, so when none is
- * active (deactivated, or the list never set) it falls back in turn to every active
- * senior manager, every active manager, then the admins. Never the worker.
- */
-export function seniorTargets(db: Db | Tx, policy: Policy, worker: string | null): { staffIds: string[]; fellBack: boolean } {
-  const notWorker = (ids: string[]) => ids.filter((id) => id !== worker);
-  const listed = notWorker(activeOnly(db, policy.seniorStaffIds));
-  if (listed.length > 0) return { staffIds: listed, fellBack: false };
-  for (const role of ["senior_manager", "manager", "admin"] as const) {
-    const ids = notWorker(activeWithRole(db, role));
-    if (ids.length > 0) return { staffIds: ids, fellBack: policy.seniorStaffIds.length > 0 };
-  }
-  return { staffIds: [], fellBack: true };
-}
-
-/**
- * The worker; the duty manager(s) on the manager rota; every manager on duty and the
- * senior list; or the senior list. A manager step that finds nobody goes to the senior
- * list at once. The worker never receives a manager's notification about themselves.
- * Any non-worker step that reaches nobody at all is reported as nobodyOnDuty.
- */
-export function resolveTargets(
-  db: Db,
-  policy: Policy,
-  notify: NotifyTarget,
-  worker: string | null,
-  at: Date,
-  onDutyAt: OnDutyFn = rotaOnDutyAt,
-): Resolved {
-  return targetResolver(db, at, onDutyAt)(policy, notify, worker);
-}
-
 export type Resolver = (policy: Policy, notify: NotifyTarget, worker: string | null) => Resolved;
 
 /**
- * resolveTargets for many alerts at one instant: the rota and the active staff are read
- * once (not once per alert), then each alert only filters out its own worker. Use it
- * inside one transaction, so what it read is what that transaction sees.
+ * Who a step tells: the worker; the duty manager(s) on the manager rota; every manager on
+ * duty and the senior list; or the senior list. A manager step that finds nobody goes to
+ * the senior list at once. The worker never receives a manager's notification about
+ * themselves. Any non-worker step that reaches nobody at all is reported as nobodyOnDuty.
+ *
+ * Resolved for many alerts at one instant: the rota and the active staff are read once
+ * (not once per alert), then each alert only filters out its own worker. Use it inside
+ * one transaction, so what it read is what that transaction sees.
  */
 export function targetResolver(db: Db, at: Date, onDutyAt: OnDutyFn = rotaOnDutyAt): Resolver {
   let onDuty: string[] | undefined;
@@ -82,7 +54,8 @@ export function targetResolver(db: Db, at: Date, onDutyAt: OnDutyFn = rotaOnDuty
     if (!live) listed.set(key, (live = activeOnly(db, policy.seniorStaffIds)));
     const mine = notWorker(live);
     if (mine.length > 0) return mine;
-    // Fallbacks, as seniorTargets: every active senior manager, manager, then admin.
+    // The senior list's active members; a step must reach someone, so when none is active
+    // (deactivated, or never set) fall back to every active senior manager, manager, then admin.
     for (const role of ["senior_manager", "manager", "admin"] as const) {
       let ids = withRole.get(role);
       if (!ids) withRole.set(role, (ids = activeWithRole(db, role)));

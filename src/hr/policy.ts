@@ -51,5 +51,3 @@ export const HR_POLICY = {
     lateAfterDays: 7,
   },
 } as const;
-
-export type HrPolicy = typeof HR_POLICY;

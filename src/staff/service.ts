@@ -1,5 +1,5 @@
 import { and, asc, eq, ne } from "drizzle-orm";
-import type { Deps, CurrentUser } from "../deps.js";
+import type { Deps } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { staff, teams, type Category, type Role, type StaffRow } from "./schema.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
@@ -199,14 +199,4 @@ export function listStaff(deps: Deps): StaffView[] {
     .orderBy(asc(staff.name))
     .all()
     .map((r) => toView(r.s, r.team));
-}
-
-/** HR and admin see everyone; a manager sees their own team; anyone sees themselves. */
-export function canSeeStaff(viewer: CurrentUser, person: { id: string; teamId: string | null }): boolean {
-  if (viewer.id === person.id) return true;
-  if (viewer.roles.some((r) => r === "admin" || r === "hr")) return true;
-  if (viewer.roles.some((r) => r === "manager" || r === "senior_manager")) {
-    return viewer.roles.includes("senior_manager") || (viewer.teamId !== null && viewer.teamId === person.teamId);
-  }
-  return false;
 }

@@ -20,11 +20,6 @@ export function fmtSpan(start: string, end: string, tz: string): string {
   return `${times} (ends ${fmtDay(endDay)})`;
 }
 
-export function fmtDayTime(iso: string | undefined | null, tz: string): string {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
-}
-
 export function fmtDay(day: string): string {
   const [y, m, d] = day.split("-").map(Number);
   return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(Date.UTC(y!, m! - 1, d!)));
