@@ -1,6 +1,6 @@
 // What people do to alerts: acknowledge, resolve, report a shown notification,
 // and what a worker's sign of life does to an alert already climbing.
-import { and, desc, eq, inArray, ne, count } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, count, sql } from "drizzle-orm";
 import type { Deps, CurrentUser } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { appendAudit, type Actor } from "../audit/chain.js";
@@ -100,19 +100,60 @@ function loadForManager(tx: Tx, id: string, user: CurrentUser): AlertRow {
   return a;
 }
 
+/**
+ * The acknowledgement itself: one UPDATE that changes the row only while it is still open,
+ * so of two managers (or two processes, or two database instances) the database picks one,
+ * whatever either read before. Undefined: someone else acknowledged or resolved it first.
+ */
+export function acknowledgeIfOpen(tx: Tx, id: string, by: string, now: Date, reminderAt: Date): AlertRow | undefined {
+  return tx
+    .update(alerts)
+    .set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: by, nextActionAt: reminderAt })
+    .where(and(eq(alerts.id, id), eq(alerts.status, "open")))
+    .returning()
+    .get();
+}
+
+/**
+ * The resolution itself: one UPDATE that changes the row only while it is unresolved. An
+ * alert resolved unacknowledged counts as acknowledged by its resolver, decided in the same
+ * statement (coalesce), not from an earlier read. Undefined: someone else resolved it first.
+ */
+export function resolveIfUnresolved(tx: Tx, id: string, by: string, now: Date, input: { outcome: string; note?: string }): AlertRow | undefined {
+  return tx
+    .update(alerts)
+    .set({
+      status: "resolved",
+      resolvedAt: now,
+      resolvedBy: by,
+      outcome: input.outcome,
+      note: input.note ?? null,
+      acknowledgedAt: sql`coalesce(${alerts.acknowledgedAt}, ${now.getTime()})`,
+      acknowledgedBy: sql`coalesce(${alerts.acknowledgedBy}, ${by})`,
+      nextActionAt: null,
+    })
+    .where(and(eq(alerts.id, id), ne(alerts.status, "resolved")))
+    .returning()
+    .get();
+}
+
 /** First acknowledgement wins; it stops the climb, including sends already queued. */
 export function acknowledge(deps: Deps, user: CurrentUser, id: string): ManagerAlertView {
   const now = deps.clock.now();
   const actor: Actor = { type: "staff", id: user.id };
   const row = writeTx(deps.db, (tx) => {
+    // The read decides only 404/403; who wins is the conditional UPDATE's to say.
     const a = loadForManager(tx, id, user);
-    if (a.status !== "open") throw new Conflict(a.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
     const reminderAt = new Date(now.getTime() + a.policy.reminderAfterSeconds * 1000);
-    tx.update(alerts).set({ status: "acknowledged", acknowledgedAt: now, acknowledgedBy: user.id, nextActionAt: reminderAt }).where(eq(alerts.id, id)).run();
+    const won = acknowledgeIfOpen(tx, id, user.id, now, reminderAt);
+    if (!won) {
+      const lost = tx.select({ acknowledgedBy: alerts.acknowledgedBy }).from(alerts).where(eq(alerts.id, id)).get();
+      throw new Conflict(lost?.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
+    }
     tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"), eq(notifications.purpose, "ladder"))).run();
     appendAudit(tx, actor, { action: "acknowledge", entity: "alert", entityId: id }, now);
     tellWorker(tx, a, user, now);
-    return tx.select().from(alerts).where(eq(alerts.id, id)).get()!;
+    return won;
   });
   deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "acknowledged" } });
   deps.wakeScheduler();
@@ -155,25 +196,14 @@ export function resolve(deps: Deps, user: CurrentUser, id: string, input: { outc
   // Checked here, not only at the edge: every way in must choose an outcome each time.
   input = { ...input, outcome: meaningfulOutcome(input.outcome) };
   const row = writeTx(deps.db, (tx) => {
+    // As for acknowledge: the read decides 404/403, the conditional UPDATE who resolves.
     const a = loadForManager(tx, id, user);
-    if (a.status === "resolved") throw new Conflict("This alert is already resolved.");
-    tx.update(alerts)
-      .set({
-        status: "resolved",
-        resolvedAt: now,
-        resolvedBy: user.id,
-        outcome: input.outcome,
-        note: input.note ?? null,
-        acknowledgedAt: a.acknowledgedAt ?? now,
-        acknowledgedBy: a.acknowledgedBy ?? user.id,
-        nextActionAt: null,
-      })
-      .where(eq(alerts.id, id))
-      .run();
+    const won = resolveIfUnresolved(tx, id, user.id, now, input);
+    if (!won) throw new Conflict("This alert is already resolved.");
     tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"))).run();
     appendAudit(tx, { type: "staff", id: user.id }, { action: "resolve", entity: "alert", entityId: id, data: input }, now);
     rewatchVisit(tx, a, now, { type: "staff", id: user.id });
-    return tx.select().from(alerts).where(eq(alerts.id, id)).get()!;
+    return won;
   });
   deps.events.publish({ type: "alert", data: { id, visitId: row.visitId, staffId: row.staffId, reason: row.reason, change: "resolved" } });
   // The visit may be watched again: re-arm the timer for its new due time.

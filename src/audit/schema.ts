@@ -9,6 +9,7 @@ import { instant } from "../db/columns.js";
 export const auditLog = sqliteTable(
   "audit_log",
   {
+    /** The primary key: one row per seq, so two appenders that read the same head cannot both commit (no fork). */
     seq: integer("seq").primaryKey(),
     recordedAt: instant("recorded_at").notNull(),
     actorType: text("actor_type").$type<"staff" | "system">().notNull(),
