@@ -2,7 +2,7 @@ import { z } from "zod";
 import { passwordProblem } from "./auth/password-policy.js";
 import { trustedProxyProblem } from "./auth/addresses.js";
 
-/** Default public push services a subscription may point at (API.md "Start-up"). */
+/** Default public push services a subscription may point at; PUSH_ALLOWED_HOSTS replaces the list. */
 export const DEFAULT_PUSH_HOSTS = [
   "fcm.googleapis.com",
   "updates.push.services.mozilla.com",

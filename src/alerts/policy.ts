@@ -1,4 +1,4 @@
-// The escalation ladder as data (DESIGN.md "Lone working"), stored as a setting
+// The escalation ladder as data, stored as a setting
 // and copied onto each alert when it is raised.
 import type { Db, Tx } from "../db/connection.js";
 import { getSetting, putSetting } from "../db/settings.js";
@@ -26,7 +26,11 @@ export interface Policy {
 
 export const POLICY_KEY = "escalation_policy";
 
-/** DESIGN.md's ladder; the senior list must be set by an admin before it is complete. */
+/**
+ * The default ladder: the worker at once, the duty manager at 5 min, every manager on duty
+ * and the senior list at 15 min, then at 30 min "consider police (999)" repeating every
+ * 5 min until someone acknowledges. The senior list must be set by an admin before it is complete.
+ */
 export function defaultPolicy(seniorStaffIds: string[] = []): Policy {
   return {
     steps: [
@@ -73,7 +77,7 @@ export function savePolicy(tx: Tx, policy: Policy, at: Date): void {
 /**
  * Whether a step is the "consider police (999)" one. A policy that marks any step
  * (true or false) says which; one that marks none (saved before the marker, or by a
- * client that leaves it out) gets DESIGN.md's: the last step, which repeats until
+ * client that leaves it out) gets the default's rule: the last step, which repeats until
  * someone acknowledges. A one-off ladder (a no-manager gap alert) has none.
  */
 export function isPoliceStep(policy: Pick<Policy, "steps">, step: number): boolean {

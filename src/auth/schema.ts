@@ -26,7 +26,7 @@ export const apiTokens = sqliteTable(
     createdAt: instant("created_at").notNull(),
     createdBy: text("created_by").notNull(),
     revokedAt: instant("revoked_at"),
-    /** Refused from this instant on (API.md: 90 days by default). Tokens made before expiry existed got created + 90 days. */
+    /** Refused from this instant on (90 days by default). Tokens made before expiry existed got created + 90 days. */
     expiresAt: instant("expires_at"),
     /** A read-only token may only GET (HEAD, OPTIONS). */
     readOnly: integer("read_only", { mode: "boolean" }).notNull().default(false),

@@ -238,7 +238,7 @@ export function revokeApiToken(deps: Deps, actor: Actor, id: string): void {
   });
 }
 
-/** API.md: a token lasts 90 days unless made for fewer (at most a year). */
+/** A token lasts 90 days unless made for fewer (at most a year). */
 export const TOKEN_DEFAULT_DAYS = 90;
 export const TOKEN_MAX_DAYS = 365;
 

@@ -1,6 +1,6 @@
 import { integer, text } from "drizzle-orm/sqlite-core";
 
-/** Every row id is a random UUID string (API.md: ids are strings). */
+/** Every row id is a random UUID string (the HTTP API gives ids as strings). */
 export const id = () => text("id").primaryKey().$defaultFn(() => crypto.randomUUID());
 
 /** An instant, stored as UTC milliseconds. */
@@ -10,7 +10,7 @@ export const instant = (name: string) => integer(name, { mode: "timestamp_ms" })
 export const day = (name: string) => text(name);
 
 /**
- * The integrity columns every HR record carries (DESIGN.md "HR" integrity):
+ * The integrity columns every HR record carries:
  * who entered it and when (set by the server), the late-entry flag and reason,
  * the void (never a delete) and the version counter for corrections.
  */

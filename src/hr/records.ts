@@ -1,4 +1,4 @@
-// The integrity kernel every HR record goes through (DESIGN.md "HR" integrity):
+// The integrity kernel every HR record goes through:
 // the server stamps who and when, effective dates may not be in the future and
 // need a reason when more than 7 days old, nothing is deleted (void with a reason),
 // and a correction keeps the old version in the append-only record_versions table.

@@ -1,6 +1,6 @@
 // The contract between the escalation engine (src/alerts) and web push (src/push).
 
-/** What the service worker receives, encrypted (API.md "Push"). */
+/** What the service worker receives, encrypted. */
 export interface PushPayload {
   title: string;
   body: string;

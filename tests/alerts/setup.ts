@@ -1,5 +1,5 @@
 // A shared escalation test setup: a worker, admin, a duty manager, a senior manager,
-// a recording push sender, a settable rota and the DESIGN.md ladder.
+// a recording push sender, a settable rota and the default ladder (as defaultPolicy in src/alerts/policy.ts).
 import { expect } from "vitest";
 import { testEnv, type TestEnv } from "../helpers.js";
 import { tick } from "../../src/alerts/engine.js";

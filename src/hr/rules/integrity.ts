@@ -1,4 +1,5 @@
-// Effective-date rules every HR record obeys (DESIGN.md "HR" integrity).
+// Effective-date rules every HR record obeys: not in the future, and a reason (and the
+// late flag) when entered more than HR_POLICY.integrity.lateAfterDays after the event.
 import { daysBetween } from "../../calendar/days.js";
 import { HR_POLICY } from "../policy.js";
 

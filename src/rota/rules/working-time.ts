@@ -1,4 +1,4 @@
-// Warnings on an assignment (DESIGN.md "Rota" conflicts): Working Time Regulations
+// Warnings on an assignment: Working Time Regulations
 // 1998 — reg. 10 (11 consecutive hours' daily rest), reg. 11 (24 hours' uninterrupted
 // rest in each 7 days), reg. 4 (48 hours a week averaged over 17 weeks) — AMHP
 // training below 18 hours in the approval year, and leave or sickness during the
