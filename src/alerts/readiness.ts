@@ -6,6 +6,7 @@ import { staff } from "../staff/schema.js";
 import { uncoveredIntervals, nextShiftOf } from "../rota/on-duty.js";
 import { hasWorkingSubscription } from "../push/subscriptions.js";
 import { currentPolicy } from "./policy.js";
+import { LINE_MANAGERS, hasAny } from "../staff/roles.js";
 
 /** Why the ladder's last resort is not the senior list as set, or null when it is fine. */
 export function seniorListProblem(db: Db): string | null {
@@ -21,7 +22,7 @@ export function readiness(db: Db, from: Date, to: Date) {
   const senior = new Set(currentPolicy(db).seniorStaffIds);
   const people = db.select({ id: staff.id, name: staff.name, roles: staff.roles }).from(staff).where(eq(staff.active, true)).all();
   const managersWithoutPush = people
-    .filter((p) => p.roles.includes("manager") || p.roles.includes("senior_manager") || senior.has(p.id))
+    .filter((p) => hasAny(p, LINE_MANAGERS) || senior.has(p.id))
     .filter((p) => !hasWorkingSubscription(db, p.id))
     .map((p) => ({ id: p.id, name: p.name, nextShift: nextShiftOf(db, p.id, from)?.start.toISOString() ?? null, senior: senior.has(p.id) }));
   return { from: from.toISOString(), to: to.toISOString(), uncoveredManagerHours: uncovered, managersWithoutPush, seniorListProblem: seniorListProblem(db) };

@@ -6,7 +6,8 @@ import { InvalidInput, RuleViolation } from "../errors.js";
 import { sendReport, FormatQuery } from "../reports/format.js";
 import { ALERT_STATUSES } from "./schema.js";
 import { currentPolicy, savePolicy, policyProblems, NOTIFY_TARGETS, type Policy } from "./policy.js";
-import { acknowledge, listAlerts, MANAGER_ROLES, recordReceipt, resolve } from "./service.js";
+import { acknowledge, listAlerts, recordReceipt, resolve } from "./service.js";
+import { ADMINS, ALERT_RESPONDERS, ESCALATION_READERS, RECORD_KEEPERS } from "../staff/roles.js";
 import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
 import { runReport } from "../reports/run-report.js";
@@ -80,8 +81,6 @@ const PolicySchema = z
   })
   .openapi("EscalationPolicy");
 
-const MANAGERS = [...MANAGER_ROLES];
-const REPORT_READERS = ["hr", "admin", ...MANAGER_ROLES] as const;
 
 export const alertsRoutes = router()
   .openapi(
@@ -90,7 +89,7 @@ export const alertsRoutes = router()
       path: "/api/alerts",
       tags: ["Alerts"],
       summary: "Alerts, newest first",
-      access: MANAGERS,
+      access: ALERT_RESPONDERS,
       request: { query: z.object({ status: z.enum(ALERT_STATUSES).optional() }) },
       responses: { 200: jsonResponse(z.object({ alerts: z.array(AlertSchema) }), "Alerts") },
     }),
@@ -102,7 +101,7 @@ export const alertsRoutes = router()
       path: "/api/alerts/{id}/acknowledge",
       tags: ["Alerts"],
       summary: "Acknowledge: the first wins and the ladder stops climbing",
-      access: MANAGERS,
+      access: ALERT_RESPONDERS,
       request: { params: IdParam },
       responses: {
         200: jsonResponse(AlertSchema, "Acknowledged"),
@@ -119,7 +118,7 @@ export const alertsRoutes = router()
       path: "/api/alerts/{id}/resolve",
       tags: ["Alerts"],
       summary: "Resolve with an outcome",
-      access: MANAGERS,
+      access: ALERT_RESPONDERS,
       request: { params: IdParam, ...jsonBody(z.object({ outcome: z.string().trim().min(1, "choose an outcome: what happened to the worker").max(200), note: z.string().max(2000).optional() })) },
       responses: {
         200: jsonResponse(AlertSchema, "Resolved"),
@@ -136,7 +135,7 @@ export const alertsRoutes = router()
       path: "/api/escalation-policy",
       tags: ["Alerts"],
       summary: "The escalation ladder in force for new alerts",
-      access: ["admin", ...MANAGER_ROLES],
+      access: ESCALATION_READERS,
       responses: { 200: jsonResponse(PolicySchema, "The policy") },
     }),
     (c) => c.json(currentPolicy(c.get("deps").db), 200),
@@ -147,7 +146,7 @@ export const alertsRoutes = router()
       path: "/api/escalation-policy",
       tags: ["Alerts"],
       summary: "Replace the escalation ladder (alerts already raised keep theirs)",
-      access: ["admin"],
+      access: ADMINS,
       request: jsonBody(PolicySchema),
       responses: { 200: jsonResponse(PolicySchema, "Saved") },
     }),
@@ -204,7 +203,7 @@ export const alertsRoutes = router()
       path: "/api/readiness",
       tags: ["Alerts"],
       summary: "Hours with no duty manager, and managers push cannot reach",
-      access: ["admin", ...MANAGER_ROLES],
+      access: ESCALATION_READERS,
       request: { query: z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() }) },
       responses: {
         200: jsonResponse(
@@ -231,7 +230,7 @@ export const alertsRoutes = router()
       path: "/api/reports/lone-working",
       tags: ["Reports"],
       summary: "Visits, missed check-ins, alerts and time to acknowledge (BS 8484 marks: 10 s, 40 s)",
-      access: REPORT_READERS,
+      access: RECORD_KEEPERS,
       request: { query: FormatQuery.extend({ from: DayOrInstant, to: DayOrInstant }) },
       responses: { 200: { description: "The report (JSON, or CSV of the alerts)", content: { "application/json": { schema: z.object({ rows: z.array(z.any()) }).passthrough() }, "text/csv": { schema: z.string() } } } },
     }),

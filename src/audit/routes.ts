@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonResponse, router } from "../http/route.js";
 import { auditEntries } from "./chain.js";
 import { verifyAuditAndRecordsAsync } from "./records-check.js";
+import { ADMINS } from "../staff/roles.js";
 
 const Entry = z
   .object({
@@ -24,7 +25,7 @@ export const auditRoutes = router()
       path: "/api/audit",
       tags: ["Audit"],
       summary: "Audit entries, newest first",
-      access: ["admin"],
+      access: ADMINS,
       request: {
         query: z.object({
           entity: z.string().optional(),
@@ -49,7 +50,7 @@ export const auditRoutes = router()
       path: "/api/audit/verify",
       tags: ["Audit"],
       summary: "Check the hash chain (optionally against a kept checkpoint), and every HR record, staff and team row against what the chain says was written",
-      access: ["admin"],
+      access: ADMINS,
       request: {
         query: z.object({
           checkpointSeq: z.coerce.number().int().min(1).optional(),

@@ -6,6 +6,7 @@ import { clientAddress, cookieIsSecure, sessionCookieName } from "./middleware.j
 import { ROLES } from "../staff/schema.js";
 import { getStaff } from "../staff/service.js";
 import { actorOf } from "../http/actor.js";
+import { ADMINS } from "../staff/roles.js";
 
 export const UserSchema = z
   .object({ id: z.string(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), teamId: z.string().nullable() })
@@ -102,7 +103,7 @@ export const authRoutes = router()
       path: "/api/tokens",
       tags: ["Auth"],
       summary: "Create an API token for scripts (shown once)",
-      access: ["admin"],
+      access: ADMINS,
       request: jsonBody(
         z.object({
           staffId: z.string().min(1),
@@ -129,7 +130,7 @@ export const authRoutes = router()
       path: "/api/tokens",
       tags: ["Auth"],
       summary: "API tokens (never the secrets)",
-      access: ["admin"],
+      access: ADMINS,
       responses: {
         200: jsonResponse(
           z.object({
@@ -152,7 +153,7 @@ export const authRoutes = router()
       path: "/api/tokens/{id}",
       tags: ["Auth"],
       summary: "Revoke an API token (it stops working at once)",
-      access: ["admin"],
+      access: ADMINS,
       request: { params: IdParam },
       responses: { 204: { description: "Revoked" }, 404: problemResponse("Unknown token") },
     }),

@@ -1,20 +1,19 @@
 // Who may see and write whose HR records. HR and admin: everyone. Managers: their
 // own team (senior managers: all teams). Only HR and admin see causes and reasons.
 import type { CurrentUser } from "../deps.js";
+import { EVERY_TEAM, HR_WRITERS, hasAny } from "../staff/roles.js";
 
 export interface PersonRef {
   id: string;
   teamId: string | null;
 }
 
-const has = (u: CurrentUser, ...roles: string[]) => u.roles.some((r) => roles.includes(r));
-
-export const isHrOrAdmin = (u: CurrentUser) => has(u, "hr", "admin");
+export const isHrOrAdmin = (u: CurrentUser) => hasAny(u, HR_WRITERS);
 
 /** Manages this person's records: HR/admin, a senior manager, or a manager of their team (not themselves). */
 export function manages(u: CurrentUser, p: PersonRef): boolean {
-  if (isHrOrAdmin(u) || has(u, "senior_manager")) return true;
-  return has(u, "manager") && u.teamId !== null && u.teamId === p.teamId && u.id !== p.id;
+  if (hasAny(u, EVERY_TEAM)) return true;
+  return u.roles.includes("manager") && u.teamId !== null && u.teamId === p.teamId && u.id !== p.id;
 }
 
 /** May see that this person's records exist (absence, dates): managers of them, or themselves. */
@@ -25,7 +24,7 @@ export const seesConfidential = (u: CurrentUser, p: PersonRef) => isHrOrAdmin(u)
 
 /** Report scope: null = everyone, else the team ids the caller may report on. */
 export function reportScope(u: CurrentUser): { all: true } | { all: false; teamId: string | null } {
-  if (isHrOrAdmin(u) || has(u, "senior_manager")) return { all: true };
+  if (hasAny(u, EVERY_TEAM)) return { all: true };
   return { all: false, teamId: u.teamId };
 }
 

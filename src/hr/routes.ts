@@ -13,9 +13,8 @@ import { changeSickness, listSickness, recordReturnToWork, recordSickness } from
 import { listOh, referToOh, updateOh } from "./oh.js";
 import { hrRecordHistory, voidHrRecord } from "./void.js";
 import { Reason, reasonSchema } from "./reason.js";
+import { HR_WRITERS, RECORD_KEEPERS } from "../staff/roles.js";
 
-const MANAGERS = ["admin", "hr", "manager", "senior_manager"] as const;
-const HR_ADMIN = ["admin", "hr"] as const;
 
 const LateEntry = { lateEntryReason: Reason.optional() };
 const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
@@ -35,7 +34,7 @@ export const hrRoutes = router()
       path: "/api/staff/{id}/amhp-approvals",
       tags: ["Staff"],
       summary: "Record an AMHP approval period (at most 5 years)",
-      access: HR_ADMIN,
+      access: HR_WRITERS,
       request: { params: IdParam, ...jsonBody(z.object({ validFrom: Day, validUntil: Day, ...LateEntry })) },
       responses: created,
     }),
@@ -47,7 +46,7 @@ export const hrRoutes = router()
       path: "/api/staff/{id}/training",
       tags: ["Staff"],
       summary: "Record AMHP-relevant training hours",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: { params: IdParam, ...jsonBody(z.object({ date: Day, hours: z.number().gt(0).max(24), topic: z.string().trim().min(1).max(500), ...LateEntry })) },
       responses: created,
     }),
@@ -59,7 +58,7 @@ export const hrRoutes = router()
       path: "/api/staff/{id}/leave",
       tags: ["Staff"],
       summary: "Record leave (may be in the future)",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: { params: IdParam, ...jsonBody(z.object({ from: Day, to: Day, kind: z.enum(LEAVE_KINDS), ...LateEntry })) },
       responses: created,
     }),
@@ -140,7 +139,7 @@ export const hrRoutes = router()
       path: "/api/staff/{id}/sickness",
       tags: ["HR"],
       summary: "Record a sickness episode (open while absent)",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: { params: IdParam, ...jsonBody(z.object({ firstDay: Day, lastDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES), ...LateEntry })) },
       responses: created,
     }),
@@ -158,7 +157,7 @@ export const hrRoutes = router()
       path: "/api/sickness/{id}",
       tags: ["HR"],
       summary: "Close an open episode (lastDay), or correct one with a reason (moving firstDay back more than 7 days also needs lateEntryReason)",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: {
         params: IdParam,
         ...jsonBody(z.object({ lastDay: Day.nullable().optional(), firstDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES).optional(), reason: Reason.optional(), ...LateEntry })),
@@ -173,7 +172,7 @@ export const hrRoutes = router()
       path: "/api/sickness/{id}/return-to-work",
       tags: ["HR"],
       summary: "Record the return-to-work interview",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: { params: IdParam, ...jsonBody(z.object({ heldOn: Day, notes: z.string().max(5000).optional(), ...LateEntry })) },
       responses: { ...created, 409: problemResponse("Already recorded, or the episode is void") },
     }),
@@ -202,7 +201,7 @@ export const hrRoutes = router()
       path: "/api/staff/{id}/oh-referrals",
       tags: ["HR"],
       summary: "Record an Occupational Health referral",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: { params: IdParam, ...jsonBody(z.object({ referredOn: Day, reason: reasonSchema(5000), sicknessId: z.string().min(1).optional(), ...LateEntry })) },
       responses: created,
     }),
@@ -218,7 +217,7 @@ export const hrRoutes = router()
       path: "/api/oh-referrals/{id}",
       tags: ["HR"],
       summary: "Record the appointment, report and outcome",
-      access: MANAGERS,
+      access: RECORD_KEEPERS,
       request: {
         params: IdParam,
         ...jsonBody(z.object({ appointmentOn: Day.optional(), reportReceivedOn: Day.optional(), outcome: z.string().trim().min(1).max(5000).optional(), reason: Reason.optional() })),

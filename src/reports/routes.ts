@@ -10,8 +10,8 @@ import { todayOf } from "../hr/records.js";
 import { addDays, FIRST_DAY } from "../calendar/days.js";
 import { addMonths, maxDay } from "../hr/rules/dates.js";
 import { InvalidInput } from "../errors.js";
+import { HR_WRITERS, RECORD_KEEPERS, hasAny } from "../staff/roles.js";
 
-const READERS = ["admin", "hr", "manager", "senior_manager"] as const;
 const AsOfQuery = FormatQuery.extend({ asOf: Day.optional().openapi({ param: { name: "asOf", in: "query" } }) });
 const PeriodQuery = FormatQuery.extend({
   from: Day.optional().openapi({ param: { name: "from", in: "query" } }),
@@ -27,7 +27,7 @@ export const reportsRoutes = router()
       path: "/api/reports/supervision",
       tags: ["Reports"],
       summary: "Supervision: last confirmed session, next due, days overdue",
-      access: READERS,
+      access: RECORD_KEEPERS,
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per person") },
     }),
@@ -43,7 +43,7 @@ export const reportsRoutes = router()
       path: "/api/reports/sickness",
       tags: ["Reports"],
       summary: "Sickness: rolling 12 months, triggers, Bradford, long-term, OH and RTW (no causes)",
-      access: READERS,
+      access: RECORD_KEEPERS,
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per person") },
     }),
@@ -65,7 +65,7 @@ export const reportsRoutes = router()
       path: "/api/reports/oh-referrals",
       tags: ["Reports"],
       summary: "OH referrals: status and days waiting, and referrals due but not made",
-      access: READERS,
+      access: RECORD_KEEPERS,
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per referral") },
     }),
@@ -74,7 +74,7 @@ export const reportsRoutes = router()
       const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
       const rows = await runReport(c.get("deps"), "ohReferrals", u, asOf);
       const columns = ["referralId", "staffId", "name", "sicknessId", "dueOn", "referredOn", "appointmentOn", "reportReceivedOn", "outcome", "status", "daysWaiting", "late"] as const;
-      const withReason = u.roles.some((r) => r === "hr" || r === "admin");
+      const withReason = hasAny(u, HR_WRITERS);
       return sendReport(c, "oh-referrals", rows, withReason ? [...columns, "reason" as const] : [...columns], { asOf });
     },
   )
@@ -84,7 +84,7 @@ export const reportsRoutes = router()
       path: "/api/reports/amhp-approvals",
       tags: ["Reports"],
       summary: "AMHP approvals: expiry, training hours this approval year, warnings",
-      access: READERS,
+      access: RECORD_KEEPERS,
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per AMHP") },
     }),
@@ -106,7 +106,7 @@ export const reportsRoutes = router()
       path: "/api/reports/integrity",
       tags: ["Reports"],
       summary: "Integrity: per recorder, records entered, late entries, voids, corrections",
-      access: READERS,
+      access: RECORD_KEEPERS,
       request: { query: PeriodQuery },
       responses: { 200: reportResponse(z.object({ recorderId: z.string() }).passthrough(), "One row per recorder") },
     }),

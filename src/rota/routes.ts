@@ -12,9 +12,9 @@ import { DayOrInstant, timeWindow } from "../http/window.js";
 import { acceptSwap, approveSwap, listSwaps, offerSwap } from "./swaps.js";
 import { onDutyAt } from "./on-duty.js";
 import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
+import { ROTA_EDITORS, hasAny } from "../staff/roles.js";
 
-const WRITERS = ["admin", "manager", "senior_manager"] as const;
-const canManage = (u: CurrentUser) => u.roles.some((r) => (WRITERS as readonly string[]).includes(r));
+const canManage = (u: CurrentUser) => hasAny(u, ROTA_EDITORS);
 
 function windowOf(tz: string, now: Date, from?: string, to?: string, defaultDays = 7) {
   return timeWindow(tz, now, from, to, { defaultDays, maxDays: MAX_WINDOW_DAYS });
@@ -133,7 +133,7 @@ export const rotaRoutes = router()
       path: "/api/rotas",
       tags: ["Rotas"],
       summary: "Create a rota",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: jsonBody(NewRota),
       responses: { 201: jsonResponse(RotaSchema, "Created") },
     }),
@@ -172,7 +172,7 @@ export const rotaRoutes = router()
       path: "/api/rotas/{id}/patterns",
       tags: ["Rotas"],
       summary: "Add a recurring shift pattern (RRULE, local start time, local duration)",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: { params: IdParam, ...jsonBody(NewPattern) },
       responses: { 201: jsonResponse(PatternSchema, "Added"), 404: problemResponse("Unknown rota") },
     }),
@@ -184,7 +184,7 @@ export const rotaRoutes = router()
       path: "/api/patterns/{id}/end",
       tags: ["Rotas"],
       summary: "End a pattern on a day (its last day of shifts); patterns are kept, never deleted",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: { params: IdParam, ...jsonBody(z.object({ endsOn: Day })) },
       responses: { 200: jsonResponse(PatternSchema, "Ended"), 404: problemResponse("Unknown pattern") },
     }),
@@ -219,7 +219,7 @@ export const rotaRoutes = router()
       path: "/api/rotas/{id}/assignments",
       tags: ["Rotas"],
       summary: "Assign a person to any interval of the rota",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: { params: IdParam, ...jsonBody(NewAssignment) },
       responses: {
         201: jsonResponse(z.object({ id: z.string(), warnings: z.array(WarningSchema) }), "Assigned, with any Working Time or record warnings"),
@@ -239,7 +239,7 @@ export const rotaRoutes = router()
       path: "/api/assignments/{id}/cancel",
       tags: ["Rotas"],
       summary: "Cancel an assignment (kept, with the reason; never deleted)",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: { params: IdParam, ...jsonBody(z.object({ reason: z.string().trim().min(1).max(1000) })) },
       responses: {
         200: jsonResponse(z.object({ id: z.string(), cancelledAt: z.string(), cancelReason: z.string() }), "Cancelled"),
@@ -259,7 +259,7 @@ export const rotaRoutes = router()
       tags: ["Rotas"],
       summary: "Assign the pattern shifts starting in [from, to) in turn to the listed staff",
       description: "Days are local; `to` as a day is inclusive. Anyone ineligible, on leave, off sick or already on duty is skipped, and `skipped` says whom and why.",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: { params: IdParam, ...jsonBody(RotationBody) },
       responses: {
         201: jsonResponse(
@@ -369,7 +369,7 @@ export const rotaRoutes = router()
       path: "/api/swaps/{id}/approve",
       tags: ["Rotas"],
       summary: "Approve an accepted swap: the shift moves to the receiver",
-      access: WRITERS,
+      access: ROTA_EDITORS,
       request: { params: IdParam },
       responses: {
         200: jsonResponse(SwapSchema.extend({ warnings: z.array(WarningSchema) }), "Approved"),

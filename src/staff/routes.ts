@@ -4,6 +4,7 @@ import { actorOf } from "../http/actor.js";
 import { CATEGORIES, ROLES } from "./schema.js";
 import { createStaff, getStaff, listStaff, setPassword, unlockSignIn, updateStaff } from "./service.js";
 import { NotFound } from "../errors.js";
+import { ADMINS, HR_WRITERS, RECORD_KEEPERS, hasAny } from "./roles.js";
 
 const StaffSchema = z
   .object({
@@ -47,8 +48,6 @@ const StaffChangesBody = z
   })
   .partial();
 
-const WRITERS = ["admin", "hr"] as const;
-const READERS = ["admin", "hr", "manager", "senior_manager"] as const;
 
 export const staffRoutes = router()
   .openapi(
@@ -57,7 +56,7 @@ export const staffRoutes = router()
       path: "/api/staff",
       tags: ["Staff"],
       summary: "Add a member of staff",
-      access: WRITERS,
+      access: HR_WRITERS,
       request: jsonBody(NewStaffBody),
       responses: {
         201: jsonResponse(StaffSchema, "Created"),
@@ -73,7 +72,7 @@ export const staffRoutes = router()
       path: "/api/staff",
       tags: ["Staff"],
       summary: "The staff directory",
-      access: READERS,
+      access: RECORD_KEEPERS,
       responses: { 200: jsonResponse(z.object({ staff: z.array(StaffSchema) }), "Everyone") },
     }),
     (c) => c.json({ staff: listStaff(c.get("deps")) }, 200),
@@ -91,7 +90,7 @@ export const staffRoutes = router()
     (c) => {
       const user = c.get("user")!;
       const { id } = c.req.valid("param");
-      if (id !== user.id && !user.roles.some((r) => (READERS as readonly string[]).includes(r))) throw new NotFound("staff member");
+      if (id !== user.id && !hasAny(user, RECORD_KEEPERS)) throw new NotFound("staff member");
       return c.json(getStaff(c.get("deps"), id), 200);
     },
   )
@@ -101,7 +100,7 @@ export const staffRoutes = router()
       path: "/api/staff/{id}",
       tags: ["Staff"],
       summary: "Change name, email, roles, team, category, FTE or deactivate",
-      access: WRITERS,
+      access: HR_WRITERS,
       request: { params: IdParam, ...jsonBody(StaffChangesBody) },
       responses: {
         200: jsonResponse(StaffSchema, "Updated"),
@@ -119,7 +118,7 @@ export const staffRoutes = router()
       path: "/api/staff/{id}/password",
       tags: ["Staff"],
       summary: "Set a person's password (ends their sessions)",
-      access: ["admin"],
+      access: ADMINS,
       request: { params: IdParam, ...jsonBody(z.object({ password: Password })) },
       responses: { 204: { description: "Set (the person's sign-in throttle is cleared too)" }, 404: problemResponse("Unknown staff") },
     }),
@@ -134,7 +133,7 @@ export const staffRoutes = router()
       path: "/api/staff/{id}/unlock",
       tags: ["Staff"],
       summary: "Clear a person's failed sign-ins at every address, so they may try again at once",
-      access: ["admin"],
+      access: ADMINS,
       request: { params: IdParam },
       responses: { 204: { description: "Unlocked" }, 404: problemResponse("Unknown staff") },
     }),

@@ -1,16 +1,17 @@
 import type { Child } from "hono/jsx";
 import type { CurrentUser } from "../deps.js";
-
-const MANAGERS = ["manager", "senior_manager"];
+import { mayOpen } from "./page-access.js";
 
 /** Which pages a person's roles open to them (the API still decides what they may see). */
 export function navFor(user: CurrentUser | undefined) {
   if (!user) return [];
-  const has = (...r: string[]) => user.roles.some((x) => r.includes(x));
-  const items = [{ href: "/", label: "My duty" }, { href: "/rota", label: "Rota" }];
-  if (has(...MANAGERS)) items.push({ href: "/board", label: "Board" });
-  if (has("hr", "admin", "manager", "senior_manager")) items.push({ href: "/hr", label: "HR" });
-  return items;
+  const items = [
+    { href: "/", label: "My duty" },
+    { href: "/rota", label: "Rota" },
+    { href: "/board", label: "Board" },
+    { href: "/hr", label: "HR" },
+  ] as const;
+  return items.filter((n) => mayOpen(user, n.href)).map((n) => ({ ...n }));
 }
 
 export function Layout(props: {

@@ -13,35 +13,47 @@ import { filterReportRows } from "../reports/format.js";
 import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
 import { ForbiddenPage } from "./pages/forbidden.js";
+import { PAGES, type PageAccess, type PagePath, type PublicPagePath } from "./page-access.js";
+import { hasAny } from "../staff/roles.js";
+
+export { PAGES } from "./page-access.js";
 
 export const webPages = new Hono<AppEnv>();
-
-const MANAGERS = ["manager", "senior_manager"];
-const HR = ["hr", "admin", "manager", "senior_manager"];
-
-/** The signed-in person, or a redirect to /login that comes back here. */
-function signedIn(c: Context<AppEnv>): CurrentUser | Response {
-  const user = c.get("user");
-  if (user) return user;
-  const u = new URL(c.req.url);
-  return c.redirect(`/login?next=${encodeURIComponent(u.pathname + u.search)}`, 303);
-}
 
 const page = (c: Context<AppEnv>, node: unknown, status = 200) => {
   c.header("Cache-Control", "no-store");
   return c.html(`<!doctype html>${String(node)}`, status as 200);
 };
 
+type PageHandler<P extends PagePath> = (c: Context<AppEnv, P>, user: P extends PublicPagePath ? CurrentUser | undefined : CurrentUser) => Response | Promise<Response>;
+
+/**
+ * Register a page under its rule in PAGES: nobody signed in is sent to /login (and comes
+ * back here), a role the rule does not list reads why (403). The handler runs only past it.
+ */
+function definePage<P extends PagePath>(path: P, handler: PageHandler<P>) {
+  const rule: PageAccess = PAGES[path];
+  webPages.get(path, (c) => {
+    const user = c.get("user");
+    if (rule.access !== "public") {
+      if (!user) {
+        const u = new URL(c.req.url);
+        return c.redirect(`/login?next=${encodeURIComponent(u.pathname + u.search)}`, 303);
+      }
+      if (rule.access !== "signed_in" && !hasAny(user, rule.access)) return page(c, ForbiddenPage({ user, what: rule.forbidden }), 403);
+    }
+    return (handler as PageHandler<PagePath>)(c, user!);
+  });
+}
+
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
 const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf(c));
 // The API's own bounds (1900..2100): a day past them walked the chart's month loop for ever.
 const isDay = (s: string | undefined): s is string => !!s && isDayInRange(s);
 
-webPages.get("/login", (c) => page(c, LoginPage()));
+definePage("/login", (c) => page(c, LoginPage()));
 
-webPages.get("/", async (c) => {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
+definePage("/", async (c, user) => {
   const now = c.get("deps").clock.now();
   const to = new Date(now.getTime() + 14 * 86_400_000);
   const [shifts, onDuty, visits] = await Promise.all([
@@ -64,30 +76,20 @@ webPages.get("/", async (c) => {
   );
 });
 
-webPages.get("/visits/:id", (c) => {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
+definePage("/visits/:id", (c, user) => {
   return page(c, VisitPage({ user, tz: tzOf(c), visitId: c.req.param("id") }));
 });
 
-webPages.get("/board", (c) => {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
-  if (!user.roles.some((r) => MANAGERS.includes(r))) return page(c, ForbiddenPage({ user, what: "The live board is for duty managers." }), 403);
+definePage("/board", (c, user) => {
   return page(c, BoardPage({ user, tz: tzOf(c) }));
 });
 
 // Where a manager's alert notification leads: the board, with that alert first.
-webPages.get("/alerts/:id", (c) => {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
-  if (!user.roles.some((r) => MANAGERS.includes(r))) return page(c, ForbiddenPage({ user, what: "Alerts are for duty managers." }), 403);
+definePage("/alerts/:id", (c, user) => {
   return page(c, BoardPage({ user, tz: tzOf(c), focusAlertId: c.req.param("id") }));
 });
 
-webPages.get("/rota", async (c) => {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
+definePage("/rota", async (c, user) => {
   const tz = tzOf(c);
   const today = todayOf(c);
   const view = c.req.query("view") === "month" ? "month" : "week";
@@ -122,10 +124,7 @@ webPages.get("/rota", async (c) => {
   return page(c, RotaPage({ user, tz, data, today }));
 });
 
-webPages.get("/hr", async (c) => {
-  const user = signedIn(c);
-  if (user instanceof Response) return user;
-  if (!user.roles.some((r) => HR.includes(r))) return page(c, ForbiddenPage({ user, what: "HR reports are for HR, managers and administrators." }), 403);
+definePage("/hr", async (c, user) => {
   const today = todayOf(c);
   const report = REPORTS.find((r) => r.key === c.req.query("report")) ?? REPORTS[0]!;
   const query: Record<string, string> = {};

@@ -3,6 +3,7 @@
 // Pure functions of the person's records; each answers with the reason, or nothing.
 import { localDayFast as localDay } from "../zone.js";
 import type { Role } from "../../staff/schema.js";
+import { MANAGER_COVER, hasAny } from "../../staff/roles.js";
 import type { RotaKind } from "../schema.js";
 
 export interface Window {
@@ -29,8 +30,6 @@ export interface PersonFacts {
   shifts: readonly (Window & { id?: string; rotaId?: string })[];
 }
 
-export const MANAGER_ROLES: readonly Role[] = ["manager", "senior_manager"];
-
 /** The local days a shift touches: its start day to the day of its last minute. */
 export function shiftDays(w: Window, tz: string): { first: string; last: string } {
   return { first: localDay(w.start, tz), last: localDay(new Date(w.end.getTime() - 1), tz) };
@@ -40,7 +39,7 @@ export function shiftDays(w: Window, tz: string): { first: string; last: string 
 export function ineligibility(kind: RotaKind, p: PersonFacts, w: Window, tz: string): string | undefined {
   if (!p.active) return `${p.name} is no longer active.`;
   if (kind === "manager_cover") {
-    if (!p.roles.some((r) => MANAGER_ROLES.includes(r))) return `${p.name} is not a manager; manager cover needs the manager or senior_manager role.`;
+    if (!hasAny(p, MANAGER_COVER)) return `${p.name} is not a manager; manager cover needs the manager or senior_manager role.`;
     return undefined;
   }
   const { first, last } = shiftDays(w, tz);
