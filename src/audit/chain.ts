@@ -37,12 +37,13 @@ export function rowHash(r: ChainFields): string {
  *
  * It MUST run inside a write transaction (writeTx: IMMEDIATE, the write lock held from
  * its start), which is what serialises appends: no other connection can read the same
- * last seq between our read and our insert. Outside one it throws rather than risk it.
+ * last seq between our read and our insert. It takes a transaction handle, and outside a
+ * transaction it throws rather than risk it.
  * And a fork can never be stored: seq is the table's primary key, so a second row with
  * the same seq (two appenders that both read the same head) fails and rolls back its
  * whole transaction instead of branching the chain.
  */
-export function appendAudit(tx: Tx | Db, actor: Actor, entry: AuditEntry, at: Date): void {
+export function appendAudit(tx: Tx, actor: Actor, entry: AuditEntry, at: Date): void {
   if (!clientOf(tx).inTransaction) throw new Error("appendAudit must run inside a write transaction (writeTx)");
   // Every write comes through here, so both statements are prepared once per connection.
   const last = prepared(tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
