@@ -5,7 +5,10 @@
 // before its password is checked; admins unlock; behind a proxy the client address
 // is the right-most hop no trusted proxy added.
 import { beforeEach, describe, expect, it } from "vitest";
-import { testEnv, type TestEnv } from "../helpers.js";
+import { testEnv, Client, type TestEnv } from "../helpers.js";
+import { eq } from "drizzle-orm";
+import { staff } from "../../src/staff/schema.js";
+import { hashPassword } from "../../src/auth/password.js";
 import { PASSWORD, signIn } from "./support.js";
 import { auditLog } from "../../src/audit/schema.js";
 import { loginFailures } from "../../src/auth/schema.js";
@@ -247,5 +250,63 @@ describe("the client address behind a proxy", () => {
     expect(throttleFor({ pair: n(1), account: n(ACCOUNT_RULE.free + 5), address: n(1), now, knownAddress: false })).toMatchObject({ scope: "account" });
     expect(throttleFor({ pair: none, account: none, address: n(ADDRESS_RULE.free), now })).toMatchObject({ scope: "address" });
     expect(throttleFor({ pair: none, account: none, address: n(ADDRESS_RULE.free - 1), now })).toBeUndefined();
+  });
+});
+
+// From the outside review of issue 9's access fixes: throttle bypasses (email spellings,
+// X-Forwarded-For, IPv4-mapped IPv6). These run without TRUST_PROXY unless they say so.
+describe("sign-in throttle cannot be beaten by spelling or by the forwarded address", () => {
+  // A fresh database for each case, as where these were first written.
+  let env: TestEnv;
+  beforeEach(async () => {
+    env = await testEnv();
+  });
+
+  const PASSWORD = "kettle orbit lantern 42";
+  async function account(e: TestEnv) {
+    const email = "target@test.example";
+    const p = await e.person({ roles: ["amhp"], email });
+    e.deps.db.update(staff).set({ passwordHash: await hashPassword(PASSWORD) }).where(eq(staff.id, p.id)).run();
+    return email;
+  }
+  const login = (e: TestEnv, email: string, password: string, xff?: string) =>
+    new Client(e.app).post("/api/auth/login", { email, password }, xff ? { "X-Forwarded-For": xff } : {});
+
+  it("case and white-space spellings of the email count as the same account", async () => {
+    const email = await account(env);
+    const spellings = [email, email.toUpperCase(), ` ${email}`, `${email}\t`, "Target@Test.Example", ` TARGET@test.example `];
+    const statuses = [];
+    for (const s of spellings) statuses.push((await login(env, s, "wrong wrong wrong")).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // Spellings that are not the account's email are not the account, so they guess nothing.
+    for (const s of [`\u200b${email}`, email.replace("t", "ｔ"), `${email}.`]) expect((await login(env, s, PASSWORD)).status).not.toBe(200);
+  });
+
+  it("with TRUST_PROXY=true, hops the client wrote to the left of the proxy's do not give fresh addresses", async () => {
+    const e = await testEnv({ TRUST_PROXY: "true" });
+    const email = await account(e);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(e, email, "wrong wrong wrong", `198.51.100.${i}, 203.0.113.9`)).status);
+    expect(statuses.at(-1)).toBe(429);
+    // The same client written as an IPv4-mapped IPv6 address, bracketed, or with a port, is the same address.
+    for (const form of ["::ffff:203.0.113.9", "[::FFFF:203.0.113.9]:443", "203.0.113.9:5555"]) expect((await login(e, email, "wrong wrong wrong", form)).status).toBe(429);
+    // A correct password from a clean address is checked.
+    expect((await login(e, email, PASSWORD, "192.0.2.50")).status).toBe(200);
+  });
+
+  it("with TRUST_PROXY=false, X-Forwarded-For is ignored (rotating it gives no fresh address)", async () => {
+    const email = await account(env);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(env, email, "wrong wrong wrong", `198.51.100.${i}`)).status);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("with TRUSTED_PROXIES set, a client cannot pose as a trusted proxy's client", async () => {
+    const e = await testEnv({ TRUST_PROXY: "true", TRUSTED_PROXIES: "10.0.0.0/8" });
+    const email = await account(e);
+    const statuses = [];
+    // The client writes a fresh address and a trusted-looking hop; the proxy appends the client's real one.
+    for (let i = 0; i < 6; i++) statuses.push((await login(e, email, "wrong wrong wrong", `198.51.100.${i}, 10.0.0.1, 203.0.113.9, 10.1.1.1`)).status);
+    expect(statuses.at(-1)).toBe(429);
   });
 });

@@ -1,7 +1,7 @@
 // Issue 9, reports: the sickness cause must not leak to a line manager through the
 // OH timing; CSV cells must not run as spreadsheet formulas; an as-of date must not
 // count people who had not started yet.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { ORIGIN, testEnv, type Client, type TestEnv } from "../helpers.js";
 import { toCsv } from "../../src/reports/format.js";
@@ -121,5 +121,75 @@ describe("as-of counts only people who had started", () => {
       const after = (await hr.client.get(`/api/reports/${report}?asOf=2026-12-01`)).body.rows as { staffId: string }[];
       expect(after.map((r) => r.staffId), `${report} on the start day`).toContain(newcomer.id);
     }
+  });
+});
+
+// From the outside review of issue 9: the cause side channel across every report, page and record.
+describe("a line manager cannot tell two absences apart by their cause", () => {
+  // A fresh database for each case, as where these were first written.
+  let env: TestEnv;
+  beforeEach(async () => {
+    env = await testEnv();
+  });
+
+  it("sickness and OH reports (JSON and CSV), the /hr pages, and the records read the same for stress and infection", async () => {
+    const manager = await env.person({ roles: ["manager"], team: "East" });
+    const hr = await env.person({ roles: ["hr"] });
+    const a = await env.person({ roles: ["social_worker"], team: "East", name: "Person Alpha", startDate: "2020-01-06" });
+    const b = await env.person({ roles: ["social_worker"], team: "East", name: "Person Bravo", startDate: "2020-01-06" });
+    const made: Record<string, { sickness: string; oh: string }> = {};
+    for (const [p, cause] of [
+      [a, "stress_anxiety_depression"],
+      [b, "infection"],
+    ] as const) {
+      const s = await hr.client.post(`/api/staff/${p.id}/sickness`, { firstDay: "2026-11-18", cause });
+      expect(s.status).toBe(201);
+      made[p.id] = { sickness: s.body.id, oh: "<none yet>" };
+    }
+    // Replace everything that names or identifies one of the two, so only what depends on the cause could differ.
+    const blind = (text: string, p: typeof a) =>
+      text
+        .split(a.id).join("<P>").split(b.id).join("<P>")
+        .split(made[p.id]!.sickness).join("<S>").split(made[p.id]!.oh).join("<O>")
+        .replace(/Person (Alpha|Bravo)/g, "<NAME>")
+        .replace(/(amhp|social_worker)-\d+-[a-z0-9]+@test\.example/g, "<EMAIL>")
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<UUID>")
+        .replace(/nonce="[^"]*"|nonce-[A-Za-z0-9+/=]+/g, "<NONCE>");
+    const rowsFor = (report: { rows?: unknown[] }, p: typeof a) => JSON.stringify((report.rows ?? []).filter((r) => JSON.stringify(r).includes(p.id)));
+
+    const compare = async () => {
+      for (const path of ["/api/reports/sickness", "/api/reports/oh-referrals"]) {
+        const res = await manager.client.get(`${path}?asOf=2026-11-24`);
+        expect(res.status).toBe(200);
+        const [ra, rb] = [blind(rowsFor(res.body, a), a), blind(rowsFor(res.body, b), b)];
+        if (path.endsWith("sickness")) expect(ra).not.toBe("[]");
+        expect(ra, path).toBe(rb);
+        const csv = (await manager.client.get(`${path}?asOf=2026-11-24&format=csv`)).text.split("\n");
+        const line = (p: typeof a, name: string) => blind(csv.filter((l) => l.includes(p.id) || l.includes(name)).join("\n"), p);
+        expect(line(a, "Person Alpha"), `${path} csv`).toBe(line(b, "Person Bravo"));
+      }
+      for (const p of [a, b]) expect(JSON.stringify((await manager.client.get(`/api/staff/${p.id}/sickness`)).body)).not.toMatch(/stress|infection/);
+      const perPerson = async (p: typeof a) =>
+        Promise.all(
+          [`/api/staff/${p.id}/sickness`, `/api/staff/${p.id}/oh-referrals`, `/api/staff/${p.id}/hr-records`, `/api/staff/${p.id}`, `/api/records/sickness/${made[p.id]!.sickness}/history`].map(async (u) => {
+            const r = await manager.client.get(u);
+            return `${r.status} ${blind(r.text, p)}`;
+          }),
+        );
+      expect(await perPerson(a)).toEqual(await perPerson(b));
+      // The /hr pages: one person's name filter each, everything else alike.
+      for (const report of ["sickness", "oh-referrals"]) {
+        const page = async (p: typeof a, q: string) => blind((await manager.client.get(`/hr?report=${report}&asOf=2026-11-24&q=${q}`)).text, p).replace(/Alpha|Bravo/g, "<Q>");
+        expect(await page(a, "Alpha"), `/hr ${report}`).toBe(await page(b, "Bravo"));
+      }
+    };
+    // Before any referral (HR's rule: OH due on day 1 for stress), and after both are referred.
+    await compare();
+    for (const p of [a, b]) {
+      const oh = await hr.client.post(`/api/staff/${p.id}/oh-referrals`, { referredOn: "2026-11-19", reason: "Referred after absence", sicknessId: made[p.id]!.sickness });
+      expect(oh.status).toBe(201);
+      made[p.id]!.oh = oh.body.id;
+    }
+    await compare();
   });
 });

@@ -1,6 +1,6 @@
 // Assignments, cancellation, rotation, coverage and on-duty over HTTP, and the
 // functions other capabilities call (onDutyAt, uncoveredIntervals, nextShiftOf).
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
 import { rotaAssignments } from "../../src/rota/schema.js";
@@ -256,5 +256,26 @@ describe("coverage conflicts for training", () => {
     }
     const cov = await coord.client.get(`/api/rotas/${dutyId}/coverage?from=2027-02-01&to=2027-02-03`);
     expect(cov.body.conflicts.filter((c: { kind: string; staffId: string }) => c.staffId === dan.id).map((c: { kind: string }) => c.kind)).toEqual(["training_shortfall"]);
+  });
+});
+
+// From the outside review of issue 9: the reason rule (src/hr/reason.ts) holds outside the HR records.
+describe("reasons outside the HR records say something too", () => {
+  // A fresh database for each case, as where these were first written.
+  let env: TestEnv;
+  beforeEach(async () => {
+    env = await testEnv();
+  });
+
+  it("cancelling a rota assignment with a reason of invisible characters or one letter is a 400 naming reason, and nothing is written", async () => {
+    const admin = await env.person({ roles: ["admin"] });
+    const m = await env.person({ roles: ["manager"], team: "East" });
+    const rota = (await admin.client.post("/api/rotas", { name: "Cover", kind: "manager_cover" })).body.id;
+    const asg = await admin.client.post(`/api/rotas/${rota}/assignments`, { staffId: m.id, start: "2026-11-26T09:00:00Z", end: "2026-11-26T17:00:00Z" });
+    expect(asg.status).toBe(201);
+    const before = env.auditCount();
+    for (const reason of ["\u200b\u200d\u2060", "\u202e\u202c", "x", " . "]) expectInvalid(await admin.client.post(`/api/assignments/${asg.body.id}/cancel`, { reason }), "reason");
+    expect(env.auditCount()).toBe(before);
+    expect((await admin.client.post(`/api/assignments/${asg.body.id}/cancel`, { reason: "Off sick" })).status).toBe(200);
   });
 });

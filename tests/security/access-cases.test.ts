@@ -15,6 +15,7 @@ beforeEach(async () => {
 
 const rolesOf = (id: string) => env.deps.db.select({ roles: staff.roles }).from(staff).where(eq(staff.id, id)).get()!.roles;
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+const emailOf = (id: string) => env.deps.db.select({ email: staff.email }).from(staff).where(eq(staff.id, id)).get()!.email;
 
 describe("only an admin grants or removes admin, or sets a password", () => {
   it("HR creating a person with the admin role is a 403 that names the rule, and writes nothing", async () => {
@@ -195,5 +196,27 @@ describe("tokens expire and can be read-only", () => {
       expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 403`);
     }
     expect(env.auditCount()).toBe(before);
+  });
+});
+
+// From the outside review of issue 9's access fixes: a path to admin the first fixes left.
+describe("HR cannot take an admin's sign-in away", () => {
+  it("HR changing an admin's email (their sign-in name) is a 403 and writes nothing; an admin may, and HR may for anyone else", async () => {
+    // Else HR could end every admin's sessions (a roles edit that keeps admin) and move
+    // their emails: no admin could sign in, so nobody could undo it from the service.
+    const hr = await env.person({ roles: ["hr"] });
+    const admin = await env.person({ roles: ["admin"] });
+    const other = await env.person({ roles: ["hr", "admin"] });
+    const before = env.auditCount();
+    const res = await hr.client.patch(`/api/staff/${admin.id}`, { email: "hr-chosen@test.example" });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toMatch(/only an admin/i);
+    expect(emailOf(admin.id)).toBe(admin.email);
+    expect(env.auditCount()).toBe(before);
+    // The same email, spelt differently, is no change.
+    expect((await hr.client.patch(`/api/staff/${admin.id}`, { email: admin.email.toUpperCase() })).status).toBe(200);
+    expect((await other.client.patch(`/api/staff/${admin.id}`, { email: "moved@test.example" })).status).toBe(200);
+    const p = await env.person({ roles: ["amhp"] });
+    expect((await hr.client.patch(`/api/staff/${p.id}`, { email: "new-amhp@test.example" })).status).toBe(200);
   });
 });
