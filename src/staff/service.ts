@@ -7,6 +7,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../e
 import { assertNotCurrentPassword, assertPasswordAllowed, hashPassword } from "../auth/password.js";
 import { clearSignInThrottle, endAllSessions } from "../auth/service.js";
 import { currentPolicy } from "../alerts/policy.js";
+import { MANAGER_COVER, hasAny } from "./roles.js";
 
 export interface NewStaff {
   name: string;
@@ -95,8 +96,6 @@ export interface StaffChanges {
   active?: boolean;
 }
 
-const MANAGING = ["manager", "senior_manager"];
-
 /**
  * The escalation ladder's last resort is the senior list: refuse to deactivate, or take
  * the manager roles from, its last active member (change the list first).
@@ -105,7 +104,7 @@ function keepSeniorListReachable(tx: Tx, before: StaffRow, changes: StaffChanges
   const list = currentPolicy(tx).seniorStaffIds;
   if (!list.includes(before.id) || !before.active) return;
   const roles = changes.roles ?? before.roles;
-  const leaves = (changes.active ?? before.active) === false || (before.roles.some((r) => MANAGING.includes(r)) && !roles.some((r) => MANAGING.includes(r)));
+  const leaves = (changes.active ?? before.active) === false || (hasAny(before, MANAGER_COVER) && !hasAny({ roles }, MANAGER_COVER));
   if (!leaves) return;
   const others = list.filter((id) => id !== before.id);
   const activeOther = others.length > 0 && tx.select({ id: staff.id }).from(staff).where(eq(staff.active, true)).all().some((r) => others.includes(r.id));
