@@ -219,7 +219,7 @@ export const alertsRoutes = router()
     (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
-      // Default: the next 52 weeks from now (DESIGN.md "Readiness").
+      // Default window: the next 52 weeks from now.
       const { from, to } = q.from || q.to ? timeWindow(deps.config.TZ_LOCAL, deps.clock.now(), q.from ?? deps.clock.now().toISOString(), q.to, { defaultDays: 364, maxDays: 400 }) : { from: deps.clock.now(), to: new Date(deps.clock.now().getTime() + 364 * 86_400_000) };
       return c.json(readiness(deps.db, from, to), 200);
     },

@@ -1,4 +1,4 @@
-// HTTP for HR records (API.md "Staff" approvals/training/leave, and "HR").
+// HTTP for HR records (approvals, training and leave under /api/staff/{id}; the rest under the "HR" tag).
 // Services decide who may see what; routes only validate and translate.
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
@@ -27,7 +27,7 @@ const user = (c: { get(k: "user"): unknown }) => c.get("user") as CurrentUser;
 const redactCause = <T extends Record<string, unknown>>(row: T, u: CurrentUser) => redact("sickness", row, isHrOrAdmin(u));
 
 export const hrRoutes = router()
-  // --- approvals, training, leave (API.md "Staff") ---
+  // --- approvals, training, leave (OpenAPI tag "Staff") ---
   .openapi(
     defineRoute({
       method: "post",

@@ -1,4 +1,4 @@
-// Report routes (API.md "Reports"): JSON, or CSV with ?format=csv / Accept: text/csv.
+// Report routes: JSON, or CSV with ?format=csv / Accept: text/csv.
 // Dates are bounded by the shared Day schema; the reports themselves run off the
 // event loop (runReport: a worker thread for a database file).
 import { z } from "@hono/zod-openapi";

@@ -1,4 +1,4 @@
-// Who may hold a shift (DESIGN.md "Rota"): AMHP duty needs an approval in force for
+// Who may hold a shift: AMHP duty needs an approval in force for
 // the whole shift; manager cover needs a manager; nobody holds two shifts at once.
 // Pure functions of the person's records; each answers with the reason, or nothing.
 import { localDayFast as localDay } from "../zone.js";
