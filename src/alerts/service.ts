@@ -9,9 +9,10 @@ import { alerts, notifications, type AlertStatus } from "./schema.js";
 import { visits } from "../visits/schema.js";
 import { nextDue } from "../visits/service.js";
 import { alarmCards, peopleOf, type AlarmCard } from "./card.js";
+import { ALERT_RESPONDERS, hasAny } from "../staff/roles.js";
 
-export const MANAGER_ROLES = ["manager", "senior_manager"] as const;
-export const isManager = (u: CurrentUser) => u.roles.some((r) => (MANAGER_ROLES as readonly string[]).includes(r));
+/** Sees every alert and visit (src/staff/roles.ts). */
+export const isManager = (u: CurrentUser) => hasAny(u, ALERT_RESPONDERS);
 
 /**
  * What the worker an alert is about may see of it: their own panic and missed check-ins.
