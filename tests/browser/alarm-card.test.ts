@@ -91,6 +91,29 @@ describe("the alarm card on the board", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("a change made before the live stream opened shows at once when it opens (not at the next 30 s refresh)", async () => {
+    const manager = await makePerson(suite.admin, ["manager"]);
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const worker = await Api.login(suite.server.url, amhp.email, amhp.password);
+    const visit = await worker.ok("POST", "/api/visits", { purpose: "home_visit", location: { address: "12 Late Lane" }, expectedEnd: new Date(Date.now() + 3600_000).toISOString() });
+    const context = await suite.browser.newContext({ viewport: DESK });
+    const page = await context.newPage();
+    // Hold the event stream back until the panic below has been raised and announced.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route("**/api/events", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await signIn(page, suite.server.url, manager, "/board");
+    await page.getByText("12 Late Lane").first().waitFor({ timeout: 15_000 }); // the visit, read before the stream
+    await worker.ok("POST", `/api/visits/${visit.id}/alarm`);
+    await new Promise((r) => setTimeout(r, 500)); // its events went out to nobody on this page
+    release();
+    await page.locator("article[data-alert-id]", { hasText: "PANIC" }).filter({ hasText: "12 Late Lane" }).first().waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
   it("the police step says Consider police (999) on the card", async () => {
     const senior = await makePerson(suite.admin, ["senior_manager"]);
     const manager = await makePerson(suite.admin, ["manager"]);

@@ -311,7 +311,12 @@
   };
   function connect() {
     const es = new EventSource("/api/events");
-    es.onopen = () => (status.textContent = "Live: updates appear as they happen.");
+    // Read the board again whenever the stream (re)opens: whatever changed before it was
+    // live, or while it was down, sent no event we could hear.
+    es.onopen = () => {
+      status.textContent = "Live: updates appear as they happen.";
+      soon();
+    };
     es.onmessage = soon;
     for (const t of ["alert", "visit", "alert.raised", "alert.acknowledged", "alert.resolved", "alert.escalated", "visit.started", "visit.checked_in", "visit.completed", "check_in"]) es.addEventListener(t, soon);
     es.onerror = () => (status.textContent = "Reconnecting to live updates… (the board still refreshes every 30 s)");
