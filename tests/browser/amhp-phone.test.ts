@@ -67,6 +67,30 @@ describe("AMHP on a phone", { timeout: 60_000 }, () => {
     await context.close();
   });
 
+  it("a tap on +30 min before the visit has loaded (slow signal) still extends it", async () => {
+    const amhp = await makePerson(suite.admin, ["amhp"]);
+    const me = await Api.login(suite.server.url, amhp.email, amhp.password);
+    const end = new Date(Date.now() + 3600_000);
+    const visit = await me.ok("POST", "/api/visits", { purpose: "home_visit", location: { address: "2 Slow Road" }, expectedEnd: end.toISOString() });
+    const context = await phoneContext(suite.browser);
+    const page = await context.newPage();
+    // The first read of the visit is slow; the button is on screen (server-rendered) before it lands.
+    let first = true;
+    await page.route(`**/api/visits/${visit.id}`, async (route) => {
+      if (first && route.request().method() === "GET") {
+        first = false;
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      await route.continue();
+    });
+    await signIn(page, suite.server.url, amhp, `/visits/${visit.id}`);
+    await page.getByRole("button", { name: "+30 min" }).click();
+    await page.getByText(/Visit extended to/).waitFor({ timeout: 15_000 });
+    const extended = (await me.ok("GET", `/api/visits/${visit.id}`)) as any;
+    expect(Date.parse(extended.expectedEnd) - end.getTime()).toBeGreaterThanOrEqual(30 * 60_000 - 1000);
+    await context.close();
+  });
+
   it("the panic button needs a 2 second hold; a tap does nothing", async () => {
     const amhp = await makePerson(suite.admin, ["amhp"]);
     const me = await Api.login(suite.server.url, amhp.email, amhp.password);

@@ -167,7 +167,10 @@
 
   $("extend").addEventListener("click", async (ev) => {
     const b = ev.target.closest("button[data-minutes]");
-    if (!b || !visit) return;
+    if (!b) return;
+    // A tap before the visit has loaded (slow signal) must not be lost: load it first.
+    if (!visit) await load();
+    if (!visit) return say("Could not read the visit yet: try again when there is signal.", "bad");
     const base = Math.max(Date.parse(visit.expectedEnd), Date.now());
     try {
       await api("POST", "/api/visits/" + encodeURIComponent(visitId) + "/extend", { expectedEnd: new Date(base + Number(b.dataset.minutes) * 60000).toISOString() });
