@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { visibleText } from "../http/text.js";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam } from "../http/route.js";
 import { login, logout, createApiToken, listApiTokens, revokeApiToken, changeOwnPassword, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "./service.js";
@@ -107,7 +108,7 @@ export const authRoutes = router()
       request: jsonBody(
         z.object({
           staffId: z.string().min(1),
-          name: z.string().min(1).max(200),
+          name: visibleText(200),
           expiresInDays: z.number().int().min(1).max(TOKEN_MAX_DAYS).optional().openapi({ description: `Refused after this many days (default ${TOKEN_DEFAULT_DAYS})` }),
           readOnly: z.boolean().optional().openapi({ description: "Only GET, HEAD and OPTIONS (default false)" }),
         }),

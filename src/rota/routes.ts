@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { visibleText } from "../http/text.js";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant, Day } from "../http/route.js";
 import { actorOf } from "../http/actor.js";
 import { addDays, localDay, startOfLocalDay } from "../calendar/days.js";
@@ -42,7 +43,7 @@ const PatternSchema = z
   .openapi("RotaPattern");
 
 const NewRota = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: visibleText(200),
   kind: z.enum(ROTA_KINDS),
   requiredStaff: z.number().int().min(1).max(50).optional(),
 });
@@ -62,7 +63,7 @@ const NewPattern = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")
       .openapi({ description: "Local wall-clock start time", example: "09:00" }),
     durationMinutes: z.number().int().min(1).max(7 * 24 * 60).openapi({ description: "Local wall-clock length: 17:00 + 960 ends 09:00 local, even across a clock change" }),
-    label: z.string().trim().min(1).max(200).optional(),
+    label: visibleText(200).optional(),
     startsOn: Day.optional().openapi({ description: "First local day of the rule (default: today)" }),
     endsOn: Day.optional().openapi({ description: "Last local day (default: open-ended)" }),
     skipBankHolidays: z.boolean().optional().openapi({ description: "Drop occurrences on bank holidays of England and Wales" }),

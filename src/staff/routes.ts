@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { visibleText } from "../http/text.js";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
 import { actorOf } from "../http/actor.js";
 import { CATEGORIES, ROLES } from "./schema.js";
@@ -25,10 +26,10 @@ const StaffSchema = z
 const Password = z.string().min(12, "must be at least 12 characters").max(1024);
 
 const NewStaffBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: visibleText(200),
   email: z.email().max(320),
   roles: z.array(z.enum(ROLES)).min(1),
-  team: z.string().trim().min(1).max(200).optional(),
+  team: visibleText(200).optional(),
   category: z.enum(CATEGORIES).optional(),
   startDate: Day.optional(),
   fte: z.number().gt(0).max(1).optional(),
@@ -37,10 +38,10 @@ const NewStaffBody = z.object({
 
 const StaffChangesBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: visibleText(200),
     email: z.email().max(320),
     roles: z.array(z.enum(ROLES)).min(1),
-    team: z.string().trim().min(1).max(200).nullable(),
+    team: visibleText(200).nullable(),
     category: z.enum(CATEGORIES),
     startDate: Day.nullable(),
     fte: z.number().gt(0).max(1),
