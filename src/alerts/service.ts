@@ -7,7 +7,7 @@ import { appendAudit, type Actor } from "../audit/chain.js";
 import { Conflict, Forbidden, InvalidInput, NotFound } from "../errors.js";
 import { alerts, notifications, type AlertStatus } from "./schema.js";
 import { visits } from "../visits/schema.js";
-import { nextDue } from "../visits/service.js";
+import { nextDue } from "../visits/due.js";
 import { alarmCards, peopleOf, type AlarmCard } from "./card.js";
 import { ALERT_RESPONDERS, hasAny } from "../staff/roles.js";
 

@@ -11,6 +11,7 @@ import { staff } from "../staff/schema.js";
 import { alerts } from "../alerts/schema.js";
 import { raiseAlert } from "../alerts/engine.js";
 import { alertViews, isManager, signOfLife, workerMaySee, type AlertView } from "../alerts/service.js";
+import { nextDue, vouchedAt } from "./due.js";
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
 import { once, type IdemKey } from "./idempotency.js";
 import { groupTx } from "./group-commit.js";
@@ -32,28 +33,6 @@ export interface SignOfLife {
   note?: string;
   /** When an offline phone made it; the sign of life counts from then, not from arrival. */
   madeAt?: string;
-}
-
-/**
- * The moment a check-in vouches for: when the phone made it, kept within the visit
- * (a phone's clock may be off), never after now. A check-in queued offline for
- * twenty minutes says the worker was fine twenty minutes ago, not now.
- */
-export function vouchedAt(madeAt: string | undefined, startedAt: Date, now: Date): Date {
-  if (!madeAt) return now;
-  const t = new Date(madeAt).getTime();
-  return new Date(Math.min(now.getTime(), Math.max(startedAt.getTime(), t)));
-}
-
-/** Past the expected end, a check-in still buys this long (the phone asks to extend). */
-const GRACE_MS = 15 * 60_000;
-
-/** The earlier of the expected end and the next interval check-in. */
-export function nextDue(now: Date, expectedEnd: Date, everyMinutes: number | null): Date {
-  const byInterval = everyMinutes ? new Date(now.getTime() + everyMinutes * 60_000) : expectedEnd;
-  const next = byInterval < expectedEnd ? byInterval : expectedEnd;
-  if (next > now) return next;
-  return new Date(now.getTime() + (everyMinutes ? everyMinutes * 60_000 : GRACE_MS));
 }
 
 export function visitView(v: VisitRow, staffName?: string) {
