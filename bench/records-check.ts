@@ -12,6 +12,7 @@ import { verifyChain } from "../src/audit/chain.js";
 import { checkRecords, verifyAuditAndRecordsAsync } from "../src/audit/records-check.js";
 import { insertRecord, updateRecord, type RecordRow } from "../src/hr/records.js";
 import { createStaff } from "../src/staff/service.js";
+import { withStallProbe } from "./stall.js";
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const clock = new FakeClock("2026-11-24T12:00:00Z");
@@ -40,14 +41,6 @@ t0 = performance.now();
 const rec = checkRecords(deps.db, chain.head!.seq);
 console.log(`records check alone, ${rec.checked} rows (${rec.mismatchCount} mismatches): ${ms(t0)}`);
 
-let longest = 0;
-let last = performance.now();
-const tick = setInterval(() => {
-  const now = performance.now();
-  longest = Math.max(longest, now - last);
-  last = now;
-}, 1);
 t0 = performance.now();
-const all = await verifyAuditAndRecordsAsync(deps.db);
-clearInterval(tick);
-console.log(`both via the API path (async, ok=${all.ok}):          ${ms(t0)}, longest event-loop stall ${longest.toFixed(0)} ms`);
+const { out: all, stall } = await withStallProbe(() => verifyAuditAndRecordsAsync(deps.db));
+console.log(`both via the API path (async, ok=${all.ok}):          ${ms(t0)}, longest event-loop stall ${stall.toFixed(0)} ms`);

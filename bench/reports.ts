@@ -20,6 +20,7 @@ import { integrityReport } from "../src/reports/integrity.js";
 import { closeReportThreads, setReportThreadMode } from "../src/reports/run-report.js";
 import { sessionCookie } from "../tests/helpers.js";
 import { seedHrHistory } from "./seed-hr.js";
+import { withStallProbe } from "./stall.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dutyline-bench-reports-"));
 const ASOF = "2026-11-24";
@@ -65,24 +66,6 @@ const headers = { Cookie: sessionCookie(deps, me.id), Origin: deps.config.PUBLIC
 const PATHS = ["supervision", "sickness", "oh-referrals", "amhp-approvals", `integrity?from=${START}&to=${ASOF}`];
 const url = (path: string, fmt: string) => `/api/reports/${path}${path.includes("?") ? "&" : "?"}format=${fmt}`;
 
-// The longest the event loop went without turning: a 1 ms interval's longest gap,
-// less the 1 ms. (monitorEventLoopDelay's histogram, reset per run, missed
-// synchronous blocks here; the drift probe cannot.)
-let last = performance.now();
-let longest = 0;
-const probe = setInterval(() => {
-  const now = performance.now();
-  longest = Math.max(longest, now - last - 1);
-  last = now;
-}, 1);
-const stallOf = async <T>(f: () => Promise<T>): Promise<{ out: T; stall: number }> => {
-  await new Promise((r) => setTimeout(r, 20)); // let the probe settle
-  last = performance.now();
-  longest = 0;
-  const out = await f();
-  await new Promise((r) => setTimeout(r, 5)); // a stall at the very end shows at the next tick
-  return { out, stall: Math.max(0, longest) };
-};
 
 for (const mode of ["in-process", "auto"] as const) {
   setReportThreadMode(mode);
@@ -96,7 +79,7 @@ for (const mode of ["in-process", "auto"] as const) {
       const runs: number[] = [];
       let stall = 0;
       for (let i = 0; i < 5; i++) {
-        const r = await stallOf(async () => {
+        const r = await withStallProbe(async () => {
           const s = performance.now();
           const res = await app.request(url(path, fmt), { headers });
           if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -112,7 +95,7 @@ for (const mode of ["in-process", "auto"] as const) {
     }
   }
   // Everyone at once: every report twice, concurrently (a Monday morning).
-  const burst = await stallOf(async () => {
+  const burst = await withStallProbe(async () => {
     const s = performance.now();
     await Promise.all([...PATHS, ...PATHS].map(async (p) => (await app.request(url(p, "json"), { headers })).arrayBuffer()));
     return performance.now() - s;
@@ -120,7 +103,6 @@ for (const mode of ["in-process", "auto"] as const) {
   console.log(`${"all five twice, at once".padEnd(28)} ${"".padStart(9)} ${burst.out.toFixed(1).padStart(10)} ms ${burst.stall.toFixed(0).padStart(10)} ms  (wall time for all ten)`);
 }
 
-clearInterval(probe);
 await closeReportThreads();
 deps.db.$client.close();
 rmSync(dir, { recursive: true, force: true });
