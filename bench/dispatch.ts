@@ -18,12 +18,12 @@ import { openDeps } from "../src/bootstrap.js";
 import { systemClock } from "../src/clock.js";
 import type { Deps } from "../src/deps.js";
 import { staff } from "../src/staff/schema.js";
-import { visits } from "../src/visits/schema.js";
-import { pushSubscriptions } from "../src/push/schema.js";
-import { createPushSender, type HttpPushSender } from "../src/push/sender.js";
-import { loadOrCreateVapidKeys, signVapidJwt, vapidSigner } from "../src/push/vapid.js";
-import { startScheduler } from "../src/alerts/scheduler.js";
-import { advanceDue, sendQueued, sweepMissed } from "../src/alerts/engine.js";
+import { visits } from "../src/lone-working/visits/schema.js";
+import { pushSubscriptions } from "../src/lone-working/delivery/channels/push/schema.js";
+import { createPushSender, type HttpPushSender } from "../src/lone-working/delivery/channels/push/sender.js";
+import { loadOrCreateVapidKeys, signVapidJwt, vapidSigner } from "../src/lone-working/delivery/channels/push/vapid.js";
+import { startScheduler } from "../src/lone-working/escalation/scheduler.js";
+import { advanceDue, sendQueued, sweepMissed } from "../src/lone-working/escalation/engine.js";
 import { subscriptionKeys, readDeliveries, verifyVapidHeader } from "../tests/push/push-receiver.js";
 import { createPrivateKey } from "node:crypto";
 

@@ -6,7 +6,7 @@ import { loadConfig } from "../src/config.js";
 import { openDeps } from "../src/bootstrap.js";
 import { FakeClock } from "../src/clock.js";
 import { writeTx } from "../src/db/connection.js";
-import { appendAudit, verifyChain, verifyChainAsync } from "../src/audit/chain.js";
+import { appendAudit, verifyChain, verifyChainAsync } from "../src/audit/store.js";
 import { hashPassword, checkPassword } from "../src/auth/password.js";
 import { withStallProbe } from "./stall.js";
 

@@ -8,7 +8,7 @@ import { loadConfig } from "../src/config.js";
 import { openDeps } from "../src/bootstrap.js";
 import { FakeClock } from "../src/clock.js";
 import { writeTx } from "../src/db/connection.js";
-import { verifyChain } from "../src/audit/chain.js";
+import { verifyChain } from "../src/audit/store.js";
 import { checkRecords, verifyAuditAndRecordsAsync } from "../src/audit/records-check.js";
 import { insertRecord, updateRecord, type RecordRow } from "../src/hr/records.js";
 import { createStaff } from "../src/staff/service.js";

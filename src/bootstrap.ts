@@ -9,7 +9,7 @@ import { EventBus } from "./events.js";
 import { createLogger } from "./log.js";
 import { staff } from "./staff/schema.js";
 import { createStaff } from "./staff/service.js";
-import { noPush } from "./push/types.js";
+import { noPush } from "./lone-working/delivery/channels/push/types.js";
 
 /**
  * Open and migrate the database, prove it takes a durable write, and assemble the

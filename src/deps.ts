@@ -4,7 +4,7 @@ import type { Config } from "./config.js";
 import type { Db } from "./db/connection.js";
 import type { EventBus } from "./events.js";
 import type { Role, Category } from "./staff/schema.js";
-import type { PushSender } from "./push/types.js";
+import type { PushSender } from "./lone-working/delivery/channels/push/types.js";
 
 /** Everything a request handler or job may touch, passed in rather than imported. */
 export interface Deps {
@@ -13,7 +13,7 @@ export interface Deps {
   config: Config;
   log: Logger;
   events: EventBus;
-  /** Web push to a person's devices (src/push). */
+  /** Web push to a person's devices (src/lone-working/delivery/channels/push). */
   push: PushSender;
   /** Called after a write that may change what the escalation scheduler must do. */
   wakeScheduler: () => void;

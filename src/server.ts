@@ -2,10 +2,10 @@ import { serve } from "@hono/node-server";
 import { loadConfigOrExit } from "./config.js";
 import { openDepsOrExit, ensureFirstAdmin } from "./bootstrap.js";
 import { createApp } from "./app.js";
-import { startScheduler, startStandby } from "./alerts/scheduler.js";
-import { retireHeartbeat } from "./alerts/engine.js";
-import { startPush } from "./push/start.js";
-import { followAlertChanges } from "./alerts/tail.js";
+import { startScheduler, startStandby } from "./lone-working/escalation/scheduler.js";
+import { retireHeartbeat } from "./lone-working/escalation/engine.js";
+import { startPush } from "./lone-working/delivery/channels/push/start.js";
+import { followAlertChanges } from "./lone-working/alerts/tail.js";
 
 async function main() {
   const config = loadConfigOrExit();

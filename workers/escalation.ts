@@ -5,9 +5,9 @@
 // escalation when it stops.
 import { loadConfigOrExit } from "../src/config.js";
 import { openDepsOrExit } from "../src/bootstrap.js";
-import { startPush } from "../src/push/start.js";
-import { startScheduler } from "../src/alerts/scheduler.js";
-import { retireHeartbeat } from "../src/alerts/engine.js";
+import { startPush } from "../src/lone-working/delivery/channels/push/start.js";
+import { startScheduler } from "../src/lone-working/escalation/scheduler.js";
+import { retireHeartbeat } from "../src/lone-working/escalation/engine.js";
 
 async function main() {
   const config = loadConfigOrExit();

@@ -8,7 +8,8 @@ import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
 import type { Db, Tx } from "../db/connection.js";
 import { clientOf, prepared } from "../db/prepared.js";
 import { auditLog } from "./schema.js";
-import { verifyChain, verifyChainAsync, type Checkpoint, type VerifyResult } from "./chain.js";
+import { type Checkpoint, type VerifyResult } from "./chain.js";
+import { verifyChain, verifyChainAsync } from "./store.js";
 import { replay, SUBJECTS, versionKey, type ExpectedVersion, type RawEntry, type Replay, type State, type Subject } from "./records-replay.js";
 
 export { STAFF_AUDITED_FIELDS, auditedStaff } from "./records-replay.js";

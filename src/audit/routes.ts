@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonResponse, router } from "../http/route.js";
-import { auditEntries } from "./chain.js";
+import { auditStore } from "./store.js";
 import { verifyAuditAndRecordsAsync } from "./records-check.js";
 import { ADMINS } from "../staff/roles.js";
 
@@ -37,9 +37,9 @@ export const auditRoutes = router()
       },
       responses: { 200: jsonResponse(z.object({ entries: z.array(Entry) }), "Entries") },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const rows = auditEntries(c.get("deps").db, { entity: q.entity, entityId: q.id, actorId: q.actor, beforeSeq: q.before, limit: q.limit });
+      const rows = await auditStore(c.get("deps").db).entries({ entity: q.entity, entityId: q.id, actorId: q.actor, beforeSeq: q.before, limit: q.limit });
       const entries = rows.map((r) => ({ ...r, recordedAt: r.recordedAt.toISOString(), data: JSON.parse(r.data) as unknown }));
       return c.json({ entries }, 200);
     },

@@ -13,7 +13,7 @@ export const UserSchema = z
   .object({ id: z.string(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), teamId: z.string().nullable() })
   .openapi("User");
 
-const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
+export const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 
 export const authRoutes = router()
   .openapi(

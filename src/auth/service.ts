@@ -7,7 +7,8 @@ import { apiTokens, loginFailures, sessions, signInAddresses } from "./schema.js
 import { assertPasswordAllowed, checkPassword, hashPassword } from "./password.js";
 import { digest, newSecret } from "./tokens.js";
 import { InvalidInput, NotFound, RateLimited, RuleViolation, Unauthenticated } from "../errors.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
+import { type Actor } from "../audit/chain.js";
+import { appendAudit } from "../audit/store.js";
 import type { Via } from "../audit/via.js";
 import { throttleKey } from "./addresses.js";
 import { ACCOUNT_RULE, ADDRESS_RULE, KNOWN_ADDRESS_DAYS, LONGEST_WINDOW_MS, PAIR_RULE, throttleFor, type Counted, type Throttled } from "./throttle.js";

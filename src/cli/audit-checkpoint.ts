@@ -4,7 +4,8 @@
 // proves the chain still contains exactly that head, so a rebuilt chain is caught.
 import { cliDb, closeDeps, fail } from "./common.js";
 import { systemClock } from "../clock.js";
-import { GENESIS_HASH, verifyChain } from "../audit/chain.js";
+import { GENESIS_HASH } from "../audit/chain.js";
+import { verifyChain } from "../audit/store.js";
 
 const deps = cliDb();
 const result = verifyChain(deps.db);

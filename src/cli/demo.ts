@@ -13,7 +13,7 @@ import type { DemoCast, DemoPerson } from "../demo/cast.js";
 import type { Deps } from "../deps.js";
 import { seedHr } from "../hr/demo.js";
 import { seedRota } from "../rota/demo.js";
-import { seedLoneWorking } from "../alerts/demo.js";
+import { seedLoneWorking } from "../lone-working/alerts/demo.js";
 
 /** One shared password for the demo people: printed below, never used outside a demo. */
 export const DEMO_PASSWORD = "dutyline-demo-2026";

@@ -17,7 +17,7 @@ import { HR_WRITERS, RECORD_KEEPERS } from "../staff/roles.js";
 
 
 const LateEntry = { lateEntryReason: Reason.optional() };
-const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
+export const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
 const List = <K extends string>(key: K) => z.object({ [key]: z.array(HrRecord) } as { [P in K]: z.ZodArray<typeof HrRecord> });
 const created = { 201: jsonResponse(HrRecord, "Recorded"), 404: problemResponse("Unknown person, or not yours"), 422: problemResponse("A rule refused it") };
 const changed = { 200: jsonResponse(HrRecord, "Changed"), 404: problemResponse("Unknown record, or not yours"), 409: problemResponse("Void, or changed meanwhile"), 422: problemResponse("A rule refused it") };

@@ -12,7 +12,7 @@ import type { Db, Tx } from "../db/connection.js";
 import { insertRecord, personOf, requireRecord, stamp, type RecordRow } from "./records.js";
 import { actorFor, visiblePerson } from "./people.js";
 import { manages, maySupervise, type PersonRef } from "./access.js";
-import { appendAudit } from "../audit/chain.js";
+import { appendAudit } from "../audit/store.js";
 
 export type SupervisionRow = typeof supervisions.$inferSelect & RecordRow;
 

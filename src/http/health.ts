@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import type { Db } from "../db/connection.js";
 import { DatabaseUnavailable, freeBytes, probeWrite } from "../db/connection.js";
-import { newestHeartbeat } from "../alerts/engine.js";
+import { newestHeartbeat } from "../lone-working/escalation/engine.js";
 import { defineRoute, jsonResponse, router } from "./route.js";
 
 const checksSchema = z.object({

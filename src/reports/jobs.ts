@@ -3,7 +3,7 @@
 // plain rows, so the same function runs in-process or in a worker thread.
 import { approvalsReport, ohReport, sicknessReport, supervisionReport } from "./hr-reports.js";
 import { integrityReport } from "./integrity.js";
-import { loneWorkingReport } from "../alerts/report.js";
+import { loneWorkingReport } from "../lone-working/alerts/report.js";
 
 export const REPORT_JOBS = {
   supervision: supervisionReport,

@@ -12,12 +12,12 @@ import { addMonths, maxDay } from "../hr/rules/dates.js";
 import { InvalidInput } from "../errors.js";
 import { HR_WRITERS, RECORD_KEEPERS, hasAny } from "../staff/roles.js";
 
-const AsOfQuery = FormatQuery.extend({ asOf: Day.optional().openapi({ param: { name: "asOf", in: "query" } }) });
-const PeriodQuery = FormatQuery.extend({
+export const AsOfQuery = FormatQuery.extend({ asOf: Day.optional().openapi({ param: { name: "asOf", in: "query" } }) });
+export const PeriodQuery = FormatQuery.extend({
   from: Day.optional().openapi({ param: { name: "from", in: "query" } }),
   to: Day.optional().openapi({ param: { name: "to", in: "query" } }),
 });
-const Row = z.object({ staffId: z.string().nullable() }).passthrough();
+export const Row = z.object({ staffId: z.string().nullable() }).passthrough();
 const user = (c: { get(k: "user"): unknown }) => c.get("user") as CurrentUser;
 
 export const reportsRoutes = router()

@@ -20,10 +20,10 @@ const canManage = (u: CurrentUser) => hasAny(u, ROTA_EDITORS);
 function windowOf(tz: string, now: Date, from?: string, to?: string, defaultDays = 7) {
   return timeWindow(tz, now, from, to, { defaultDays, maxDays: MAX_WINDOW_DAYS });
 }
-const WindowQuery = z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() });
+export const WindowQuery = z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() });
 
-const Person = z.object({ id: z.string(), name: z.string() });
-const WarningSchema = z.object({ kind: z.enum(WARNING_KINDS), detail: z.string() }).openapi("RotaWarning");
+export const Person = z.object({ id: z.string(), name: z.string() });
+export const WarningSchema = z.object({ kind: z.enum(WARNING_KINDS), detail: z.string() }).openapi("RotaWarning");
 const RotaSchema = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(ROTA_KINDS), requiredStaff: z.number().int(), createdAt: z.string() })
   .openapi("Rota");
@@ -42,7 +42,7 @@ const PatternSchema = z
   })
   .openapi("RotaPattern");
 
-const NewRota = z.object({
+export const NewRota = z.object({
   name: visibleText(200),
   kind: z.enum(ROTA_KINDS),
   requiredStaff: z.number().int().min(1).max(50).optional(),
@@ -71,7 +71,7 @@ const NewPattern = z
   })
   .refine((p) => !(p.skipBankHolidays && p.addBankHolidays), { path: ["addBankHolidays"], message: "cannot both skip and add bank holidays" });
 
-const ShiftSchema = z.object({
+export const ShiftSchema = z.object({
   start: z.string(),
   end: z.string(),
   label: z.string().nullable(),
@@ -79,16 +79,16 @@ const ShiftSchema = z.object({
   staff: z.array(z.object({ id: z.string(), name: z.string(), assignmentId: z.string(), start: z.string(), end: z.string() })),
 });
 
-const NewAssignment = z.object({ staffId: z.string().min(1), start: Instant, end: Instant });
-const AssignmentMade = z.object({ id: z.string(), staffId: z.string(), start: z.string(), end: z.string(), warnings: z.array(WarningSchema) });
+export const NewAssignment = z.object({ staffId: z.string().min(1), start: Instant, end: Instant });
+export const AssignmentMade = z.object({ id: z.string(), staffId: z.string(), start: z.string(), end: z.string(), warnings: z.array(WarningSchema) });
 
-const RotationBody = z.object({
+export const RotationBody = z.object({
   from: DayOrInstant,
   to: DayOrInstant,
   staffIds: z.array(z.string().min(1)).min(1).max(200),
 });
 
-const ConflictSchema = z.object({ kind: z.string(), staffId: z.string(), assignmentId: z.string(), start: z.string(), end: z.string(), detail: z.string() });
+export const ConflictSchema = z.object({ kind: z.string(), staffId: z.string(), assignmentId: z.string(), start: z.string(), end: z.string(), detail: z.string() });
 
 const SwapSchema = z
   .object({ id: z.string(), assignmentId: z.string(), fromStaffId: z.string(), toStaffId: z.string(), status: z.string(), newAssignmentId: z.string().nullable() })

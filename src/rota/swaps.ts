@@ -4,7 +4,8 @@
 import { and, desc, eq, inArray, or } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import { writeTx } from "../db/connection.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
+import { type Actor } from "../audit/chain.js";
+import { appendAudit } from "../audit/store.js";
 import { Conflict, Forbidden, NotFound, RuleViolation } from "../errors.js";
 import { staff } from "../staff/schema.js";
 import { rotaAssignments, rotaSwaps } from "./schema.js";

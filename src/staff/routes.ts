@@ -23,9 +23,9 @@ const StaffSchema = z
   })
   .openapi("Staff");
 
-const Password = z.string().min(12, "must be at least 12 characters").max(1024);
+export const Password = z.string().min(12, "must be at least 12 characters").max(1024);
 
-const NewStaffBody = z.object({
+export const NewStaffBody = z.object({
   name: visibleText(200),
   email: z.email().max(320),
   roles: z.array(z.enum(ROLES)).min(1),

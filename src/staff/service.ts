@@ -2,11 +2,12 @@ import { and, asc, eq, ne } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import { writeTx, type Tx } from "../db/connection.js";
 import { staff, teams, type Category, type Role, type StaffRow } from "./schema.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
+import { type Actor } from "../audit/chain.js";
+import { appendAudit } from "../audit/store.js";
 import { Conflict, Forbidden, InvalidInput, NotFound, RuleViolation } from "../errors.js";
 import { assertNotCurrentPassword, assertPasswordAllowed, hashPassword } from "../auth/password.js";
 import { clearSignInThrottle, endAllSessions } from "../auth/service.js";
-import { currentPolicy } from "../alerts/policy.js";
+import { currentPolicy } from "../lone-working/escalation/policy.js";
 import { MANAGER_COVER, hasAny } from "./roles.js";
 
 export interface NewStaff {

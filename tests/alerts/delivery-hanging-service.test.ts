@@ -2,9 +2,9 @@
 // The scheduler's real timers are the point here, so this waits in real time (briefly).
 import { expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { startScheduler } from "../../src/alerts/scheduler.js";
-import { notifications } from "../../src/alerts/schema.js";
-import type { PushOutcome, PushPayload } from "../../src/push/types.js";
+import { startScheduler } from "../../src/lone-working/escalation/scheduler.js";
+import { notifications } from "../../src/lone-working/alerts/schema.js";
+import type { PushOutcome, PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 import { escalationSetup } from "./setup.js";
 
 it("a panic reaches the senior manager within a second or two while another alert's send hangs", async () => {

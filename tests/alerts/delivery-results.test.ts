@@ -8,9 +8,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { notifications } from "../../src/alerts/schema.js";
-import { RUN_ID } from "../../src/alerts/engine.js";
-import type { PushOutcome, PushPayload } from "../../src/push/types.js";
+import { notifications } from "../../src/lone-working/alerts/schema.js";
+import { RUN_ID } from "../../src/lone-working/escalation/engine.js";
+import type { PushOutcome, PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 import { escalationSetup } from "./setup.js";
 
 it("the results write fails once (another process holds the lock): it is tried again and nothing stays sending", async () => {

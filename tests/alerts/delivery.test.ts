@@ -4,11 +4,11 @@
 // claimed always goes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { alertSteps, notifications, schedulerRuns } from "../../src/alerts/schema.js";
-import { RUN_ID, advance, readClaimable, takeClaims } from "../../src/alerts/engine.js";
-import type { PushOutcome, PushPayload, SendOptions } from "../../src/push/types.js";
-import { createPushSender } from "../../src/push/sender.js";
-import { loadOrCreateVapidKeys } from "../../src/push/vapid.js";
+import { alertSteps, notifications, schedulerRuns } from "../../src/lone-working/alerts/schema.js";
+import { RUN_ID, advance, readClaimable, takeClaims } from "../../src/lone-working/escalation/engine.js";
+import type { PushOutcome, PushPayload, SendOptions } from "../../src/lone-working/delivery/channels/push/types.js";
+import { createPushSender } from "../../src/lone-working/delivery/channels/push/sender.js";
+import { loadOrCreateVapidKeys } from "../../src/lone-working/delivery/channels/push/vapid.js";
 import { startPushReceiver, type PushReceiver } from "../push/push-receiver.js";
 import { testEnv } from "../helpers.js";
 import { escalationSetup } from "./setup.js";
@@ -51,7 +51,7 @@ describe("claims", () => {
     await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3 Claim St" }, expectedEnd: s.at(10) });
     s.e.clock.advanceMinutes(10);
     // Queue without claiming (as a web tier would), then read what is claimable.
-    const { advanceDue, sweepMissed } = await import("../../src/alerts/engine.js");
+    const { advanceDue, sweepMissed } = await import("../../src/lone-working/escalation/engine.js");
     sweepMissed(s.e.deps, s.e.clock.now(), { fire: { onDutyAt: s.rota.onDutyAt } });
     advanceDue(s.e.deps, s.e.clock.now(), { onDutyAt: s.rota.onDutyAt });
     const now = s.e.clock.now();
@@ -77,7 +77,7 @@ describe("claims", () => {
     const s = await escalationSetup();
     await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3a Claim St" }, expectedEnd: s.at(10) });
     s.e.clock.advanceMinutes(16);
-    const { advance } = await import("../../src/alerts/engine.js");
+    const { advance } = await import("../../src/lone-working/escalation/engine.js");
     advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }); // queued, not sent
     const n = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).get()!;
     // A process claimed it and died mid-send; then m1 acknowledged.

@@ -2,8 +2,8 @@
 // visit unwatched: the next missed check-in raises a new alert.
 import { expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { alerts } from "../../src/alerts/schema.js";
-import { visits } from "../../src/visits/schema.js";
+import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { visits } from "../../src/lone-working/visits/schema.js";
 import { escalationSetup } from "./setup.js";
 
 it("after a manager resolves a missed check-in on a still-active visit, the visit is watched again", async () => {

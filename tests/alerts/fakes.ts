@@ -1,6 +1,6 @@
 // A recording push sender and a settable duty-manager rota for escalation tests.
-import type { PushOutcome, PushPayload, PushSender } from "../../src/push/types.js";
-import type { OnDutyFn } from "../../src/alerts/targets.js";
+import type { PushOutcome, PushPayload, PushSender } from "../../src/lone-working/delivery/channels/push/types.js";
+import type { OnDutyFn } from "../../src/lone-working/escalation/targets.js";
 
 export class RecordingPush implements PushSender {
   sent: { staffId: string; payload: PushPayload }[] = [];

@@ -1,7 +1,7 @@
 // The escalation state machine on a fake clock: plain data in, actions out.
 import { describe, expect, it } from "vitest";
-import { plan, type FiredStep, type LadderState } from "../../src/alerts/ladder.js";
-import { defaultPolicy } from "../../src/alerts/policy.js";
+import { plan, type FiredStep, type LadderState } from "../../src/lone-working/escalation/ladder.js";
+import { defaultPolicy } from "../../src/lone-working/escalation/policy.js";
 
 const T0 = new Date("2026-11-24T17:00:00Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);

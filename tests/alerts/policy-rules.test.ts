@@ -2,7 +2,7 @@
 // or whose panic starts at a step that tells only the worker.
 import { expect, it } from "vitest";
 import { expectInvalid } from "../helpers.js";
-import { policyProblems } from "../../src/alerts/policy.js";
+import { policyProblems } from "../../src/lone-working/escalation/policy.js";
 import { escalationSetup, LADDER } from "./setup.js";
 
 it("400 naming the field, nothing written, for a quiet end, a panic at a worker step, steps out of order", async () => {
@@ -40,7 +40,7 @@ it("an unacknowledged panic keeps repeating on a one-step ladder", async () => {
 });
 
 it("a stored policy from before these checks, with panicStartsAtStep at a worker step, still starts a panic at a manager step", async () => {
-  const { panicStart } = await import("../../src/alerts/engine.js");
+  const { panicStart } = await import("../../src/lone-working/escalation/engine.js");
   expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 0, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800 })).toBe(1);
   expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 9, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800 })).toBe(3);
   expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 2, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800 })).toBe(2);

@@ -3,9 +3,9 @@
 // process is up". Timers are faked (the scheduler's interval and sweep), time is the FakeClock.
 import { afterEach, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
-import { startScheduler, type Scheduler } from "../../src/alerts/scheduler.js";
-import { RUN_ID } from "../../src/alerts/engine.js";
-import { schedulerRuns } from "../../src/alerts/schema.js";
+import { startScheduler, type Scheduler } from "../../src/lone-working/escalation/scheduler.js";
+import { RUN_ID } from "../../src/lone-working/escalation/engine.js";
+import { schedulerRuns } from "../../src/lone-working/alerts/schema.js";
 import { readinessChecks } from "../../src/http/health.js";
 import { escalationSetup } from "./setup.js";
 

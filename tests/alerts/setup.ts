@@ -1,8 +1,8 @@
 // A shared escalation test setup: a worker, admin, a duty manager, a senior manager,
-// a recording push sender, a settable rota and the default ladder (as defaultPolicy in src/alerts/policy.ts).
+// a recording push sender, a settable rota and the default ladder (as defaultPolicy in src/lone-working/escalation/policy.ts).
 import { expect } from "vitest";
 import { testEnv, type TestEnv } from "../helpers.js";
-import { tick } from "../../src/alerts/engine.js";
+import { tick } from "../../src/lone-working/escalation/engine.js";
 import { RecordingPush, fakeRota } from "./fakes.js";
 
 export type Person = Awaited<ReturnType<TestEnv["person"]>>;

@@ -2,12 +2,12 @@
 // not by a read made before it. Two connections on one file database, each with its own app.
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { alerts, notifications } from "../../src/alerts/schema.js";
+import { alerts, notifications } from "../../src/lone-working/alerts/schema.js";
 import { auditLog } from "../../src/audit/schema.js";
-import { verifyChain } from "../../src/audit/chain.js";
+import { verifyChain } from "../../src/audit/store.js";
 import { writeTx } from "../../src/db/connection.js";
-import { raiseAlert } from "../../src/alerts/engine.js";
-import { acknowledgeIfOpen, resolveIfUnresolved } from "../../src/alerts/service.js";
+import { raiseAlert } from "../../src/lone-working/escalation/engine.js";
+import { acknowledgeIfOpen, resolveIfUnresolved } from "../../src/lone-working/alerts/service.js";
 import { twoConnections } from "./file-db.js";
 
 let env: ReturnType<typeof twoConnections> | undefined;

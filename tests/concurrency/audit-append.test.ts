@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { asc, count, eq } from "drizzle-orm";
 import { auditLog } from "../../src/audit/schema.js";
-import { appendAudit, verifyChain } from "../../src/audit/chain.js";
+import { appendAudit, verifyChain } from "../../src/audit/store.js";
 import { writeTx, type Tx } from "../../src/db/connection.js";
 import { raceProcesses, twoConnections } from "./file-db.js";
 

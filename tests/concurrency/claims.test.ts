@@ -1,9 +1,9 @@
 // Issue 10: a notification is claimed by one conditional statement, so two claimers on two
 // connections (or two processes) never both send it, whichever read it first.
 import { afterEach, describe, expect, it } from "vitest";
-import { notifications } from "../../src/alerts/schema.js";
+import { notifications } from "../../src/lone-working/alerts/schema.js";
 import { writeTx } from "../../src/db/connection.js";
-import { raiseAlert, readClaimable, takeClaims } from "../../src/alerts/engine.js";
+import { raiseAlert, readClaimable, takeClaims } from "../../src/lone-working/escalation/engine.js";
 import { raceProcesses, twoConnections } from "./file-db.js";
 
 let env: ReturnType<typeof twoConnections> | undefined;

@@ -7,9 +7,9 @@ import { FakeClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { openDeps } from "../../src/bootstrap.js";
 import { writeTx } from "../../src/db/connection.js";
-import { appendAudit } from "../../src/audit/chain.js";
-import { heartbeat, startSends } from "../../src/alerts/engine.js";
-import type { PushOutcome, PushPayload } from "../../src/push/types.js";
+import { appendAudit } from "../../src/audit/store.js";
+import { heartbeat, startSends } from "../../src/lone-working/escalation/engine.js";
+import type { PushOutcome, PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 
 const [mode, path, label, nText, start] = process.argv.slice(2) as [string, string, string, string, string];
 const deps = openDeps(loadConfig({ DATABASE_PATH: path, LOG_LEVEL: "silent", PUBLIC_URL: "http://localhost:3000" }), {

@@ -3,8 +3,8 @@
 // (counted at the push receiver), and two worker processes send no duplicate.
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
-import { checkIns } from "../../src/visits/schema.js";
-import { alerts, alertSteps, notifications } from "../../src/alerts/schema.js";
+import { checkIns } from "../../src/lone-working/visits/schema.js";
+import { alerts, alertSteps, notifications } from "../../src/lone-working/alerts/schema.js";
 import { api, cleanup, deliveries, kill9, makeWorld, sleep, startServer, startWorker, subscribeAll, type World } from "./harness.js";
 
 const LADDER = [

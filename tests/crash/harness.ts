@@ -12,7 +12,7 @@ import type { Deps } from "../../src/deps.js";
 import { createStaff } from "../../src/staff/service.js";
 import { sessionCookie } from "../helpers.js";
 import { putSetting } from "../../src/db/settings.js";
-import { POLICY_KEY, defaultPolicy, type PolicyStep } from "../../src/alerts/policy.js";
+import { POLICY_KEY, defaultPolicy, type PolicyStep } from "../../src/lone-working/escalation/policy.js";
 import { rotaAssignments, rotas } from "../../src/rota/schema.js";
 import { startPushReceiver, decryptFor, type PushReceiver } from "../push/push-receiver.js";
 import { freePort } from "../support/ports.js";

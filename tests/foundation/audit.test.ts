@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { asc } from "drizzle-orm";
 import { testEnv, type TestEnv } from "../helpers.js";
 import { auditLog } from "../../src/audit/schema.js";
-import { chainHead, parseCheckpoint, rowHash, verifyChain, GENESIS_HASH } from "../../src/audit/chain.js";
+import { parseCheckpoint, rowHash, GENESIS_HASH } from "../../src/audit/chain.js";
+import { chainHead, verifyChain } from "../../src/audit/store.js";
 
 let env: TestEnv;
 const expectInvalidQuery = (res: { status: number; body: { errors?: { path: string }[] } }) => {

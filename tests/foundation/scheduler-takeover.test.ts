@@ -4,9 +4,9 @@
 // scheduler is alive. In process with a fake clock first, then the real processes.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { startStandby, type Standby } from "../../src/alerts/scheduler.js";
-import { RUN_ID } from "../../src/alerts/engine.js";
-import { schedulerRuns } from "../../src/alerts/schema.js";
+import { startStandby, type Standby } from "../../src/lone-working/escalation/scheduler.js";
+import { RUN_ID } from "../../src/lone-working/escalation/engine.js";
+import { schedulerRuns } from "../../src/lone-working/alerts/schema.js";
 import { loggedApp } from "./support.js";
 import { api, cleanup, kill9, makeWorld, sleep, startServer, startWorker, subscribeAll, type World } from "../crash/harness.js";
 import { decryptFor } from "../push/push-receiver.js";

@@ -4,7 +4,7 @@ import { testEnv } from "../helpers.js";
 import { seedHr } from "../../src/hr/demo.js";
 import type { DemoCast, DemoPerson } from "../../src/demo/cast.js";
 import type { Role } from "../../src/staff/schema.js";
-import { verifyChain } from "../../src/audit/chain.js";
+import { verifyChain } from "../../src/audit/store.js";
 import { verifyAuditAndRecords } from "../../src/audit/records-check.js";
 
 describe("HR demo seed", () => {

@@ -1,6 +1,6 @@
 // The allowed push-service check that keeps a subscription from pointing the server at an internal address.
 import { describe, expect, it } from "vitest";
-import { endpointRefusal } from "../../src/push/allowed-hosts.js";
+import { endpointRefusal } from "../../src/lone-working/delivery/channels/push/allowed-hosts.js";
 import { DEFAULT_PUSH_HOSTS } from "../../src/config.js";
 
 const ok = (url: string, list: string[] = DEFAULT_PUSH_HOSTS) => expect(endpointRefusal(url, list), url).toBeNull();

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { testEnv, type TestEnv } from "../helpers.js";
 import { startPushReceiver, type PushReceiver } from "./push-receiver.js";
-import { createPushSender, retryAfterMs, type HttpPushSender } from "../../src/push/sender.js";
-import { startPush } from "../../src/push/start.js";
-import { loadOrCreateVapidKeys } from "../../src/push/vapid.js";
-import { pushSubscriptions } from "../../src/push/schema.js";
-import { hasWorkingSubscription } from "../../src/push/subscriptions.js";
-import type { PushPayload } from "../../src/push/types.js";
+import { createPushSender, retryAfterMs, type HttpPushSender } from "../../src/lone-working/delivery/channels/push/sender.js";
+import { startPush } from "../../src/lone-working/delivery/channels/push/start.js";
+import { loadOrCreateVapidKeys } from "../../src/lone-working/delivery/channels/push/vapid.js";
+import { pushSubscriptions } from "../../src/lone-working/delivery/channels/push/schema.js";
+import { hasWorkingSubscription } from "../../src/lone-working/delivery/channels/push/subscriptions.js";
+import type { PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 
 let rx: PushReceiver;
 let env: TestEnv;

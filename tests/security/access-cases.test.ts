@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { testEnv, Client, type TestEnv } from "../helpers.js";
 import { staff } from "../../src/staff/schema.js";
 import { auditLog } from "../../src/audit/schema.js";
-import { verifyChain } from "../../src/audit/chain.js";
+import { verifyChain } from "../../src/audit/store.js";
 
 let env: TestEnv;
 beforeEach(async () => {

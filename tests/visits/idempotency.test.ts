@@ -4,9 +4,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { count } from "drizzle-orm";
 import { testEnv, type TestEnv } from "../helpers.js";
-import { checkIns, visits, idempotencyKeys } from "../../src/visits/schema.js";
-import { alerts } from "../../src/alerts/schema.js";
-import { bodyDigest } from "../../src/visits/idempotency.js";
+import { checkIns, visits, idempotencyKeys } from "../../src/lone-working/visits/schema.js";
+import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { bodyDigest } from "../../src/lone-working/visits/idempotency.js";
 
 let env: TestEnv;
 const inMinutes = (m: number) => new Date(env.clock.now().getTime() + m * 60_000).toISOString();

@@ -2,8 +2,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { count } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
-import { checkIns, visits, idempotencyKeys } from "../../src/visits/schema.js";
-import { alerts } from "../../src/alerts/schema.js";
+import { checkIns, visits, idempotencyKeys } from "../../src/lone-working/visits/schema.js";
+import { alerts } from "../../src/lone-working/alerts/schema.js";
 
 let env: TestEnv;
 const inMinutes = (m: number) => new Date(env.clock.now().getTime() + m * 60_000).toISOString();
@@ -194,7 +194,7 @@ describe("panic and duress", () => {
     }
     expect(env.deps.db.select().from(alerts).all().map((a) => a.reason)).toEqual(["duress"]);
     // No manager is on the rota, so the ladder also raises a no_manager_on_duty gap alert.
-    const { tick } = await import("../../src/alerts/engine.js");
+    const { tick } = await import("../../src/lone-working/escalation/engine.js");
     await tick(env.deps);
     expect(env.deps.db.select().from(alerts).all().map((a) => a.reason).sort()).toEqual(["duress", "no_manager_on_duty"]);
     // The worker's own view shows a completed visit and no alarm, nor anything that follows from one.

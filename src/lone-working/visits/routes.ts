@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../http/route.js";
-import type { AppEnv } from "../deps.js";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../../http/route.js";
+import type { AppEnv } from "../../deps.js";
 
 import { VISIT_PURPOSES, VISIT_STATUSES } from "./schema.js";
 import { idemKey } from "./idempotency.js";
@@ -15,8 +15,8 @@ const PatientRef = z
   .max(40)
   .regex(/^(?=.*\d)[A-Za-z0-9\-/ ]{3,40}$/, "must be a reference such as an NHS or case number, never a name");
 
-const Lat = z.number().min(-90).max(90);
-const Lng = z.number().min(-180).max(180);
+export const Lat = z.number().min(-90).max(90);
+export const Lng = z.number().min(-180).max(180);
 
 const NewVisitBody = z
   .object({
@@ -29,7 +29,7 @@ const NewVisitBody = z
   })
   .openapi("NewVisit");
 
-const CheckInBody = z.object({
+export const CheckInBody = z.object({
   /** The phone's own id for this check-in (its offline outbox retries with it). */
   id: z.uuid().optional(),
   lat: Lat.optional(),
@@ -39,7 +39,7 @@ const CheckInBody = z.object({
   madeAt: Instant.optional(),
 });
 
-const IdemHeaders = z.object({
+export const IdemHeaders = z.object({
   "idempotency-key": z
     .string()
     .min(1)
@@ -67,8 +67,8 @@ const VisitSchema = z
   })
   .openapi("Visit");
 
-const Started = z.object({ id: z.string(), status: z.literal("active"), nextCheckInDue: z.string() });
-const Due = z.object({ nextCheckInDue: z.string() });
+export const Started = z.object({ id: z.string(), status: z.literal("active"), nextCheckInDue: z.string() });
+export const Due = z.object({ nextCheckInDue: z.string() });
 
 /** The Idempotency-Key bound to the request's body (see idempotency.ts). */
 const key = (c: Context<AppEnv>, body?: unknown) => idemKey(c.req.header("idempotency-key") || undefined, body);

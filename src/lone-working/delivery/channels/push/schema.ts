@@ -1,7 +1,7 @@
 // Tables of the push capability. Exported through src/db/schema.ts.
 import { sqliteTable, text, integer, index, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { id, instant } from "../db/columns.js";
-import { staff } from "../staff/schema.js";
+import { id, instant } from "../../../../db/columns.js";
+import { staff } from "../../../../staff/schema.js";
 
 /** One browser/device's push subscription. The endpoint is the identity (upsert by it). */
 export const pushSubscriptions = sqliteTable(

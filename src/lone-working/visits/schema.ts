@@ -1,7 +1,7 @@
 // Tables of the visits capability. Exported through src/db/schema.ts.
 import { sqliteTable, text, integer, real, index, primaryKey } from "drizzle-orm/sqlite-core";
-import { id, instant } from "../db/columns.js";
-import { staff } from "../staff/schema.js";
+import { id, instant } from "../../db/columns.js";
+import { staff } from "../../staff/schema.js";
 
 export const VISIT_PURPOSES = ["mha_assessment", "home_visit", "other"] as const;
 export type VisitPurpose = (typeof VISIT_PURPOSES)[number];

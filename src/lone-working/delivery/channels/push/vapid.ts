@@ -4,10 +4,10 @@
 // to one service should not pay it 1,000 times).
 import { createPrivateKey, sign, type KeyObject } from "node:crypto";
 import webPush from "web-push";
-import { appendAudit } from "../audit/chain.js";
-import { writeTx } from "../db/connection.js";
-import { getSetting, putSetting } from "../db/settings.js";
-import type { Deps } from "../deps.js";
+import { appendAudit } from "../../../../audit/store.js";
+import { writeTx } from "../../../../db/connection.js";
+import { getSetting, putSetting } from "../../../../db/settings.js";
+import type { Deps } from "../../../../deps.js";
 
 export interface VapidKeys {
   /** base64url, uncompressed P-256 point (65 bytes): what browsers take as applicationServerKey. */

@@ -1,12 +1,13 @@
 // Demo lone-working data: the escalation policy with the cast's senior managers,
 // and a couple of finished visits (one with a missed check-in that was handled).
-import type { Deps } from "../deps.js";
-import type { DemoCast } from "../demo/cast.js";
-import { writeTx } from "../db/connection.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
+import type { Deps } from "../../deps.js";
+import type { DemoCast } from "../../demo/cast.js";
+import { writeTx } from "../../db/connection.js";
+import { type Actor } from "../../audit/chain.js";
+import { appendAudit } from "../../audit/store.js";
 import { checkIns, visits } from "../visits/schema.js";
 import { alerts } from "./schema.js";
-import { defaultPolicy, savePolicy } from "./policy.js";
+import { defaultPolicy, savePolicy } from "../escalation/policy.js";
 
 const actor: Actor = { type: "system", job: "demo" };
 

@@ -1,9 +1,9 @@
 // Tables of the alerts capability. Exported through src/db/schema.ts.
 // Everything the scheduler needs is a row: a restart recomputes what is due.
 import { sqliteTable, text, integer, index, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { id, instant } from "../db/columns.js";
-import { staff } from "../staff/schema.js";
-import type { Policy } from "./policy.js";
+import { id, instant } from "../../db/columns.js";
+import { staff } from "../../staff/schema.js";
+import type { Policy } from "../escalation/policy.js";
 
 export const ALERT_REASONS = ["missed_check_in", "panic", "duress", "no_manager_on_duty"] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];

@@ -1,4 +1,4 @@
-import type { Deps } from "../deps.js";
+import type { Deps } from "../../../../deps.js";
 import { createPushSender, type SenderOptions } from "./sender.js";
 import { checkVapidKeys, loadOrCreateVapidKeys } from "./vapid.js";
 

@@ -1,8 +1,8 @@
 // The check-in hot path's reads and writes as statements prepared once per connection
 // (bench/checkin.ts: drizzle rebuilding and SQLite recompiling them per request was
 // most of a check-in's CPU). Same rows and encodings as drizzle's (instants in ms).
-import type { Db, Tx } from "../db/connection.js";
-import { prepared } from "../db/prepared.js";
+import type { Db, Tx } from "../../db/connection.js";
+import { prepared } from "../../db/prepared.js";
 import type { visits, CheckInKind } from "./schema.js";
 
 export type VisitRow = typeof visits.$inferSelect;

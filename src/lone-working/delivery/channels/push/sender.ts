@@ -9,7 +9,7 @@
 import { Agent, request } from "node:https";
 import { createHash } from "node:crypto";
 import webPush from "web-push";
-import type { Deps } from "../deps.js";
+import type { Deps } from "../../../../deps.js";
 import { endpointRefusal } from "./allowed-hosts.js";
 import type { PushSubscriptionRow } from "./schema.js";
 import { markPermanentFailure, recordSendNotes, removeGone, subscriptionsOf, endpointHost, type SendNote } from "./subscriptions.js";

@@ -4,8 +4,8 @@
 // the same transaction, so new alert rows in it are exactly what the live board
 // must hear about. Polling one indexed range a second costs next to nothing.
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
-import type { Deps } from "../deps.js";
-import { auditLog } from "../audit/schema.js";
+import type { Deps } from "../../deps.js";
+import { auditLog } from "../../audit/schema.js";
 import { alerts } from "./schema.js";
 
 export interface AlertTail {

@@ -4,9 +4,9 @@
 // first came with (route and a digest of the body): the same key with anything else
 // is a 409, never the first answer replayed for a request that was not made.
 import { createHash } from "node:crypto";
-import type { Tx } from "../db/connection.js";
-import { prepared } from "../db/prepared.js";
-import { DomainError } from "../errors.js";
+import type { Tx } from "../../db/connection.js";
+import { prepared } from "../../db/prepared.js";
+import { DomainError } from "../../errors.js";
 
 export interface Stored<T> {
   status: number;

@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { defineRoute, jsonBody, jsonResponse, problemResponse, router } from "../http/route.js";
-import { actorOf } from "../http/actor.js";
+import { defineRoute, jsonBody, jsonResponse, problemResponse, router } from "../../../../http/route.js";
+import { actorOf } from "../../../../http/actor.js";
 import { endpointHost, subscribe, subscriptionsOf, unsubscribe } from "./subscriptions.js";
 import { loadOrCreateVapidKeys } from "./vapid.js";
 
-const B64url = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
-const Endpoint = z.url().max(2048);
+export const B64url = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
+export const Endpoint = z.url().max(2048);
 
-const SubscriptionBody = z.object({
+export const SubscriptionBody = z.object({
   endpoint: Endpoint,
   keys: z.object({ p256dh: B64url, auth: B64url }),
 });
@@ -24,7 +24,7 @@ const OwnSubscription = z
   })
   .openapi("PushSubscription");
 
-const Outcome = z.object({ accepted: z.number(), failed: z.number(), removed: z.number(), noSubscription: z.boolean() });
+export const Outcome = z.object({ accepted: z.number(), failed: z.number(), removed: z.number(), noSubscription: z.boolean() });
 
 export const pushRoutes = router()
   .openapi(

@@ -1,10 +1,11 @@
 // Push subscriptions: one row per device, identified by its endpoint, owned by the
 // person who last subscribed from it (a shared phone moves to whoever signs in).
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { appendAudit, type Actor } from "../audit/chain.js";
-import { writeTx, type Db } from "../db/connection.js";
-import type { Deps } from "../deps.js";
-import { InvalidInput, NotFound } from "../errors.js";
+import { type Actor } from "../../../../audit/chain.js";
+import { appendAudit } from "../../../../audit/store.js";
+import { writeTx, type Db } from "../../../../db/connection.js";
+import type { Deps } from "../../../../deps.js";
+import { InvalidInput, NotFound } from "../../../../errors.js";
 import { endpointRefusal } from "./allowed-hosts.js";
 import { pushSubscriptions, type PushSubscriptionRow } from "./schema.js";
 

@@ -2,16 +2,17 @@
 // panic. Each write is one transaction with its audit row and, when a phone sent
 // one, its Idempotency-Key. Risk notes are never written to logs or the audit chain.
 import { and, asc, desc, eq } from "drizzle-orm";
-import type { Deps, CurrentUser } from "../deps.js";
-import { writeTx, type Tx } from "../db/connection.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
-import { Conflict, InvalidInput, NotFound } from "../errors.js";
-import { checkPassword, hashPassword } from "../auth/password.js";
-import { staff } from "../staff/schema.js";
+import type { Deps, CurrentUser } from "../../deps.js";
+import { writeTx, type Tx } from "../../db/connection.js";
+import { type Actor } from "../../audit/chain.js";
+import { appendAudit } from "../../audit/store.js";
+import { Conflict, InvalidInput, NotFound } from "../../errors.js";
+import { checkPassword, hashPassword } from "../../auth/password.js";
+import { staff } from "../../staff/schema.js";
 import { alerts } from "../alerts/schema.js";
-import { raiseAlert } from "../alerts/engine.js";
+import { raiseAlert } from "../escalation/engine.js";
 import { alertViews, isManager, signOfLife, workerMaySee, type AlertView } from "../alerts/service.js";
-import { nextDue, vouchedAt } from "./due.js";
+import { nextDue, vouchedAt } from "../watch/due.js";
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
 import { once, type IdemKey } from "./idempotency.js";
 import { groupTx } from "./group-commit.js";

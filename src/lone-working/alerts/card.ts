@@ -3,11 +3,11 @@
 // heard from, whether this is the police step, and who was actually reached, by which
 // channel. Managers only: the worker's own view of a visit never carries any of it.
 import { desc, getTableColumns, inArray } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
-import { staff } from "../staff/schema.js";
+import type { Db } from "../../db/connection.js";
+import { staff } from "../../staff/schema.js";
 import { checkIns, visits } from "../visits/schema.js";
 import { alerts, type notifications } from "./schema.js";
-import { isPoliceStep } from "./policy.js";
+import { isPoliceStep } from "../escalation/policy.js";
 
 type AlertRow = typeof alerts.$inferSelect;
 type NoteRow = typeof notifications.$inferSelect;

@@ -1,8 +1,8 @@
 // Who a step tells, resolved at the moment it fires (the rota changes hour by hour).
 import { and, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "../db/connection.js";
-import { staff, type Role } from "../staff/schema.js";
-import { onDutyAt as rotaOnDutyAt } from "../rota/on-duty.js";
+import type { Db, Tx } from "../../db/connection.js";
+import { staff, type Role } from "../../staff/schema.js";
+import { onDutyAt as rotaOnDutyAt } from "../../rota/on-duty.js";
 import type { NotifyTarget, Policy } from "./policy.js";
 
 export type OnDutyFn = (db: Db, at: Date) => { managers: { id: string; name: string }[] };

@@ -3,8 +3,8 @@
 // about never hears of a duress alarm or what follows from it.
 import { streamSSE } from "hono/streaming";
 import type { Context } from "hono";
-import type { AppEnv } from "../deps.js";
-import type { LiveEvent } from "../events.js";
+import type { AppEnv } from "../../deps.js";
+import type { LiveEvent } from "../../events.js";
 import { isManager, workerMaySee } from "./service.js";
 
 export function eventStream(c: Context<AppEnv>) {

@@ -1,11 +1,11 @@
 // The lone-working report: visits, missed check-ins, alerts and how fast people
 // acknowledged them, beside the BS 8484 alarm-handling marks (10 s and 40 s).
 import { and, eq, gte, lt } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
-import type { CurrentUser } from "../deps.js";
+import type { Db } from "../../db/connection.js";
+import type { CurrentUser } from "../../deps.js";
 import { visits } from "../visits/schema.js";
-import { staff } from "../staff/schema.js";
-import { reportScope } from "../hr/access.js";
+import { staff } from "../../staff/schema.js";
+import { reportScope } from "../../hr/access.js";
 import { alerts } from "./schema.js";
 import { workerMaySee } from "./service.js";
 

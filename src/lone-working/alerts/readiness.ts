@@ -1,12 +1,12 @@
 // Readiness: hours in which step 1 would find no duty manager, and managers who
 // could not be reached by push, flagged before their next shift.
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
-import { staff } from "../staff/schema.js";
-import { uncoveredIntervals, nextShiftOf } from "../rota/on-duty.js";
-import { hasWorkingSubscription } from "../push/subscriptions.js";
-import { currentPolicy } from "./policy.js";
-import { LINE_MANAGERS, hasAny } from "../staff/roles.js";
+import type { Db } from "../../db/connection.js";
+import { staff } from "../../staff/schema.js";
+import { uncoveredIntervals, nextShiftOf } from "../../rota/on-duty.js";
+import { hasWorkingSubscription } from "../delivery/channels/push/subscriptions.js";
+import { currentPolicy } from "../escalation/policy.js";
+import { LINE_MANAGERS, hasAny } from "../../staff/roles.js";
 
 /** Why the ladder's last resort is not the senior list as set, or null when it is fine. */
 export function seniorListProblem(db: Db): string | null {

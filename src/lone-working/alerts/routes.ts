@@ -1,21 +1,21 @@
 import { z } from "@hono/zod-openapi";
-import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../http/route.js";
-import { writeTx } from "../db/connection.js";
-import { appendAudit } from "../audit/chain.js";
-import { InvalidInput, RuleViolation } from "../errors.js";
-import { sendReport, FormatQuery } from "../reports/format.js";
+import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../../http/route.js";
+import { writeTx } from "../../db/connection.js";
+import { appendAudit } from "../../audit/store.js";
+import { InvalidInput, RuleViolation } from "../../errors.js";
+import { sendReport, FormatQuery } from "../../reports/format.js";
 import { ALERT_STATUSES } from "./schema.js";
-import { currentPolicy, savePolicy, policyProblems, NOTIFY_TARGETS, type Policy } from "./policy.js";
+import { currentPolicy, savePolicy, policyProblems, NOTIFY_TARGETS, type Policy } from "../escalation/policy.js";
 import { acknowledge, listAlerts, recordReceipt, resolve } from "./service.js";
-import { ADMINS, ALERT_RESPONDERS, ESCALATION_READERS, RECORD_KEEPERS } from "../staff/roles.js";
+import { ADMINS, ALERT_RESPONDERS, ESCALATION_READERS, RECORD_KEEPERS } from "../../staff/roles.js";
 import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
-import { runReport } from "../reports/run-report.js";
-import { DayOrInstant, timeWindow } from "../http/window.js";
+import { runReport } from "../../reports/run-report.js";
+import { DayOrInstant, timeWindow } from "../../http/window.js";
 import { and, eq, inArray } from "drizzle-orm";
-import { staff } from "../staff/schema.js";
+import { staff } from "../../staff/schema.js";
 
-const NotificationSchema = z.object({
+export const NotificationSchema = z.object({
   id: z.string(),
   staffId: z.string(),
   channel: z.string(),

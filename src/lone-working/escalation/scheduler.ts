@@ -5,7 +5,7 @@
 // everything overdue is processed at once. A web tier that leaves escalation to a
 // worker runs a standby that takes over when the worker's heartbeat stops.
 import cron from "node-cron";
-import type { Deps } from "../deps.js";
+import type { Deps } from "../../deps.js";
 import { advance, heartbeat, HEARTBEAT_EVERY_MS, HEARTBEAT_STALE_MS, newestHeartbeat, nextDueAt, startSends, writeUnrecorded, type EngineOptions } from "./engine.js";
 
 export interface Scheduler {

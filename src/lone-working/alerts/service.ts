@@ -1,15 +1,16 @@
 // What people do to alerts: acknowledge, resolve, report a shown notification,
 // and what a worker's sign of life does to an alert already climbing.
 import { and, desc, eq, inArray, ne, count, sql } from "drizzle-orm";
-import type { Deps, CurrentUser } from "../deps.js";
-import { writeTx, type Tx } from "../db/connection.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
-import { Conflict, Forbidden, InvalidInput, NotFound } from "../errors.js";
+import type { Deps, CurrentUser } from "../../deps.js";
+import { writeTx, type Tx } from "../../db/connection.js";
+import { type Actor } from "../../audit/chain.js";
+import { appendAudit } from "../../audit/store.js";
+import { Conflict, Forbidden, InvalidInput, NotFound } from "../../errors.js";
 import { alerts, notifications, type AlertStatus } from "./schema.js";
 import { visits } from "../visits/schema.js";
-import { nextDue } from "../visits/due.js";
+import { nextDue } from "../watch/due.js";
 import { alarmCards, peopleOf, type AlarmCard } from "./card.js";
-import { ALERT_RESPONDERS, hasAny } from "../staff/roles.js";
+import { ALERT_RESPONDERS, hasAny } from "../../staff/roles.js";
 
 /** Sees every alert and visit (src/staff/roles.ts). */
 export const isManager = (u: CurrentUser) => hasAny(u, ALERT_RESPONDERS);

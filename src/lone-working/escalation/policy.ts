@@ -1,7 +1,7 @@
 // The escalation ladder as data, stored as a setting
 // and copied onto each alert when it is raised.
-import type { Db, Tx } from "../db/connection.js";
-import { getSetting, putSetting } from "../db/settings.js";
+import type { Db, Tx } from "../../db/connection.js";
+import { getSetting, putSetting } from "../../db/settings.js";
 
 export const NOTIFY_TARGETS = ["worker", "duty_manager", "all_managers", "senior"] as const;
 export type NotifyTarget = (typeof NOTIFY_TARGETS)[number];

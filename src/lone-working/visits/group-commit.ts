@@ -1,9 +1,9 @@
 // Group commit: the check-ins waiting at one moment share one IMMEDIATE transaction,
 // so one fsync makes them all durable. Each runs in its own savepoint, so one that
 // fails (409, 404) rolls back alone; every caller is answered only after the commit.
-import { inCurrentVia } from "../audit/via.js";
-import { writeTx, type Db, type Tx } from "../db/connection.js";
-import { prepared } from "../db/prepared.js";
+import { inCurrentVia } from "../../audit/via.js";
+import { writeTx, type Db, type Tx } from "../../db/connection.js";
+import { prepared } from "../../db/prepared.js";
 
 interface Job {
   fn: (tx: Tx) => unknown;

@@ -3,16 +3,17 @@
 // the rows, so a timer, the cron sweep, a restart and a second worker process can
 // all call it at once: a step's unique key lets only one of them fire it.
 import { and, asc, eq, inArray, isNull, lt, lte, isNotNull, sql } from "drizzle-orm";
-import type { Deps } from "../deps.js";
-import { writeTx, type Db, type Tx } from "../db/connection.js";
-import { appendAudit, type Actor } from "../audit/chain.js";
+import type { Deps } from "../../deps.js";
+import { writeTx, type Db, type Tx } from "../../db/connection.js";
+import { type Actor } from "../../audit/chain.js";
+import { appendAudit } from "../../audit/store.js";
 import { visits } from "../visits/schema.js";
-import { alerts, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "./schema.js";
+import { alerts, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "../alerts/schema.js";
 import { currentPolicy, isPoliceStep, type Policy } from "./policy.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
 import { targetResolver, type OnDutyFn, type Resolver } from "./targets.js";
-import { prepared } from "../db/prepared.js";
-import type { PushPayload } from "../push/types.js";
+import { prepared } from "../../db/prepared.js";
+import type { PushPayload } from "../delivery/channels/push/types.js";
 
 export const SYSTEM: Actor = { type: "system", job: "escalation" };
 /** A process whose heartbeat is older than this is taken for dead; its claimed sends go again. */

@@ -1,0 +1,20 @@
+// How a store is built. A store is one module's table access, one async function per use
+// case, each one transaction. Services call `xStore(deps.db).useCase(...)` and never see SQL,
+// so a second database engine is a second factory behind the same interface.
+import type { Db } from "./connection.js";
+
+/**
+ * A store per database connection, built once: the factory may prepare statements
+ * (drizzle's `.prepare()`) against `db`, and they are reused for the connection's life.
+ */
+export function storeFor<S>(make: (db: Db) => S): (db: Db) => S {
+  const built = new WeakMap<Db, S>();
+  return (db) => {
+    let s = built.get(db);
+    if (!s) {
+      s = make(db);
+      built.set(db, s);
+    }
+    return s;
+  };
+}
