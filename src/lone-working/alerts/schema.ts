@@ -94,7 +94,7 @@ export const notifications = sqliteTable(
     shownAt: instant("shown_at"),
   },
   (t) => [
-    uniqueIndex("notifications_once").on(t.alertId, t.purpose, t.step, t.repeat, t.staffId),
+    uniqueIndex("notifications_once").on(t.alertId, t.purpose, t.step, t.repeat, t.staffId, t.channel),
     index("notifications_status_idx").on(t.status, t.createdAt),
   ],
 );
