@@ -1,10 +1,21 @@
-// Import rules for src/ (the first of issue 10's): no import cycle anywhere. A cycle
-// means two modules each need the other to load, so neither can be read, tested or
-// replaced alone (alerts/service and visits/service once imported each other).
-// Type-only imports are erased at compile time and do not count.
+// Import rules for src/ (issue 10): the shape the code must keep, checked on every run.
+// - Only store files touch the database: outside a store, nothing value-imports a table,
+//   drizzle-orm, the prepared-statement helper or writeTx. A store file is `store.ts`,
+//   `*-store.ts` or a file under `store/`; `schema.ts` files and `src/db/` are the
+//   database's own plumbing.
+// - Only the watch module (src/lone-working/watch/) writes a visit's watch columns
+//   (next_check_in_due, overdue_alert_id), so when a visit is next due has one author.
+// - Escalation decides who is told; it never imports a channel (delivery/channels/).
+// - Delivery sends what it is given; it never imports the ladder.
+// - No import cycle anywhere: a cycle means two modules each need the other to load, so
+//   neither can be read, tested or replaced alone (alerts/service and visits/service once
+//   imported each other). Type-only imports are erased at compile time and do not count
+//   for cycles or the store rule; for the two direction rules any import counts.
 import { describe, expect, it } from "vitest";
+import { is, Table } from "drizzle-orm";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SRC = join(ROOT, "src");
@@ -91,5 +102,164 @@ describe("imports in src/", () => {
     expect([...graph.values()].flat().length).toBeGreaterThan(200); // the parser sees the imports
     const found = cycles(graph).map((c) => c.map((f) => relative(ROOT, f)).sort().join(" <-> "));
     expect(found).toEqual([]);
+  });
+});
+
+interface ImportDecl {
+  spec: string;
+  /** resolved file in src/, when the specifier is relative */
+  file?: string;
+  typeOnly: boolean;
+  /** value names brought in (`*` for a namespace import, `default`) */
+  names: string[];
+}
+
+/** Every import declaration and re-export (`export … from`) in a file. */
+export function importsOf(file: string, text: string): ImportDecl[] {
+  const out: ImportDecl[] = [];
+  const resolve = (spec: string) => {
+    if (!spec.startsWith(".")) return undefined;
+    const base = join(dirname(file), spec).replace(/\.js$/, "");
+    return [".ts", ".tsx", "/index.ts"].map((x) => base + x).find(existsSync);
+  };
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?([^;]*?)\s+from\s+"([^"]+)"/gms)) {
+    const typeOnly = !!m[2];
+    const clause = m[3]!.trim();
+    const names: string[] = [];
+    const braces = /\{([^}]*)\}/.exec(clause);
+    if (braces) {
+      for (const n of braces[1]!.split(",")) {
+        const t = n.trim();
+        if (!t || /^type\s/.test(t)) continue;
+        names.push(t.split(/\s+as\s+/)[0]!.trim());
+      }
+    }
+    if (/\*\s+as\s+\w+/.test(clause) || clause === "*") names.push("*");
+    const def = /^([A-Za-z_$][\w$]*)\s*(,|$)/.exec(clause);
+    if (def && m[1] === "import") names.push("default");
+    out.push({ spec: m[4]!, file: resolve(m[4]!), typeOnly: typeOnly || names.length === 0, names });
+  }
+  for (const m of text.matchAll(/^\s*import\s+"([^"]+)"/gm)) out.push({ spec: m[1]!, file: resolve(m[1]!), typeOnly: false, names: ["*"] });
+  return out;
+}
+
+const rel = (f: string) => relative(SRC, f).split(sep).join("/");
+/** Files allowed to touch the database directly. */
+export const isStoreFile = (f: string) => /(^|\/)(store|[\w-]+-store)\.tsx?$|(^|\/)store\//.test(rel(f));
+const isPlumbing = (f: string) => /(^|\/)schema\.ts$/.test(rel(f)) || rel(f).startsWith("db/");
+
+/** Export names of every table, per schema file (resolved paths). */
+async function tablesBySchemaFile(files: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of files.filter((x) => /(^|\/)schema\.ts$/.test(rel(x)))) {
+    const mod = (await import(pathToFileURL(f).href)) as Record<string, unknown>;
+    out.set(f, new Set(Object.entries(mod).filter(([, v]) => is(v, Table)).map(([k]) => k)));
+  }
+  return out;
+}
+
+/** Why one file breaks the store rule, or nothing. */
+export function storeRuleBreaks(file: string, decls: ImportDecl[], tables: Map<string, Set<string>>): string[] {
+  if (isStoreFile(file) || isPlumbing(file)) return [];
+  const out: string[] = [];
+  for (const d of decls) {
+    if (d.typeOnly) continue;
+    if (d.spec === "drizzle-orm" || d.spec.startsWith("drizzle-orm/")) out.push(`imports ${d.spec}`);
+    if (!d.file) continue;
+    const r = rel(d.file);
+    if (r === "db/prepared.ts") out.push("imports the prepared-statement helper (src/db/prepared.ts)");
+    if (r === "db/connection.ts" && d.names.includes("writeTx")) out.push("opens a transaction (writeTx)");
+    const t = tables.get(d.file);
+    const isSchemaFile = t !== undefined || r === "db/schema.ts";
+    if (!isSchemaFile) continue;
+    const all = r === "db/schema.ts" ? new Set([...tables.values()].flatMap((s) => [...s])) : t!;
+    const hit = d.names.filter((n) => n === "*" || all.has(n));
+    if (hit.length) out.push(`imports table${hit.length > 1 ? "s" : ""} ${hit.join(", ")} from ${r}`);
+  }
+  return out;
+}
+
+const WATCH_NAMES = /\b(nextCheckInDue|overdueAlertId)\b/;
+const WATCH_SQL = /\bUPDATE\s+visits\s+SET\b[^"'`]*\b(next_check_in_due|overdue_alert_id)\b|\bINSERT\s+INTO\s+visits\s*\([^)]*\b(next_check_in_due|overdue_alert_id)\b/i;
+
+/** The argument text of each `.set(…)`/`.values(…)` call (balanced brackets). */
+function writeArguments(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\.(set|values)\s*\(/g)) {
+    let depth = 1;
+    let i = m.index! + m[0].length;
+    const start = i;
+    for (; i < text.length && depth > 0; i++) {
+      const ch = text[i];
+      if (ch === "(" || ch === "{" || ch === "[") depth++;
+      else if (ch === ")" || ch === "}" || ch === "]") depth--;
+    }
+    out.push(text.slice(start, i - 1));
+  }
+  return out;
+}
+
+/** Whether a file's text writes a visit's watch columns (drizzle or SQL). */
+export function writesWatchColumns(text: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+  return WATCH_SQL.test(code) || writeArguments(code).some((a) => WATCH_NAMES.test(a));
+}
+
+describe("import rules for src/", () => {
+  const files = sourceFiles(SRC);
+  const decls = new Map(files.map((f) => [f, importsOf(f, readFileSync(f, "utf8"))]));
+
+  it("the checkers see what they must (each rule fails on a breaking file)", async () => {
+    const tables = await tablesBySchemaFile(files);
+    const visitsSchema = join(SRC, "lone-working", "visits", "schema.ts");
+    expect(tables.get(visitsSchema)?.has("visits")).toBe(true);
+    const service = join(SRC, "lone-working", "visits", "service.ts");
+    const breaking = `import { eq } from "drizzle-orm";\nimport { visits, VISIT_STATUSES } from "./schema.js";\nimport { prepared } from "../../db/prepared.js";\nimport { writeTx, type Db } from "../../db/connection.js";`;
+    expect(storeRuleBreaks(service, importsOf(service, breaking), tables)).toEqual([
+      "imports drizzle-orm",
+      "imports table visits from lone-working/visits/schema.ts",
+      "imports the prepared-statement helper (src/db/prepared.ts)",
+      "opens a transaction (writeTx)",
+    ]);
+    const fine = `import type { visits } from "./schema.js";\nimport { VISIT_STATUSES, type VisitStatus } from "./schema.js";\nimport type { Db } from "../../db/connection.js";`;
+    expect(storeRuleBreaks(service, importsOf(service, fine), tables)).toEqual([]);
+    expect(storeRuleBreaks(join(SRC, "lone-working", "visits", "store.ts"), importsOf(service, breaking), tables)).toEqual([]);
+    expect(isStoreFile(join(SRC, "rota", "on-duty-store.ts"))).toBe(true);
+    expect(isStoreFile(join(SRC, "hr", "store", "records.ts"))).toBe(true);
+    expect(isStoreFile(join(SRC, "hr", "restore.ts"))).toBe(false);
+
+    expect(writesWatchColumns(`tx.update(visits).set({ status: "completed", overdueAlertId: null }).run();`)).toBe(true);
+    expect(writesWatchColumns(`tx.insert(visits).values({ id, nextCheckInDue: due }).run();`)).toBe(true);
+    expect(writesWatchColumns(`prepared(tx, "UPDATE visits SET next_check_in_due = ? WHERE id = ?")`)).toBe(true);
+    expect(writesWatchColumns(`const due = v.nextCheckInDue; tx.update(visits).set({ status }).run(); // overdueAlertId: x`)).toBe(false);
+  });
+
+  it("only store files touch the database (tables, drizzle-orm, prepared statements, transactions)", async () => {
+    const tables = await tablesBySchemaFile(files);
+    expect([...tables.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(25); // it sees the tables
+    const found = files.flatMap((f) => storeRuleBreaks(f, decls.get(f)!, tables).map((why) => `${rel(f)}: ${why}`));
+    expect(found).toEqual([]);
+  });
+
+  it("only the watch module writes a visit's watch columns", () => {
+    const writers = files.filter((f) => writesWatchColumns(readFileSync(f, "utf8"))).map(rel);
+    expect(writers.filter((f) => !f.startsWith("lone-working/watch/"))).toEqual([]);
+    expect(writers.length).toBeGreaterThan(0); // the watch module itself is seen writing them
+  });
+
+  it("escalation never imports a channel, and delivery never imports the ladder", () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const r = rel(f);
+      for (const d of decls.get(f)!) {
+        if (!d.file) continue;
+        const t = rel(d.file);
+        if (r.startsWith("lone-working/escalation/") && t.startsWith("lone-working/delivery/channels/")) bad.push(`${r} imports ${t}`);
+        if (r.startsWith("lone-working/delivery/") && t === "lone-working/escalation/ladder.ts") bad.push(`${r} imports ${t}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(existsSync(join(SRC, "lone-working", "escalation", "ladder.ts"))).toBe(true);
+    expect(existsSync(join(SRC, "lone-working", "delivery", "channels"))).toBe(true);
   });
 });
