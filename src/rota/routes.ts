@@ -24,7 +24,7 @@ export const WindowQuery = z.object({ from: DayOrInstant.optional(), to: DayOrIn
 
 export const Person = z.object({ id: z.string(), name: z.string() });
 export const WarningSchema = z.object({ kind: z.enum(WARNING_KINDS), detail: z.string() }).openapi("RotaWarning");
-const RotaSchema = z
+export const RotaSchema = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(ROTA_KINDS), requiredStaff: z.number().int(), createdAt: z.string() })
   .openapi("Rota");
 const PatternSchema = z
@@ -90,6 +90,15 @@ export const RotationBody = z.object({
 
 export const ConflictSchema = z.object({ kind: z.string(), staffId: z.string(), assignmentId: z.string(), start: z.string(), end: z.string(), detail: z.string() });
 
+// Response bodies, exported for the pages' typed loaders (src/web/api.ts).
+export const RotaList = z.object({ rotas: z.array(RotaSchema) });
+export const ShiftList = z.object({ shifts: z.array(ShiftSchema) });
+export const Coverage = z.object({ gaps: z.array(z.object({ start: z.string(), end: z.string() })), conflicts: z.array(ConflictSchema) });
+export const OnDuty = z.object({ at: z.string(), amhp: z.array(Person), managers: z.array(Person) });
+export const MyShifts = z.object({
+  shifts: z.array(z.object({ assignmentId: z.string(), rotaId: z.string(), rotaName: z.string(), kind: z.enum(ROTA_KINDS), start: z.string(), end: z.string(), source: z.string() })),
+});
+
 const SwapSchema = z
   .object({ id: z.string(), assignmentId: z.string(), fromStaffId: z.string(), toStaffId: z.string(), status: z.string(), newAssignmentId: z.string().nullable() })
   .openapi("RotaSwap");
@@ -147,7 +156,7 @@ export const rotaRoutes = router()
       tags: ["Rotas"],
       summary: "Every rota",
       access: "signed_in",
-      responses: { 200: jsonResponse(z.object({ rotas: z.array(RotaSchema) }), "Rotas") },
+      responses: { 200: jsonResponse(RotaList, "Rotas") },
     }),
     (c) => c.json({ rotas: listRotas(c.get("deps").db).map(rotaView) }, 200),
   )
@@ -199,7 +208,7 @@ export const rotaRoutes = router()
       summary: "The rota's shifts in a window, with who holds each",
       access: "signed_in",
       request: { params: IdParam, query: WindowQuery },
-      responses: { 200: jsonResponse(z.object({ shifts: z.array(ShiftSchema) }), "Shifts"), 404: problemResponse("Unknown rota") },
+      responses: { 200: jsonResponse(ShiftList, "Shifts"), 404: problemResponse("Unknown rota") },
     }),
     (c) => {
       const deps = c.get("deps");
@@ -299,7 +308,7 @@ export const rotaRoutes = router()
       access: "signed_in",
       request: { params: IdParam, query: WindowQuery },
       responses: {
-        200: jsonResponse(z.object({ gaps: z.array(z.object({ start: z.string(), end: z.string() })), conflicts: z.array(ConflictSchema) }), "Coverage"),
+        200: jsonResponse(Coverage, "Coverage"),
         404: problemResponse("Unknown rota"),
       },
     }),
@@ -392,7 +401,7 @@ export const rotaRoutes = router()
       summary: "Who is on duty at an instant (default now)",
       access: "signed_in",
       request: { query: z.object({ at: Instant.optional() }) },
-      responses: { 200: jsonResponse(z.object({ at: z.string(), amhp: z.array(Person), managers: z.array(Person) }), "On duty") },
+      responses: { 200: jsonResponse(OnDuty, "On duty") },
     }),
     (c) => {
       const deps = c.get("deps");
@@ -410,12 +419,7 @@ export const rotaRoutes = router()
       access: "signed_in",
       request: { query: WindowQuery },
       responses: {
-        200: jsonResponse(
-          z.object({
-            shifts: z.array(z.object({ assignmentId: z.string(), rotaId: z.string(), rotaName: z.string(), kind: z.enum(ROTA_KINDS), start: z.string(), end: z.string(), source: z.string() })),
-          }),
-          "Your shifts",
-        ),
+        200: jsonResponse(MyShifts, "Your shifts"),
       },
     }),
     (c) => {
