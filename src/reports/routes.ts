@@ -18,6 +18,7 @@ export const PeriodQuery = FormatQuery.extend({
   to: Day.optional().openapi({ param: { name: "to", in: "query" } }),
 });
 export const Row = z.object({ staffId: z.string().nullable() }).passthrough();
+export const IntegrityRow = z.object({ recorderId: z.string() }).passthrough();
 const user = (c: { get(k: "user"): unknown }) => c.get("user") as CurrentUser;
 
 export const reportsRoutes = router()
@@ -108,7 +109,7 @@ export const reportsRoutes = router()
       summary: "Integrity: per recorder, records entered, late entries, voids, corrections",
       access: RECORD_KEEPERS,
       request: { query: PeriodQuery },
-      responses: { 200: reportResponse(z.object({ recorderId: z.string() }).passthrough(), "One row per recorder") },
+      responses: { 200: reportResponse(IntegrityRow, "One row per recorder") },
     }),
     async (c) => {
       const deps = c.get("deps");

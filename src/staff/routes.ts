@@ -7,7 +7,7 @@ import { createStaff, getStaff, listStaff, setPassword, unlockSignIn, updateStaf
 import { NotFound } from "../errors.js";
 import { ADMINS, HR_WRITERS, RECORD_KEEPERS, hasAny } from "./roles.js";
 
-const StaffSchema = z
+export const StaffSchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -22,6 +22,7 @@ const StaffSchema = z
     canSignIn: z.boolean(),
   })
   .openapi("Staff");
+export const StaffList = z.object({ staff: z.array(StaffSchema) });
 
 export const Password = z.string().min(12, "must be at least 12 characters").max(1024);
 
@@ -74,7 +75,7 @@ export const staffRoutes = router()
       tags: ["Staff"],
       summary: "The staff directory",
       access: RECORD_KEEPERS,
-      responses: { 200: jsonResponse(z.object({ staff: z.array(StaffSchema) }), "Everyone") },
+      responses: { 200: jsonResponse(StaffList, "Everyone") },
     }),
     (c) => c.json({ staff: listStaff(c.get("deps")) }, 200),
   )

@@ -48,7 +48,7 @@ export const IdemHeaders = z.object({
     .openapi({ param: { name: "idempotency-key", in: "header", description: "Idempotency-Key: a retry with the same key returns the first answer" } }),
 });
 
-const VisitSchema = z
+export const VisitSchema = z
   .object({
     id: z.string(),
     staffId: z.string(),
@@ -67,6 +67,7 @@ const VisitSchema = z
   })
   .openapi("Visit");
 
+export const VisitList = z.object({ visits: z.array(VisitSchema) });
 export const Started = z.object({ id: z.string(), status: z.literal("active"), nextCheckInDue: z.string() });
 export const Due = z.object({ nextCheckInDue: z.string() });
 
@@ -97,7 +98,7 @@ export const visitsRoutes = router()
       summary: "Visits: managers see everyone's, staff their own",
       access: "signed_in",
       request: { query: z.object({ status: z.enum(VISIT_STATUSES).optional() }) },
-      responses: { 200: jsonResponse(z.object({ visits: z.array(VisitSchema) }), "Visits, newest first") },
+      responses: { 200: jsonResponse(VisitList, "Visits, newest first") },
     }),
     (c) => c.json({ visits: listVisits(c.get("deps"), c.get("user")!, c.req.valid("query").status) }, 200),
   )
