@@ -19,6 +19,7 @@ import { HR_WRITERS, RECORD_KEEPERS } from "../staff/roles.js";
 const LateEntry = { lateEntryReason: Reason.optional() };
 export const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
 const List = <K extends string>(key: K) => z.object({ [key]: z.array(HrRecord) } as { [P in K]: z.ZodArray<typeof HrRecord> });
+export const SicknessList = List("episodes");
 const created = { 201: jsonResponse(HrRecord, "Recorded"), 404: problemResponse("Unknown person, or not yours"), 422: problemResponse("A rule refused it") };
 const changed = { 200: jsonResponse(HrRecord, "Changed"), 404: problemResponse("Unknown record, or not yours"), 409: problemResponse("Void, or changed meanwhile"), 422: problemResponse("A rule refused it") };
 
@@ -190,7 +191,7 @@ export const hrRoutes = router()
       summary: "A person's sickness episodes (cause for HR, admin and the person only)",
       access: "signed_in",
       request: { params: IdParam },
-      responses: { 200: jsonResponse(List("episodes"), "Episodes"), 404: problemResponse("Unknown person, or not yours") },
+      responses: { 200: jsonResponse(SicknessList, "Episodes"), 404: problemResponse("Unknown person, or not yours") },
     }),
     (c) => c.json({ episodes: listSickness(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
   )
