@@ -2,38 +2,22 @@
 // notifications. Every decision is made inside one IMMEDIATE transaction against
 // the rows, so a timer, the cron sweep, a restart and a second worker process can
 // all call it at once: a step's unique key lets only one of them fire it.
-import { and, asc, eq, inArray, isNull, lt, lte, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, isNotNull } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
 import { type Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { visits } from "../visits/schema.js";
-import { alerts, notifications, schedulerRuns, type AlertReason, type NotificationPurpose } from "../alerts/schema.js";
+import { alerts, schedulerRuns, type AlertReason, type NotificationPurpose } from "../alerts/schema.js";
 import { currentPolicy, isPoliceStep, type Policy } from "./policy.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
 import { targetResolver, type OnDutyFn, type Resolver } from "./targets.js";
 import { prepared } from "../../db/prepared.js";
-import type { PushPayload } from "../delivery/channels/push/types.js";
+import { RUN_ID, enqueue, oldestQueuedAt, sendNow, sendQueued, shownSteps, type Claimed, type OnClaimed } from "../delivery/index.js";
+// The send half lives in delivery (outbox, claims, dispatch, results, retry); re-exported for callers of the old path.
+export { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID, SEND_TIMEOUT_MS, failedToRetry, readClaimable, sendQueued, startSends, takeClaims, writeUnrecorded, type Claimed } from "../delivery/index.js";
 
 export const SYSTEM: Actor = { type: "system", job: "escalation" };
-/** A process whose heartbeat is older than this is taken for dead; its claimed sends go again. */
-export const HEARTBEAT_STALE_MS = 10_000;
-/** A push still unanswered after this is counted as failed (the sender has its own retries inside). */
-export const SEND_TIMEOUT_MS = 10_000;
-/** A failed ladder send is tried again after this, up to MAX_ATTEMPTS in all, while the alert is open. */
-export const RETRY_FAILED_AFTER_MS = 30_000;
-export const MAX_ATTEMPTS = 3;
-/** This process's identity for claims. */
-export const RUN_ID = crypto.randomUUID();
-/** Notifications this process is sending right now: never claimed again while in flight. */
-const inFlight = new Set<string>();
-/**
- * Results this process could not write yet (the database refused for longer than the
- * retries): kept here and written by a later pass. Their rows stay "sending" under our
- * live claim meanwhile, so nobody sends them again while this process lives.
- */
-const unrecorded: SendResult[] = [];
-
 /** How often a running scheduler beats (SCHEDULER_STALE_SECONDS must be longer). */
 export const HEARTBEAT_EVERY_MS = 2000;
 
@@ -240,11 +224,7 @@ export function sweepMissed(deps: Deps, now: Date, opts: { fire?: EngineOptions;
 
 function ladderState(tx: Tx | Db, a: AlertRow): LadderState {
   const steps = prepared(tx, 'SELECT step, "repeat", fired_at AS firedAt, due_at AS dueAt FROM alert_steps WHERE alert_id = ?').all(a.id) as { step: number; repeat: number; firedAt: number; dueAt: number }[];
-  const shown = new Set(
-    (prepared(tx, "SELECT step, \"repeat\" FROM notifications WHERE alert_id = ? AND purpose = 'ladder' AND shown_at IS NOT NULL").all(a.id) as { step: number; repeat: number }[]).map(
-      (n) => `${n.step}:${n.repeat}`,
-    ),
-  );
+  const shown = shownSteps(tx, a.id); // receipts are delivery's: "step:repeat" of firings some device showed
   const fired: FiredStep[] = steps.map((s) => ({ step: s.step, repeat: s.repeat, firedAt: new Date(s.firedAt), dueAt: new Date(s.dueAt), shown: shown.has(`${s.step}:${s.repeat}`) }));
   return { status: a.status, policy: a.policy, startStep: a.startStep, baseAt: a.baseAt, fired, acknowledgedAt: a.acknowledgedAt, remindersSent: a.remindersSent };
 }
@@ -321,32 +301,8 @@ export function messageFor(a: AlertRow, ctx: Context, step: number, toWorker: bo
 }
 
 function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date, chunk: ChunkCtx): number {
-  let n = 0;
-  for (const staffId of staffIds) {
-    const id = crypto.randomUUID();
-    if (chunk.claiming) {
-      // Queued and claimed at once: the alert's state was checked in this transaction, and
-      // the send starts when it commits (no second transaction before the push can leave).
-      const r = prepared(
-        tx,
-        "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, claimed_at, claimed_by, attempts) VALUES (?, ?, ?, ?, ?, ?, 'push', 'sending', ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING",
-      ).run(id, a.id, purpose, step, repeat, staffId, msg.title, msg.body, now.getTime(), now.getTime(), RUN_ID);
-      if (r.changes === 0) continue;
-      n++;
-      chunk.claims.push({
-        n: { id, alertId: a.id, purpose, step, repeat, staffId, channel: "push", status: "sending", title: msg.title, body: msg.body, createdAt: now, claimedAt: now, claimedBy: RUN_ID, attempts: 1, sentAt: null, shownAt: null },
-        visitId: a.visitId,
-        worker: a.staffId,
-      });
-      continue;
-    }
-    const r = prepared(
-      tx,
-      "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 'push', 'queued', ?, ?, ?, 0) ON CONFLICT DO NOTHING",
-    ).run(id, a.id, purpose, step, repeat, staffId, msg.title, msg.body, now.getTime());
-    n += r.changes;
-  }
-  return n;
+  // Queued already claimed when the chunk claims: the send starts when it commits.
+  return enqueue(tx, { alertId: a.id, purpose, step, repeat, staffIds, title: msg.title, body: msg.body, visitId: a.visitId, workerId: a.staffId }, now, chunk.claiming ? chunk.claims : undefined);
 }
 
 interface Fired {
@@ -513,270 +469,6 @@ export function advanceDue(deps: Deps, now: Date, opts: EngineOptions = {}, clai
   return advanceMany(deps, due.map((d) => d.id), now, opts, claimed);
 }
 
-/**
- * Send queued notifications (and claims of processes that stopped beating), waiting for
- * their results: tests and scripts. The scheduler uses startSends and does not wait.
- */
-export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
-  return startSends(deps, limit).done;
-}
-
-/** Whether the alert still wants a notification of this purpose (SQL and JS say the same). */
-const WANTED_SQL =
-  "(SELECT CASE notifications.purpose WHEN 'ladder' THEN a.status = 'open' WHEN 'reminder' THEN a.status = 'acknowledged' ELSE a.status <> 'resolved' END FROM alerts a WHERE a.id = notifications.alert_id)";
-
-/** Processes whose heartbeat is fresh (this one always counts). */
-function liveRuns(db: Db, now: Date): Set<string> {
-  const rows = prepared(db, "SELECT id FROM scheduler_runs WHERE heartbeat_at >= ?").all(now.getTime() - HEARTBEAT_STALE_MS) as { id: string }[];
-  const live = new Set(rows.map((r) => r.id));
-  live.add(RUN_ID);
-  return live;
-}
-
-/**
- * What this process may claim: queued rows, and rows left "sending" by a process whose
- * heartbeat stopped (killed mid-send). Never a live process's claim, our own included: a
- * row is sent at most once by a live process. A plain read (no write lock); the claim
- * itself is takeClaims' conditional UPDATE.
- */
-export function readClaimable(deps: Deps, now: Date, limit: number): Claimed[] {
-  const live = liveRuns(deps.db, now);
-  return deps.db
-    .select({ n: notifications, visitId: alerts.visitId, worker: alerts.staffId })
-    .from(notifications)
-    .innerJoin(alerts, eq(alerts.id, notifications.alertId))
-    .where(inArray(notifications.status, ["queued", "sending"]))
-    .orderBy(asc(notifications.createdAt))
-    .limit(limit * 2)
-    .all()
-    .filter((r) => !inFlight.has(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")))
-    .slice(0, limit);
-}
-
-/**
- * Claim rows read by readClaimable, each by ONE conditional UPDATE that matches only the
- * state that was read (queued, or the dead process's claim) and an alert that still wants
- * it: of two processes that read the same row, only one UPDATE changes it, and only rows
- * whose UPDATE changed are returned (to send). Rows the alert no longer wants (acknowledged,
- * resolved) are cancelled the same way. One transaction: one fsync for the lot.
- */
-export function takeClaims(deps: Deps, rows: Claimed[], now: Date): Claimed[] {
-  if (rows.length === 0) return [];
-  return writeTx(deps.db, (tx) => {
-    const take = prepared(
-      tx,
-      `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = ? AND claimed_by IS ? AND ${WANTED_SQL}`,
-    );
-    const cancel = prepared(tx, `UPDATE notifications SET status = 'cancelled' WHERE id = ? AND status = ? AND claimed_by IS ? AND NOT ${WANTED_SQL}`);
-    const send: Claimed[] = [];
-    for (const r of rows) {
-      if (take.run(RUN_ID, now.getTime(), r.n.id, r.n.status, r.n.claimedBy).changes === 1) {
-        send.push({ ...r, n: { ...r.n, status: "sending", claimedBy: RUN_ID, claimedAt: now, attempts: r.n.attempts + 1 } });
-      } else {
-        cancel.run(r.n.id, r.n.status, r.n.claimedBy);
-      }
-    }
-    return send;
-  });
-}
-
-/**
- * Claim what is queued now (synchronously) and start sending it; `done` settles when the
- * results are recorded. The scheduler does not wait on it, so a push service that hangs
- * never holds up the ladder of any alert.
- */
-export function startSends(deps: Deps, limit = 2000): { claimed: number; done: Promise<number> } {
-  const now = deps.clock.now();
-  writeUnrecorded(deps);
-  requeueFailed(deps, now);
-  // A cheap read first: most passes have nothing to send. Our own claims are never
-  // claimable (in a burst they are most of "sending").
-  const any = prepared(deps.db, "SELECT id FROM notifications WHERE status = 'queued' OR (status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)) LIMIT 1").get(RUN_ID);
-  if (!any) return { claimed: 0, done: Promise.resolve(0) };
-  const claimed = takeClaims(deps, readClaimable(deps, now, limit), now);
-  if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(0) };
-  return { claimed: claimed.length, done: sendNow(deps, claimed) };
-}
-
-/** Send rows this process has claimed (committed as "sending" by RUN_ID). */
-function sendNow(deps: Deps, claimed: Claimed[]): Promise<number> {
-  for (const c of claimed) inFlight.add(c.n.id);
-  return sendClaimed(deps, claimed).finally(() => {
-    for (const c of claimed) inFlight.delete(c.n.id);
-  });
-}
-
-export type Claimed = { n: typeof notifications.$inferSelect; visitId: string | null; worker: string | null };
-type OnClaimed = (claims: Claimed[]) => void;
-
-/**
- * Whether a claimed row should still go: still our claim (another process takes it back
- * only when our heartbeat looked dead, e.g. a stalled event loop) and still wanted by its
- * alert. One prepared read: the sender asks before every request.
- */
-function stillToSend(deps: Deps, n: Claimed["n"]): { ours: boolean; wanted: boolean } {
-  const r = prepared(deps.db, "SELECT n.status = 'sending' AND n.claimed_by = ? AS ours, a.status AS st FROM notifications n JOIN alerts a ON a.id = n.alert_id WHERE n.id = ?").get(RUN_ID, n.id) as
-    | { ours: number; st: string }
-    | undefined;
-  if (!r?.ours) return { ours: false, wanted: false };
-  return { ours: true, wanted: n.purpose === "ladder" ? r.st === "open" : n.purpose === "reminder" ? r.st === "acknowledged" : r.st !== "resolved" };
-}
-
-async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
-  const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
-  // Each result is recorded as soon as it is known (coalesced over RESULT_COALESCE_MS), not
-  // when the whole batch is done: a process killed mid-batch then leaves as few sends
-  // unrecorded (and so sent again by whoever takes the claim back) as it can.
-  const recorder = resultRecorder(deps);
-  await Promise.all(
-    claimed.map(async ({ n, visitId, worker }): Promise<SendResult | null> => {
-      const payload: PushPayload = {
-        title: n.title,
-        body: n.body,
-        alertId: n.alertId,
-        visitId: visitId ?? undefined,
-        // The worker is sent to their visit (to check in); everyone else to the alert.
-        url: n.staffId === worker && visitId ? `${base}/visits/${visitId}` : `${base}/alerts/${n.alertId}`,
-        notificationId: n.id,
-        tag: `alert-${n.alertId}`,
-      };
-      try {
-        // The sender asks before its first request (after waiting its turn) and before each
-        // retry: an acknowledgement meanwhile stops it, and so does our claim having been
-        // taken back (this process stalled past its heartbeat and another sent it).
-        let ours = true;
-        const stillWanted = () => {
-          if (!ours) return false;
-          const now = stillToSend(deps, n);
-          ours = now.ours;
-          return now.wanted;
-        };
-        // A push service that never answers must not hold up the ladder.
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("push send timed out")), SEND_TIMEOUT_MS);
-        });
-        const out = await Promise.race([deps.push.sendToStaff(n.staffId, payload, { stillWanted }), timeout]).finally(() => clearTimeout(timer));
-        if (!ours) return null; // the claim is someone else's now: so is the result
-        return { id: n.id, status: out.accepted > 0 ? ("sent" as const) : out.noSubscription ? ("no_subscription" as const) : ("failed" as const) };
-      } catch (e) {
-        deps.log.error({ err: e, notificationId: n.id }, "push send failed");
-        return { id: n.id, status: "failed" as const };
-      }
-    }).map((p) => p.then((r) => r && recorder.add(r))),
-  );
-  await recorder.drained();
-  return claimed.length;
-}
-
-type SendResult = { id: string; status: "sent" | "no_subscription" | "failed" };
-
-function resultRecorder(deps: Deps) {
-  let pending: SendResult[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  let scheduled = false;
-  const flush = async () => {
-    scheduled = false;
-    const batch = pending;
-    pending = [];
-    if (batch.length > 0) await recordWithRetry(deps, batch);
-  };
-  return {
-    add(r: SendResult) {
-      pending.push(r);
-      if (scheduled) return;
-      scheduled = true;
-      chain = chain.then(() => new Promise<void>((res) => setTimeout(res, RESULT_COALESCE_MS))).then(flush);
-    },
-    drained: () => chain,
-  };
-}
-
-/**
- * The other process may hold the write lock past busy_timeout: try again shortly. If the
- * database still refuses, the results wait in memory for a later pass (writeUnrecorded):
- * the rows stay our live claim, never sent again by anyone while this process lives.
- */
-async function recordWithRetry(deps: Deps, results: SendResult[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      recordResults(deps, results);
-      return;
-    } catch (e) {
-      if (attempt >= RESULT_WRITE_ATTEMPTS) {
-        unrecorded.push(...results);
-        deps.log.error({ err: e, results: results.length }, "recording push results failed; kept to write on a later pass (not sent again)");
-        return;
-      }
-      deps.log.warn({ err: e, attempt }, "recording push results failed; trying again");
-      await new Promise((r) => setTimeout(r, 100 * attempt));
-    }
-  }
-}
-
-/** Write results an earlier try could not (each pass; and at shutdown). */
-export function writeUnrecorded(deps: Deps): void {
-  if (unrecorded.length === 0) return;
-  const batch = unrecorded.splice(0);
-  try {
-    recordResults(deps, batch);
-  } catch (e) {
-    unrecorded.unshift(...batch);
-    deps.log.warn({ err: e, results: batch.length }, "push results still cannot be recorded");
-  }
-}
-
-const RESULT_WRITE_ATTEMPTS = 4;
-/** Results arriving within this are recorded in one transaction (a burst is not 2000 commits). */
-const RESULT_COALESCE_MS = 20;
-
-function recordResults(deps: Deps, results: SendResult[]): void {
-  const at = deps.clock.now();
-  writeTx(deps.db, (tx) => {
-    for (const r of results) {
-      // Only while still our claim (it may have been taken back and sent by another
-      // process); a receipt may already have marked it shown: keep that.
-      prepared(tx, "UPDATE notifications SET status = ?, sent_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?").run(r.status, at.getTime(), r.id, RUN_ID);
-      prepared(tx, "UPDATE notifications SET sent_at = ? WHERE id = ? AND status = 'shown' AND sent_at IS NULL").run(at.getTime(), r.id);
-    }
-    appendAudit(tx, SYSTEM, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
-  });
-}
-
-/**
- * Failed ladder sends of open alerts due another try. Driven from the few open alerts
- * (alerts_due_idx, then notifications_once by alert): the unary + keeps SQLite off the
- * status index, which would walk every failed send in history on each idle pass.
- */
-export function failedToRetry(db: Db, now: Date) {
-  return db
-    .select({ id: notifications.id })
-    .from(alerts)
-    .innerJoin(notifications, eq(notifications.alertId, alerts.id))
-    .where(
-      and(
-        eq(alerts.status, "open"),
-        sql`+${notifications.status} = 'failed'`,
-        eq(notifications.purpose, "ladder"),
-        lt(notifications.attempts, MAX_ATTEMPTS),
-        lte(notifications.sentAt, new Date(now.getTime() - RETRY_FAILED_AFTER_MS)),
-      ),
-    )
-    .limit(500);
-}
-
-/** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
-function requeueFailed(deps: Deps, now: Date): void {
-  const ids = failedToRetry(deps.db, now)
-    .all()
-    .map((r) => r.id);
-  if (ids.length === 0) return;
-  writeTx(deps.db, (tx) => {
-    tx.update(notifications).set({ status: "queued" }).where(and(inArray(notifications.id, ids), eq(notifications.status, "failed"))).run();
-    appendAudit(tx, SYSTEM, { action: "retry", entity: "notifications", entityId: ids[0]!, data: { ids } }, now);
-  });
-}
-
 /** Missed check-ins become alerts and due steps fire (no sending: see startSends). */
 export function advance(deps: Deps, opts: EngineOptions = {}, onSends?: (done: Promise<number>) => void): void {
   const now = deps.clock.now();
@@ -820,7 +512,7 @@ export function nextDueAt(db: Db): Date | null {
     .orderBy(asc(visits.nextCheckInDue))
     .limit(1)
     .get()?.at;
-  const q = db.select({ at: notifications.createdAt }).from(notifications).where(eq(notifications.status, "queued")).limit(1).get()?.at;
+  const q = oldestQueuedAt(db);
   const times = [a, v, q].filter((t): t is Date => t instanceof Date);
   return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
 }

@@ -1,0 +1,7 @@
+// Delivery's surface for the rest of lone working: what escalation and alerts call.
+export { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID, SEND_TIMEOUT_MS } from "./constants.js";
+export { readClaimable, takeClaims } from "./claims.js";
+export { sendNow, sendQueued, startSends } from "./dispatch.js";
+export { writeUnrecorded } from "./results.js";
+export { enqueue, failedToRetry, oldestQueuedAt, shownSteps } from "./store.js";
+export type { Claimed, NewNotifications, OnClaimed, SendResult } from "./types.js";

@@ -1,0 +1,185 @@
+// Delivery's tables: only this file reads or writes `notifications` (the outbox) for
+// delivery's own work, and other stores write it through the tx-level helpers here
+// (enqueue, cancelQueued, markShown), inside their own transaction.
+import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import type { Deps } from "../../deps.js";
+import { writeTx, type Db, type Tx } from "../../db/connection.js";
+import { prepared } from "../../db/prepared.js";
+import type { Actor } from "../../audit/chain.js";
+import { appendAudit } from "../../audit/store.js";
+import { alerts, notifications } from "../alerts/schema.js";
+import { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID } from "./constants.js";
+import type { Claimed, NewNotifications, NotificationRow, SendResult } from "./types.js";
+
+/** Delivery's own audit rows are the escalation job's, as they always were. */
+export const DELIVERY_ACTOR: Actor = { type: "system", job: "escalation" };
+
+// ---------------------------------------------------------------------------------------
+// The outbox: tx-level helpers for other stores (inside their own write transaction).
+
+/**
+ * Queue one notification per person for one alert's step, inside the caller's transaction
+ * (a row already queued for the same alert, purpose, step, repeat, person and channel is
+ * kept: the unique key). With `claimInto`, the rows are queued already claimed by this
+ * process and pushed onto it: the caller checked the alert in this transaction and starts
+ * the sends when it commits (no second transaction before a send can leave). Returns how
+ * many rows were queued.
+ */
+export function enqueue(tx: Tx, q: NewNotifications, now: Date, claimInto?: Claimed[]): number {
+  const channel = q.channel ?? "push";
+  let n = 0;
+  for (const staffId of q.staffIds) {
+    const id = crypto.randomUUID();
+    if (claimInto) {
+      const r = prepared(
+        tx,
+        "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, claimed_at, claimed_by, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING",
+      ).run(id, q.alertId, q.purpose, q.step, q.repeat, staffId, channel, q.title, q.body, now.getTime(), now.getTime(), RUN_ID);
+      if (r.changes === 0) continue;
+      n++;
+      claimInto.push({
+        n: { id, alertId: q.alertId, purpose: q.purpose, step: q.step, repeat: q.repeat, staffId, channel, status: "sending", title: q.title, body: q.body, createdAt: now, claimedAt: now, claimedBy: RUN_ID, attempts: 1, sentAt: null, shownAt: null },
+        visitId: q.visitId ?? null,
+        worker: q.workerId ?? null,
+      });
+      continue;
+    }
+    const r = prepared(
+      tx,
+      "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, 0) ON CONFLICT DO NOTHING",
+    ).run(id, q.alertId, q.purpose, q.step, q.repeat, staffId, channel, q.title, q.body, now.getTime());
+    n += r.changes;
+  }
+  return n;
+}
+
+/** Which of an alert's firings ("step:repeat") some device showed (a receipt came back). */
+export function shownSteps(tx: Tx | Db, alertId: string): Set<string> {
+  const rows = prepared(tx, "SELECT step, \"repeat\" FROM notifications WHERE alert_id = ? AND purpose = 'ladder' AND shown_at IS NOT NULL").all(alertId) as { step: number; repeat: number }[];
+  return new Set(rows.map((n) => `${n.step}:${n.repeat}`));
+}
+
+/** When the oldest queued notification was queued (the scheduler's timer), or undefined. */
+export function oldestQueuedAt(db: Db | Tx): Date | undefined {
+  return db.select({ at: notifications.createdAt }).from(notifications).where(eq(notifications.status, "queued")).limit(1).get()?.at;
+}
+
+// ---------------------------------------------------------------------------------------
+// Claims, results and retries (delivery's own work).
+
+/** Whether the alert still wants a notification of this purpose (SQL and JS say the same). */
+const WANTED_SQL =
+  "(SELECT CASE notifications.purpose WHEN 'ladder' THEN a.status = 'open' WHEN 'reminder' THEN a.status = 'acknowledged' ELSE a.status <> 'resolved' END FROM alerts a WHERE a.id = notifications.alert_id)";
+
+/** Processes whose heartbeat is fresh (this one always counts). */
+export function liveRuns(db: Db, now: Date): Set<string> {
+  const rows = prepared(db, "SELECT id FROM scheduler_runs WHERE heartbeat_at >= ?").all(now.getTime() - HEARTBEAT_STALE_MS) as { id: string }[];
+  const live = new Set(rows.map((r) => r.id));
+  live.add(RUN_ID);
+  return live;
+}
+
+/** A cheap read first: most passes have nothing to send. Our own claims are never claimable. */
+export function anyClaimable(db: Db): boolean {
+  return !!prepared(db, "SELECT id FROM notifications WHERE status = 'queued' OR (status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)) LIMIT 1").get(RUN_ID);
+}
+
+/** Queued and "sending" rows, oldest first, with what their message links to (a plain read). */
+export function queuedOrSending(db: Db, limit: number): Claimed[] {
+  return db
+    .select({ n: notifications, visitId: alerts.visitId, worker: alerts.staffId })
+    .from(notifications)
+    .innerJoin(alerts, eq(alerts.id, notifications.alertId))
+    .where(inArray(notifications.status, ["queued", "sending"]))
+    .orderBy(asc(notifications.createdAt))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * Claim rows read by readClaimable, each by ONE conditional UPDATE that matches only the
+ * state that was read (queued, or the dead process's claim) and an alert that still wants
+ * it: of two processes that read the same row, only one UPDATE changes it, and only rows
+ * whose UPDATE changed are returned (to send). Rows the alert no longer wants (acknowledged,
+ * resolved) are cancelled the same way. One transaction: one fsync for the lot.
+ */
+export function takeClaims(deps: Deps, rows: Claimed[], now: Date): Claimed[] {
+  if (rows.length === 0) return [];
+  return writeTx(deps.db, (tx) => {
+    const take = prepared(
+      tx,
+      `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = ? AND claimed_by IS ? AND ${WANTED_SQL}`,
+    );
+    const cancel = prepared(tx, `UPDATE notifications SET status = 'cancelled' WHERE id = ? AND status = ? AND claimed_by IS ? AND NOT ${WANTED_SQL}`);
+    const send: Claimed[] = [];
+    for (const r of rows) {
+      if (take.run(RUN_ID, now.getTime(), r.n.id, r.n.status, r.n.claimedBy).changes === 1) {
+        send.push({ ...r, n: { ...r.n, status: "sending", claimedBy: RUN_ID, claimedAt: now, attempts: r.n.attempts + 1 } });
+      } else {
+        cancel.run(r.n.id, r.n.status, r.n.claimedBy);
+      }
+    }
+    return send;
+  });
+}
+
+/**
+ * Whether a claimed row should still go: still our claim (another process takes it back
+ * only when our heartbeat looked dead, e.g. a stalled event loop) and still wanted by its
+ * alert. One prepared read: a channel asks before every request.
+ */
+export function stillToSend(db: Db, n: NotificationRow): { ours: boolean; wanted: boolean } {
+  const r = prepared(db, "SELECT n.status = 'sending' AND n.claimed_by = ? AS ours, a.status AS st FROM notifications n JOIN alerts a ON a.id = n.alert_id WHERE n.id = ?").get(RUN_ID, n.id) as
+    | { ours: number; st: string }
+    | undefined;
+  if (!r?.ours) return { ours: false, wanted: false };
+  return { ours: true, wanted: n.purpose === "ladder" ? r.st === "open" : n.purpose === "reminder" ? r.st === "acknowledged" : r.st !== "resolved" };
+}
+
+/** Record what sends came to, in one transaction with one audit row. */
+export function recordResults(deps: Deps, results: SendResult[]): void {
+  const at = deps.clock.now();
+  writeTx(deps.db, (tx) => {
+    for (const r of results) {
+      // Only while still our claim (it may have been taken back and sent by another
+      // process); a receipt may already have marked it shown: keep that.
+      prepared(tx, "UPDATE notifications SET status = ?, sent_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?").run(r.status, at.getTime(), r.id, RUN_ID);
+      prepared(tx, "UPDATE notifications SET sent_at = ? WHERE id = ? AND status = 'shown' AND sent_at IS NULL").run(at.getTime(), r.id);
+    }
+    appendAudit(tx, DELIVERY_ACTOR, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
+  });
+}
+
+/**
+ * Failed ladder sends of open alerts due another try. Driven from the few open alerts
+ * (alerts_due_idx, then notifications_once by alert): the unary + keeps SQLite off the
+ * status index, which would walk every failed send in history on each idle pass.
+ */
+export function failedToRetry(db: Db, now: Date) {
+  return db
+    .select({ id: notifications.id })
+    .from(alerts)
+    .innerJoin(notifications, eq(notifications.alertId, alerts.id))
+    .where(
+      and(
+        eq(alerts.status, "open"),
+        sql`+${notifications.status} = 'failed'`,
+        eq(notifications.purpose, "ladder"),
+        lt(notifications.attempts, MAX_ATTEMPTS),
+        lte(notifications.sentAt, new Date(now.getTime() - RETRY_FAILED_AFTER_MS)),
+      ),
+    )
+    .limit(500);
+}
+
+/** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
+export function requeueFailed(deps: Deps, now: Date): void {
+  const ids = failedToRetry(deps.db, now)
+    .all()
+    .map((r) => r.id);
+  if (ids.length === 0) return;
+  writeTx(deps.db, (tx) => {
+    tx.update(notifications).set({ status: "queued" }).where(and(inArray(notifications.id, ids), eq(notifications.status, "failed"))).run();
+    appendAudit(tx, DELIVERY_ACTOR, { action: "retry", entity: "notifications", entityId: ids[0]!, data: { ids } }, now);
+  });
+}
