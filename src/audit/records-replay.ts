@@ -3,9 +3,8 @@
 //
 // Convention for writers: an audit entry's `data` for a create is the row written; a
 // later write may carry `after` (the fields it left set), which the replay takes as is.
-import { staff, teams, type StaffRow } from "../staff/schema.js";
+import type { StaffRow } from "../staff/schema.js";
 import { KINDS, RECORD_KINDS } from "../hr/records.js";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 
 /** The staff fields the chain vouches for (not the password hash, nor sign-in counters). */
 export const STAFF_AUDITED_FIELDS = ["name", "email", "roles", "teamId", "category", "startDate", "fte", "active", "createdAt"] as const;
@@ -15,9 +14,9 @@ export const auditedStaff = (row: StaffRow) => Object.fromEntries(STAFF_AUDITED_
 
 export type State = Record<string, unknown>;
 
+/** What the chain vouches for, by entity; the records store knows which table holds it. */
 export interface Subject {
   entity: string;
-  table: SQLiteTable;
   /** The fields compared; default: every column the replayed state has. */
   fields?: readonly string[];
   apply(state: State | undefined, e: Entry, data: State, ctx: ReplayContext): State | undefined;
@@ -67,11 +66,10 @@ function staffApply(state: State | undefined, e: Entry, data: State, ctx: Replay
 }
 
 export const SUBJECTS: Subject[] = [
-  ...RECORD_KINDS.map((k): Subject => ({ entity: KINDS[k].entity, table: KINDS[k].table, apply: hrApply })),
-  { entity: "staff", table: staff, fields: STAFF_AUDITED_FIELDS, apply: staffApply },
+  ...RECORD_KINDS.map((k): Subject => ({ entity: KINDS[k].entity, apply: hrApply })),
+  { entity: "staff", fields: STAFF_AUDITED_FIELDS, apply: staffApply },
   {
     entity: "team",
-    table: teams,
     fields: ["name"],
     apply: (state, e, data, ctx) => {
       if (e.action === "create" && typeof data.name === "string") ctx.teamIds.set(data.name, e.entityId);

@@ -5,10 +5,10 @@
 import { cliDb, closeDeps, fail } from "./common.js";
 import { systemClock } from "../clock.js";
 import { GENESIS_HASH } from "../audit/chain.js";
-import { verifyChain } from "../audit/store.js";
+import { auditStore } from "../audit/store.js";
 
 const deps = cliDb();
-const result = verifyChain(deps.db);
+const result = await auditStore(deps.db).verify();
 const at = systemClock.now().toISOString();
 closeDeps(deps);
 if (!result.ok) fail(`Audit chain BROKEN at seq ${result.firstBadSeq}: ${result.problem}. No checkpoint printed.`, 1);

@@ -8,11 +8,11 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { cliDb, closeDeps, fail } from "./common.js";
 import { parseCheckpoint, type Checkpoint } from "../audit/chain.js";
-import { verifyAuditAndRecords } from "../audit/records-check.js";
+import { verifyAuditAndRecordsAsync } from "../audit/records-check.js";
 
 const USAGE = `Usage: npm run audit:verify [-- --checkpoint <seq>:<hash> | --checkpoint-file <file>] [--json]`;
 
-function main() {
+async function main() {
   let args;
   try {
     args = parseArgs({
@@ -39,7 +39,7 @@ function main() {
   }
 
   const deps = cliDb();
-  const result = verifyAuditAndRecords(deps.db, checkpoint);
+  const result = await verifyAuditAndRecordsAsync(deps.db, checkpoint);
   closeDeps(deps);
   if (args.json) console.log(JSON.stringify(result));
   if (result.ok) {
@@ -71,4 +71,4 @@ function readCheckpointFile(path: string): string {
   }
 }
 
-main();
+await main();
