@@ -82,6 +82,8 @@ const PolicySchema = z
   .openapi("EscalationPolicy");
 
 
+export const LoneWorkingReport = z.object({ rows: z.array(z.any()) }).passthrough();
+
 export const alertsRoutes = router()
   .openapi(
     defineRoute({
@@ -232,7 +234,7 @@ export const alertsRoutes = router()
       summary: "Visits, missed check-ins, alerts and time to acknowledge (BS 8484 marks: 10 s, 40 s)",
       access: RECORD_KEEPERS,
       request: { query: FormatQuery.extend({ from: DayOrInstant, to: DayOrInstant }) },
-      responses: { 200: { description: "The report (JSON, or CSV of the alerts)", content: { "application/json": { schema: z.object({ rows: z.array(z.any()) }).passthrough() }, "text/csv": { schema: z.string() } } } },
+      responses: { 200: { description: "The report (JSON, or CSV of the alerts)", content: { "application/json": { schema: LoneWorkingReport }, "text/csv": { schema: z.string() } } } },
     }),
     async (c) => {
       const q = c.req.valid("query");
