@@ -37,6 +37,7 @@ export function createApp(deps: Deps) {
   app.use(async (c, next) => {
     const started = performance.now();
     c.set("deps", deps);
+    c.set("api", app); // pages read through this same app, as the caller (src/web/api.ts)
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID());
     await next();
     // On the response as built (c.header here would re-wrap a finished response, body and all).
