@@ -89,6 +89,25 @@ export function openDatabase(path: string): Db {
 }
 
 /**
+ * Open the database file read-only (a report thread's own connection: WAL lets it read
+ * while another connection writes), with a busy timeout so it waits rather than fails,
+ * and, for long scans, a larger page cache (KiB) and the file mapped into memory (bytes).
+ */
+export function openReadOnly(path: string, tuning: { cacheKiB?: number; mmapBytes?: number } = {}): Db {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path, { readonly: true, fileMustExist: true });
+    sqlite.pragma("busy_timeout = 5000");
+    if (tuning.cacheKiB !== undefined) sqlite.pragma(`cache_size = -${Math.floor(tuning.cacheKiB)}`);
+    if (tuning.mmapBytes !== undefined) sqlite.pragma(`mmap_size = ${Math.floor(tuning.mmapBytes)}`);
+  } catch (e) {
+    sqlite?.close();
+    throw new DatabaseUnavailable(path, describeDatabaseError(e, path));
+  }
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+/**
  * Prove the database takes a durable write: commit a tiny upsert of one settings row. A
  * rolled-back write is not enough: SQLite keeps it in memory, so a full disk would pass
  * (a read-only file would not). Throws DatabaseUnavailable with the cause.
