@@ -29,7 +29,7 @@ export const resolveUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const deps = c.get("deps");
   const auth = c.req.header("authorization");
   if (auth?.startsWith("Bearer ")) {
-    const use = apiTokenUse(deps, auth.slice(7).trim());
+    const use = await apiTokenUse(deps, auth.slice(7).trim());
     if (use?.expired) throw new Unauthenticated(`This API token expired at ${use.expiresAt.toISOString()}; ask an admin for a new one.`);
     if (use) {
       if (use.readOnly && !SAFE.has(c.req.method)) throw new Forbidden("This API token is read-only: it may only read.");
@@ -41,7 +41,7 @@ export const resolveUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   } else {
     const token = getCookie(c, sessionCookieName(deps.config.PUBLIC_URL));
     if (token) {
-      const user = userFromSession(deps, token);
+      const user = await userFromSession(deps, token);
       if (user) {
         c.set("user", user);
         c.set("authVia", "cookie");

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { visibleText } from "../http/text.js";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam } from "../http/route.js";
-import { login, logout, createApiToken, listApiTokens, revokeApiToken, changeOwnPassword, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "./service.js";
+import { login, logout, issueApiToken, listApiTokens, revokeApiToken, changeOwnPassword, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from "./service.js";
 import { clientAddress, cookieIsSecure, sessionCookieName } from "./middleware.js";
 import { ROLES } from "../staff/schema.js";
 import { getStaff } from "../staff/service.js";
@@ -54,12 +54,12 @@ export const authRoutes = router()
       access: "public",
       responses: { 204: { description: "Signed out" } },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const name = sessionCookieName(deps.config.PUBLIC_URL);
       const token = getCookie(c, name);
       const user = c.get("user");
-      if (token) logout(deps, token, user ? { type: "staff", id: user.id } : { type: "system", job: "logout" });
+      if (token) await logout(deps, token, user ? { type: "staff", id: user.id } : { type: "system", job: "logout" });
       deleteCookie(c, name, { path: "/", secure: cookieIsSecure(deps.config.PUBLIC_URL) });
       return c.body(null, 204);
     },
@@ -118,11 +118,11 @@ export const authRoutes = router()
         404: problemResponse("Unknown staff"),
       },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const { staffId, name, expiresInDays, readOnly } = c.req.valid("json");
-      getStaff(deps, staffId);
-      return c.json(createApiToken(deps, actorOf(c), staffId, name, { expiresInDays, readOnly }), 201);
+      await getStaff(deps, staffId);
+      return c.json(await issueApiToken(deps, actorOf(c), staffId, name, { expiresInDays, readOnly }), 201);
     },
   )
   .openapi(
@@ -143,8 +143,8 @@ export const authRoutes = router()
         ),
       },
     }),
-    (c) => {
-      const tokens = listApiTokens(c.get("deps")).map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, expiresAt: t.expiresAt?.toISOString() ?? null }));
+    async (c) => {
+      const tokens = (await listApiTokens(c.get("deps"))).map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, expiresAt: t.expiresAt?.toISOString() ?? null }));
       return c.json({ tokens }, 200);
     },
   )
@@ -158,8 +158,8 @@ export const authRoutes = router()
       request: { params: IdParam },
       responses: { 204: { description: "Revoked" }, 404: problemResponse("Unknown token") },
     }),
-    (c) => {
-      revokeApiToken(c.get("deps"), actorOf(c), c.req.valid("param").id);
+    async (c) => {
+      await revokeApiToken(c.get("deps"), actorOf(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   );

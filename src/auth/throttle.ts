@@ -14,6 +14,7 @@
 //   stays far below that.
 // Failures older than their window stop counting. An admin's unlock, or an admin
 // setting a new password, clears the account's failures everywhere.
+import { RateLimited } from "../errors.js";
 
 export interface ThrottleRule {
   /** Failures (or, for an address, accounts) allowed before any wait. */
@@ -72,4 +73,22 @@ export function throttleFor(i: ThrottleInput): Throttled | undefined {
   let worst: Throttled | undefined;
   for (const [scope, ms] of waits) if (ms > 0 && (!worst || ms > worst.retryAfterMs)) worst = { scope, retryAfterMs: ms };
   return worst;
+}
+
+function inWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const m = Math.ceil(seconds / 60);
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}
+
+/** The 429 for a throttled attempt, saying how long to wait and what else may help. */
+export function throttleRefusal(t: Throttled): RateLimited {
+  const seconds = Math.max(1, Math.ceil(t.retryAfterMs / 1000));
+  const wait = inWords(seconds);
+  const text = {
+    pair: `Too many wrong passwords for this account from here. Try again in ${wait}, or ask an admin to unlock the account.`,
+    account: `Too many wrong passwords for this account. Try again in ${wait}, or ask an admin to unlock the account.`,
+    address: `Too many failed sign-ins from your network. Try again in ${wait}.`,
+  }[t.scope];
+  return new RateLimited(text, seconds);
 }

@@ -77,7 +77,7 @@ export const staffRoutes = router()
       access: RECORD_KEEPERS,
       responses: { 200: jsonResponse(StaffList, "Everyone") },
     }),
-    (c) => c.json({ staff: listStaff(c.get("deps")) }, 200),
+    async (c) => c.json({ staff: await listStaff(c.get("deps")) }, 200),
   )
   .openapi(
     defineRoute({
@@ -89,11 +89,11 @@ export const staffRoutes = router()
       request: { params: IdParam },
       responses: { 200: jsonResponse(StaffSchema, "The person"), 404: problemResponse("Unknown, or not yours to see") },
     }),
-    (c) => {
+    async (c) => {
       const user = c.get("user")!;
       const { id } = c.req.valid("param");
       if (id !== user.id && !hasAny(user, RECORD_KEEPERS)) throw new NotFound("staff member");
-      return c.json(getStaff(c.get("deps"), id), 200);
+      return c.json(await getStaff(c.get("deps"), id), 200);
     },
   )
   .openapi(
@@ -112,7 +112,7 @@ export const staffRoutes = router()
         422: problemResponse("Would leave no active admin"),
       },
     }),
-    (c) => c.json(updateStaff(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await updateStaff(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )
   .openapi(
     defineRoute({
@@ -139,8 +139,8 @@ export const staffRoutes = router()
       request: { params: IdParam },
       responses: { 204: { description: "Unlocked" }, 404: problemResponse("Unknown staff") },
     }),
-    (c) => {
-      unlockSignIn(c.get("deps"), actorOf(c), c.req.valid("param").id);
+    async (c) => {
+      await unlockSignIn(c.get("deps"), actorOf(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   );
