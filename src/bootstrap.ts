@@ -1,5 +1,4 @@
 import type { Logger } from "pino";
-import { count } from "drizzle-orm";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { DatabaseUnavailable, describeDatabaseError, openDatabase, probeWrite } from "./db/connection.js";
@@ -7,8 +6,7 @@ import { migrateDatabase } from "./db/migrate.js";
 import type { Deps } from "./deps.js";
 import { EventBus } from "./events.js";
 import { createLogger } from "./log.js";
-import { staff } from "./staff/schema.js";
-import { createStaff } from "./staff/service.js";
+import { countStaff, createStaff } from "./staff/service.js";
 import { noPush } from "./lone-working/delivery/channels/push/types.js";
 
 /**
@@ -48,7 +46,7 @@ export function openDepsOrExit(config: Config, opts: { clock?: Clock; log?: Logg
 /** On an empty database, ADMIN_EMAIL/ADMIN_PASSWORD make the first admin. */
 export async function ensureFirstAdmin(deps: Deps): Promise<void> {
   const { ADMIN_EMAIL, ADMIN_PASSWORD } = deps.config;
-  const n = deps.db.select({ n: count() }).from(staff).get()?.n ?? 0;
+  const n = await countStaff(deps);
   if (!ADMIN_EMAIL || !ADMIN_PASSWORD) {
     // A newcomer's first start: say how to get in rather than show a sign-in nobody can pass.
     if (n === 0) deps.log.warn("Nobody can sign in yet: restart with ADMIN_EMAIL and ADMIN_PASSWORD, or run npm run admin:create (or npm run demo)");

@@ -3,11 +3,9 @@
 // The password is read from stdin or a prompt, never from the command line, where
 // it would land in shell history and the process list.
 import { parseArgs } from "node:util";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { cliDeps, closeDeps, fail, readSecret } from "./common.js";
-import { createStaff, setPassword, updateStaff } from "../staff/service.js";
-import { staff } from "../staff/schema.js";
+import { createStaff, findStaffByEmail, setPassword, updateStaff } from "../staff/service.js";
 import { Conflict, InvalidInput } from "../errors.js";
 import type { Actor } from "../audit/chain.js";
 import { passwordProblem } from "../auth/password-policy.js";
@@ -51,11 +49,11 @@ async function main() {
   const deps = cliDeps();
   const actor: Actor = { type: "system", job: "cli:admin-create" };
   try {
-    const existing = deps.db.select().from(staff).where(eq(staff.email, email.data)).get();
+    const existing = await findStaffByEmail(deps, email.data);
     if (existing) {
       if (!args["reset-password"]) fail(`${email.data} already exists. Use --reset-password to set a new password and make them an admin.`, 1);
       if (!existing.roles.includes("admin") || !existing.active) {
-        updateStaff(deps, actor, existing.id, { roles: [...existing.roles, ...(existing.roles.includes("admin") ? [] : (["admin"] as const))], active: true });
+        await updateStaff(deps, actor, existing.id, { roles: [...existing.roles, ...(existing.roles.includes("admin") ? [] : (["admin"] as const))], active: true });
       }
       await setPassword(deps, actor, existing.id, password);
       console.log(`Password reset and admin role confirmed for ${existing.name} <${existing.email}> (id ${existing.id}). Their sessions have ended.`);

@@ -2,12 +2,10 @@
 // capability add its own demo data (HR records, rotas, lone-working visits), and
 // print everyone's sign-in. Refuses a database that already has staff, so it can
 // never mix invented people into real records.
-import { count } from "drizzle-orm";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cliDeps, closeDeps, fail } from "./common.js";
-import { staff } from "../staff/schema.js";
-import { createStaff, type NewStaff } from "../staff/service.js";
+import { countStaff, createStaff, type NewStaff } from "../staff/service.js";
 import { addDays, localDay } from "../calendar/days.js";
 import type { DemoCast, DemoPerson } from "../demo/cast.js";
 import type { Deps } from "../deps.js";
@@ -96,7 +94,7 @@ function printSignIns(cast: DemoCast, url: string) {
 async function main() {
   const deps = cliDeps();
   try {
-    const n = deps.db.select({ n: count() }).from(staff).get()?.n ?? 0;
+    const n = await countStaff(deps);
     if (n > 0) fail(`Refusing: ${deps.config.DATABASE_PATH} already has ${n} staff. The demo only fills an empty database (point DATABASE_PATH at a new file).`, 1);
     const cast = await buildCast(deps);
     await seedHr(deps, cast);
