@@ -1,7 +1,7 @@
 // Sending: claim what is queued, send each claimed row, record the results. The
 // scheduler starts sends and never waits on them, so a hanging send holds up nothing.
 import type { Deps } from "../../deps.js";
-import type { PushPayload } from "./channels/push/types.js";
+import { channelNamed, type OutgoingMessage } from "./channels/index.js";
 import { readClaimable, takeClaims, whileInFlight } from "./claims.js";
 import { SEND_TIMEOUT_MS } from "./constants.js";
 import { resultRecorder, writeUnrecorded } from "./results.js";
@@ -38,49 +38,80 @@ export function sendNow(deps: Deps, claimed: Claimed[]): Promise<number> {
   return whileInFlight(claimed, () => sendClaimed(deps, claimed));
 }
 
-async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
+/** Where a message takes its reader: the worker to their visit (to check in), everyone else to the alert. */
+export function linkFor(deps: Deps, c: Claimed): string {
   const base = deps.config.PUBLIC_URL.replace(/\/$/, "");
+  return c.n.staffId === c.worker && c.visitId ? `${base}/visits/${c.visitId}` : `${base}/alerts/${c.n.alertId}`;
+}
+
+/**
+ * Hand each channel its rows (by the row's `channel` column), all channels at once, and
+ * record each result as it is known. A channel that never answers a row is cut off at
+ * SEND_TIMEOUT_MS (the row counts as failed): no channel holds up another, or the ladder.
+ */
+async function sendClaimed(deps: Deps, claimed: Claimed[]): Promise<number> {
   // Each result is recorded as soon as it is known (coalesced over RESULT_COALESCE_MS), not
   // when the whole batch is done: a process killed mid-batch then leaves as few sends
   // unrecorded (and so sent again by whoever takes the claim back) as it can.
   const recorder = resultRecorder(deps);
-  await Promise.all(
-    claimed.map(async ({ n, visitId, worker }): Promise<SendResult | null> => {
-      const payload: PushPayload = {
-        title: n.title,
-        body: n.body,
-        alertId: n.alertId,
-        visitId: visitId ?? undefined,
-        // The worker is sent to their visit (to check in); everyone else to the alert.
-        url: n.staffId === worker && visitId ? `${base}/visits/${visitId}` : `${base}/alerts/${n.alertId}`,
-        notificationId: n.id,
-        tag: `alert-${n.alertId}`,
-      };
-      try {
-        // The sender asks before its first request (after waiting its turn) and before each
-        // retry: an acknowledgement meanwhile stops it, and so does our claim having been
-        // taken back (this process stalled past its heartbeat and another sent it).
-        let ours = true;
-        const stillWanted = () => {
-          if (!ours) return false;
-          const now = stillToSend(deps.db, n);
-          ours = now.ours;
-          return now.wanted;
-        };
-        // A push service that never answers must not hold up the ladder.
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("push send timed out")), SEND_TIMEOUT_MS);
-        });
-        const out = await Promise.race([deps.push.sendToStaff(n.staffId, payload, { stillWanted }), timeout]).finally(() => clearTimeout(timer));
-        if (!ours) return null; // the claim is someone else's now: so is the result
-        return { id: n.id, status: out.accepted > 0 ? ("sent" as const) : out.noSubscription ? ("no_subscription" as const) : ("failed" as const) };
-      } catch (e) {
-        deps.log.error({ err: e, notificationId: n.id }, "push send failed");
-        return { id: n.id, status: "failed" as const };
-      }
-    }).map((p) => p.then((r) => r && recorder.add(r))),
-  );
+  const byChannel = new Map<string, Claimed[]>();
+  for (const c of claimed) {
+    const list = byChannel.get(c.n.channel);
+    if (list) list.push(c);
+    else byChannel.set(c.n.channel, [c]);
+  }
+  await Promise.all([...byChannel].map(([name, rows]) => sendBy(deps, name, rows, recorder)));
   await recorder.drained();
   return claimed.length;
+}
+
+async function sendBy(deps: Deps, name: string, rows: Claimed[], recorder: ReturnType<typeof resultRecorder>): Promise<void> {
+  const channel = channelNamed(name);
+  /** Rows still waiting for their result; true while the claim is still ours. */
+  const open = new Map<string, { ours: boolean }>();
+  const finish = (id: string, status: SendResult["status"]) => {
+    const o = open.get(id);
+    if (!o) return; // already settled (or cut off by the time limit)
+    open.delete(id);
+    if (o.ours) recorder.add({ id, status }); // else the claim is someone else's now: so is the result
+  };
+  if (!channel) {
+    deps.log.error({ channel: name, notifications: rows.map((r) => r.n.id) }, "no such delivery channel: the sends count as failed");
+    for (const r of rows) recorder.add({ id: r.n.id, status: "failed" });
+    return;
+  }
+  const batch: OutgoingMessage[] = rows.map((c) => {
+    const state = { ours: true };
+    open.set(c.n.id, state);
+    return {
+      n: c.n,
+      visitId: c.visitId,
+      url: linkFor(deps, c),
+      // The channel asks before its first request and before each retry: an acknowledgement
+      // meanwhile stops it, and so does our claim having been taken back (this process
+      // stalled past its heartbeat and another sent it).
+      stillWanted: () => {
+        if (!state.ours) return false;
+        const now = stillToSend(deps.db, c.n);
+        state.ours = now.ours;
+        return now.wanted;
+      },
+    };
+  });
+  // A channel that never answers must not hold up the ladder.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      if (open.size > 0) deps.log.error({ channel: name, notifications: [...open.keys()] }, `${name} send timed out`);
+      resolve();
+    }, SEND_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([channel.send(deps, batch, (r) => finish(r.id, r.status)), timeout]);
+  } catch (e) {
+    deps.log.error({ err: e, channel: name }, `${name} send failed`);
+  } finally {
+    clearTimeout(timer);
+  }
+  for (const id of [...open.keys()]) finish(id, "failed");
 }

@@ -1,13 +1,16 @@
 // Delivery's tables: only this file reads or writes `notifications` (the outbox) for
 // delivery's own work, and other stores write it through the tx-level helpers here
 // (enqueue, cancelQueued, markShown), inside their own transaction.
-import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
 import { prepared } from "../../db/prepared.js";
 import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
-import { alerts, notifications } from "../alerts/schema.js";
+import { storeFor } from "../../db/store-kit.js";
+import { NotFound } from "../../errors.js";
+import { alerts, notifications, type NotificationPurpose } from "../alerts/schema.js";
+import { CHANNELS } from "./channels/index.js";
 import { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID } from "./constants.js";
 import type { Claimed, NewNotifications, NotificationRow, SendResult } from "./types.js";
 
@@ -63,6 +66,101 @@ export function shownSteps(tx: Tx | Db, alertId: string): Set<string> {
 export function oldestQueuedAt(db: Db | Tx): Date | undefined {
   return db.select({ at: notifications.createdAt }).from(notifications).where(eq(notifications.status, "queued")).limit(1).get()?.at;
 }
+
+/**
+ * Stop an alert's queued sends (acknowledged, resolved, closed by a check-in): rows not yet
+ * claimed become cancelled; one already claimed is stopped by the claim's own re-check and
+ * the channel's stillWanted. `purpose` limits it (an acknowledgement stops the ladder's
+ * sends, not the worker's announcement). Returns how many were cancelled.
+ */
+export function cancelQueued(tx: Tx, alertId: string, opts: { purpose?: NotificationPurpose } = {}): number {
+  return tx
+    .update(notifications)
+    .set({ status: "cancelled" })
+    .where(and(eq(notifications.alertId, alertId), eq(notifications.status, "queued"), opts.purpose ? eq(notifications.purpose, opts.purpose) : undefined))
+    .run().changes;
+}
+
+/**
+ * A device showed a notification (the service worker's receipt): only its recipient may
+ * say so (anyone else: not found). Recorded once, with its audit row; a second receipt
+ * changes nothing.
+ */
+export function markShown(tx: Tx, actor: Actor & { type: "staff" }, notificationId: string, now: Date): void {
+  const n = tx.select().from(notifications).where(eq(notifications.id, notificationId)).get();
+  if (!n || n.staffId !== actor.id) throw new NotFound("notification");
+  if (n.shownAt) return;
+  tx.update(notifications).set({ status: "shown", shownAt: now }).where(eq(notifications.id, n.id)).run();
+  appendAudit(tx, actor, { action: "shown", entity: "notification", entityId: n.id, data: { alertId: n.alertId } }, now);
+}
+
+/** Every notification of these alerts (the alert views and cards). */
+export function notificationsOf(tx: Tx | Db, alertIds: readonly string[]): NotificationRow[] {
+  if (alertIds.length === 0) return [];
+  return tx.select().from(notifications).where(inArray(notifications.alertId, [...alertIds])).all();
+}
+
+/** The people an alert's ladder was sent to (any channel), but `except` (the worker), each once. */
+export function ladderRecipients(tx: Tx | Db, alertId: string, except?: string | null): string[] {
+  const rows = tx
+    .select({ staffId: notifications.staffId })
+    .from(notifications)
+    .where(and(eq(notifications.alertId, alertId), eq(notifications.purpose, "ladder"), except ? ne(notifications.staffId, except) : undefined))
+    .all();
+  return [...new Set(rows.map((r) => r.staffId))];
+}
+
+/** How many announcement rows an alert has (each new announcement takes the next repeat). */
+export function announcementCount(tx: Tx | Db, alertId: string): number {
+  return tx.select({ n: count() }).from(notifications).where(and(eq(notifications.alertId, alertId), eq(notifications.purpose, "announce"))).get()!.n;
+}
+
+/**
+ * Reach: of these people, who can be reached now by at least one channel (a working push
+ * subscription today; a text channel adds a good mobile number). What a person "has" is
+ * each channel's business: the ladder, readiness and cards ask this.
+ */
+export function reachable(tx: Tx | Db, staffIds: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const ch of CHANNELS) {
+    const left = staffIds.filter((id) => !out.has(id));
+    if (left.length === 0) break;
+    for (const id of ch.reaches(tx, left)) out.add(id);
+  }
+  return out;
+}
+
+/** Per channel, which of these people it reaches (readiness shows what each person lacks). */
+export function reachByChannel(tx: Tx | Db, staffIds: readonly string[]): Map<string, Set<string>> {
+  return new Map(CHANNELS.map((ch) => [ch.name, ch.reaches(tx, staffIds)]));
+}
+
+/** Delivery's use cases for services (one transaction or read each). */
+export interface DeliveryStore {
+  /** Who of these people at least one channel reaches now. */
+  reachable(staffIds: readonly string[]): Promise<Set<string>>;
+  /** Per channel, whom it reaches. */
+  reachByChannel(staffIds: readonly string[]): Promise<Map<string, Set<string>>>;
+  /** A shown-receipt from the notification's recipient (see markShown). */
+  recordReceipt(actor: Actor & { type: "staff" }, notificationId: string, now: Date): Promise<void>;
+  /** Every notification of these alerts. */
+  notificationsOf(alertIds: readonly string[]): Promise<NotificationRow[]>;
+}
+
+export const deliveryStore = storeFor<DeliveryStore>((db) => ({
+  async reachable(staffIds) {
+    return reachable(db, staffIds);
+  },
+  async reachByChannel(staffIds) {
+    return reachByChannel(db, staffIds);
+  },
+  async recordReceipt(actor, notificationId, now) {
+    writeTx(db, (tx) => markShown(tx, actor, notificationId, now));
+  },
+  async notificationsOf(alertIds) {
+    return notificationsOf(db, alertIds);
+  },
+}));
 
 // ---------------------------------------------------------------------------------------
 // Claims, results and retries (delivery's own work).

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, problemResponse, router } from "../../../../http/route.js";
 import { actorOf } from "../../../../http/actor.js";
-import { endpointHost, subscribe, subscriptionsOf, unsubscribe } from "./subscriptions.js";
+import { pushStore } from "./store.js";
+import { endpointHost, subscribe, unsubscribe } from "./subscriptions.js";
 import { loadOrCreateVapidKeys } from "./vapid.js";
 
 export const B64url = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
@@ -48,9 +49,9 @@ export const pushRoutes = router()
       request: jsonBody(SubscriptionBody),
       responses: { 201: jsonResponse(z.object({ id: z.string(), created: z.boolean() }), "Subscribed") },
     }),
-    (c) => {
+    async (c) => {
       const body = c.req.valid("json");
-      const out = subscribe(c.get("deps"), actorOf(c), { ...body, userAgent: c.req.header("user-agent") });
+      const out = await subscribe(c.get("deps"), actorOf(c), { ...body, userAgent: c.req.header("user-agent") });
       return c.json(out, 201);
     },
   )
@@ -64,8 +65,8 @@ export const pushRoutes = router()
       request: jsonBody(z.object({ endpoint: Endpoint })),
       responses: { 204: { description: "Removed" }, 404: problemResponse("No subscription of yours has this endpoint") },
     }),
-    (c) => {
-      unsubscribe(c.get("deps"), actorOf(c), c.req.valid("json").endpoint);
+    async (c) => {
+      await unsubscribe(c.get("deps"), actorOf(c), c.req.valid("json").endpoint);
       return c.body(null, 204);
     },
   )
@@ -78,8 +79,8 @@ export const pushRoutes = router()
       access: "signed_in",
       responses: { 200: jsonResponse(z.object({ subscriptions: z.array(OwnSubscription) }), "Mine") },
     }),
-    (c) => {
-      const rows = subscriptionsOf(c.get("deps").db, actorOf(c).id);
+    async (c) => {
+      const rows = await pushStore(c.get("deps").db).subscriptionsOf(actorOf(c).id);
       const iso = (d: Date | null) => (d ? d.toISOString() : null);
       const subscriptions = rows.map((r) => ({
         id: r.id,

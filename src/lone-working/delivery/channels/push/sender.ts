@@ -12,7 +12,7 @@ import webPush from "web-push";
 import type { Deps } from "../../../../deps.js";
 import { endpointRefusal } from "./allowed-hosts.js";
 import type { PushSubscriptionRow } from "./schema.js";
-import { markPermanentFailure, recordSendNotes, removeGone, subscriptionsOf, endpointHost, type SendNote } from "./subscriptions.js";
+import { endpointHost, pushStore, type SendNote } from "./store.js";
 import type { PushOutcome, PushPayload, PushSender, SendOptions, SubscriptionResult } from "./types.js";
 import { vapidSigner, type VapidKeys, type VapidSigner } from "./vapid.js";
 
@@ -89,11 +89,10 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     if (notes.size === 0) return;
     const batch = notes;
     notes = new Map();
-    try {
-      recordSendNotes(deps, batch);
-    } catch (e) {
-      deps.log.error({ err: e }, "push: could not record delivery bookkeeping");
-    }
+    // The store writes at once (its transaction runs before the promise settles).
+    pushStore(deps.db)
+      .recordSendNotes(batch)
+      .catch((e) => deps.log.error({ err: e }, "push: could not record delivery bookkeeping"));
   };
   const note = (row: PushSubscriptionRow, n: SendNote) => {
     notes.set(row, n);
@@ -158,7 +157,7 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     // Checked again at send time: the allowed list may have shrunk since subscribing.
     const refusal = endpointRefusal(row.endpoint, deps.config.pushAllowedHosts);
     if (refusal) {
-      markPermanentFailure(deps, row, 0);
+      await pushStore(deps.db).markPermanentFailure(row, 0, deps.clock.now());
       deps.log.warn({ host, refusal }, "push endpoint no longer allowed");
       return { ...base, result: "failed", status: 0, attempts: 0 };
     }
@@ -190,13 +189,13 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
         return { ...base, result: "accepted", status: s, attempts: attempt };
       }
       if (s === 404 || s === 410) {
-        removeGone(deps, row, s);
+        await pushStore(deps.db).removeGone(row, s, deps.clock.now());
         deps.log.info({ host, status: s }, "push subscription gone: removed");
         return { ...base, result: "removed", status: s, attempts: attempt };
       }
       const retryable = s === 0 || s === 429 || s >= 500;
       if (!retryable) {
-        markPermanentFailure(deps, row, s);
+        await pushStore(deps.db).markPermanentFailure(row, s, deps.clock.now());
         deps.log.warn({ host, status: s }, "push refused: subscription flagged");
         return { ...base, result: "failed", status: s, attempts: attempt };
       }
@@ -222,7 +221,7 @@ export function createPushSender(deps: Deps, opts: SenderOptions): HttpPushSende
     agent,
     sendToSubscription,
     async sendToStaff(staffId, payload, sendOpts) {
-      const rows = subscriptionsOf(deps.db, staffId);
+      const rows = await pushStore(deps.db).subscriptionsOf(staffId);
       if (rows.length === 0) return { accepted: 0, failed: 0, removed: 0, noSubscription: true, results: [] };
       inFlight++;
       let results: SubscriptionResult[];

@@ -4,10 +4,8 @@
 // to one service should not pay it 1,000 times).
 import { createPrivateKey, sign, type KeyObject } from "node:crypto";
 import webPush from "web-push";
-import { appendAudit } from "../../../../audit/store.js";
-import { writeTx } from "../../../../db/connection.js";
-import { getSetting, putSetting } from "../../../../db/settings.js";
 import type { Deps } from "../../../../deps.js";
+import { storedVapidKeys } from "./store.js";
 
 export interface VapidKeys {
   /** base64url, uncompressed P-256 point (65 bytes): what browsers take as applicationServerKey. */
@@ -17,24 +15,11 @@ export interface VapidKeys {
   subject: string;
 }
 
-const SETTING = "push.vapid";
-
 /** The keys in force: from VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else the stored pair, else a new stored pair. */
 export function loadOrCreateVapidKeys(deps: Pick<Deps, "db" | "config" | "clock">): VapidKeys {
   const { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT } = deps.config;
   if (VAPID_PUBLIC_KEY && VAPID_PRIVATE_KEY) return { publicKey: VAPID_PUBLIC_KEY, privateKey: VAPID_PRIVATE_KEY, subject: VAPID_SUBJECT };
-  const stored = getSetting<{ publicKey: string; privateKey: string }>(deps.db, SETTING);
-  if (stored) return { ...stored, subject: VAPID_SUBJECT };
-  // Web tier and worker may start together: the IMMEDIATE transaction makes one of them win.
-  const keys = writeTx(deps.db, (tx) => {
-    const again = getSetting<{ publicKey: string; privateKey: string }>(tx, SETTING);
-    if (again) return again;
-    const fresh = webPush.generateVAPIDKeys();
-    const now = deps.clock.now();
-    putSetting(tx, SETTING, fresh, now);
-    appendAudit(tx, { type: "system", job: "push" }, { action: "push.vapid_keys_generated", entity: "settings", entityId: SETTING, data: { publicKey: fresh.publicKey } }, now);
-    return fresh;
-  });
+  const keys = storedVapidKeys(deps.db, () => webPush.generateVAPIDKeys(), deps.clock.now());
   return { publicKey: keys.publicKey, privateKey: keys.privateKey, subject: VAPID_SUBJECT };
 }
 
