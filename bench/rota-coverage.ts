@@ -13,6 +13,7 @@ import { staff } from "../src/staff/schema.js";
 import { amhpApprovals, trainingRecords } from "../src/hr/schema.js";
 import { addPattern, coverage, createRota, rotation } from "../src/rota/service.js";
 import { onDutyAt, uncoveredIntervals } from "../src/rota/on-duty.js";
+import { rotaStore } from "../src/rota/store/rotas.js";
 
 const config = loadConfig({ DATABASE_PATH: ":memory:", LOG_LEVEL: "silent" });
 const deps = openDeps(config, { clock: new FakeClock("2026-01-01T12:00:00Z"), log: pino({ level: "silent" }) });
@@ -39,22 +40,22 @@ const ids = writeTx(deps.db, (tx) =>
 const amhps = ids.slice(0, 20);
 const managers = ids.slice(20);
 
-const days = createRota(deps, actor, { name: "AMHP days", kind: "amhp_duty", requiredStaff: 2 });
-addPattern(deps, actor, days.id, { rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", startTime: "09:00", durationMinutes: 480, startsOn: "2026-01-01", skipBankHolidays: true });
-const nights = createRota(deps, actor, { name: "AMHP nights", kind: "amhp_duty" });
-addPattern(deps, actor, nights.id, { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 960, startsOn: "2026-01-01" });
-addPattern(deps, actor, nights.id, { rrule: "FREQ=WEEKLY;BYDAY=SA,SU", startTime: "09:00", durationMinutes: 480, startsOn: "2026-01-01", addBankHolidays: true });
-const cover = createRota(deps, actor, { name: "Manager cover", kind: "manager_cover" });
-addPattern(deps, actor, cover.id, { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 960, startsOn: "2026-01-01" });
-addPattern(deps, actor, cover.id, { rrule: "FREQ=WEEKLY;BYDAY=SA,SU", startTime: "09:00", durationMinutes: 480, startsOn: "2026-01-01", addBankHolidays: true });
+const days = await createRota(deps, actor, { name: "AMHP days", kind: "amhp_duty", requiredStaff: 2 });
+await addPattern(deps, actor, days.id, { rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", startTime: "09:00", durationMinutes: 480, startsOn: "2026-01-01", skipBankHolidays: true });
+const nights = await createRota(deps, actor, { name: "AMHP nights", kind: "amhp_duty" });
+await addPattern(deps, actor, nights.id, { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 960, startsOn: "2026-01-01" });
+await addPattern(deps, actor, nights.id, { rrule: "FREQ=WEEKLY;BYDAY=SA,SU", startTime: "09:00", durationMinutes: 480, startsOn: "2026-01-01", addBankHolidays: true });
+const cover = await createRota(deps, actor, { name: "Manager cover", kind: "manager_cover" });
+await addPattern(deps, actor, cover.id, { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 960, startsOn: "2026-01-01" });
+await addPattern(deps, actor, cover.id, { rrule: "FREQ=WEEKLY;BYDAY=SA,SU", startTime: "09:00", durationMinutes: 480, startsOn: "2026-01-01", addBankHolidays: true });
 
 const from = new Date("2026-01-01T00:00:00Z");
 const to = new Date("2027-01-01T00:00:00Z");
 let t = performance.now();
 let made = 0;
-made += rotation(deps, actor, days.id, { from, to, staffIds: amhps.slice(0, 10) }).assignments.length;
-made += rotation(deps, actor, nights.id, { from, to, staffIds: amhps.slice(10) }).assignments.length;
-made += rotation(deps, actor, cover.id, { from, to, staffIds: managers }).assignments.length;
+made += (await rotation(deps, actor, days.id, { from, to, staffIds: amhps.slice(0, 10) })).assignments.length;
+made += (await rotation(deps, actor, nights.id, { from, to, staffIds: amhps.slice(10) })).assignments.length;
+made += (await rotation(deps, actor, cover.id, { from, to, staffIds: managers })).assignments.length;
 console.log(`rotation: ${made} assignments for a year of 3 rotas in ${(performance.now() - t).toFixed(0)} ms`);
 
 for (let run = 0; run < 3; run++) {
@@ -62,7 +63,7 @@ for (let run = 0; run < 3; run++) {
   let gaps = 0;
   let conflicts = 0;
   for (const r of [days, nights, cover]) {
-    const c = coverage(deps.db, r.id, from, to, tz);
+    const c = await coverage(deps.db, r.id, from, to, tz);
     gaps += c.gaps.length;
     conflicts += c.conflicts.length;
   }
@@ -77,3 +78,9 @@ const N = 10_000;
 t = performance.now();
 for (let i = 0; i < N; i++) onDutyAt(deps.db, new Date(from.getTime() + ((i * 7_919_000) % (to.getTime() - from.getTime()))));
 console.log(`onDutyAt: ${(((performance.now() - t) / N) * 1000).toFixed(1)} µs per lookup (${N} lookups)`);
+
+// The same lookup through the rota store's async method (what GET /api/on-duty calls).
+const store = rotaStore(deps.db);
+t = performance.now();
+for (let i = 0; i < N; i++) await store.onDutyAt(new Date(from.getTime() + ((i * 7_919_000) % (to.getTime() - from.getTime()))));
+console.log(`rotaStore.onDutyAt (async): ${(((performance.now() - t) / N) * 1000).toFixed(1)} µs per lookup (${N} lookups)`);

@@ -1,75 +1,52 @@
 // Demo rota for the demo council: 8 weeks from cast.today of round-the-clock AMHP
 // duty and duty-manager cover, filled by rotation, with ONE deliberate gap (a
 // weekday evening with no manager) that coverage and readiness report.
-import { and, eq, gte, isNull, lte } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import type { DemoCast } from "../demo/cast.js";
-import { writeTx } from "../db/connection.js";
 import { type Actor } from "../audit/chain.js";
-import { appendAudit } from "../audit/store.js";
 import { addDays, startOfLocalDay, weekday } from "../calendar/days.js";
-import { amhpApprovals } from "../hr/schema.js";
-import { rotaAssignments } from "./schema.js";
 import { addPattern, cancelAssignment, createRota, rotation, type NewPattern } from "./service.js";
+import { rotaDemoStore } from "./store/demo.js";
 
 const actor: Actor = { type: "system", job: "demo" };
 export const DEMO_WEEKS = 8;
 
-/** Approvals for AMHPs with none covering the demo weeks (the HR seeder normally gives them). */
-function ensureApprovals(deps: Deps, staffIds: string[], from: string, to: string) {
-  const now = deps.clock.now();
-  writeTx(deps.db, (tx) => {
-    for (const staffId of staffIds) {
-      const has = tx
-        .select({ id: amhpApprovals.id })
-        .from(amhpApprovals)
-        .where(and(eq(amhpApprovals.staffId, staffId), lte(amhpApprovals.validFrom, from), gte(amhpApprovals.validUntil, to), isNull(amhpApprovals.voidedAt)))
-        .get();
-      if (has) continue;
-      const row = tx
-        .insert(amhpApprovals)
-        .values({ staffId, validFrom: addDays(from, -400), validUntil: addDays(from, 4 * 365), recordedAt: now, recordedBy: "system:demo" })
-        .returning()
-        .get();
-      appendAudit(tx, actor, { action: "create", entity: "amhp_approval", entityId: row.id, data: row }, now);
-    }
-  });
-}
-
-export function seedRota(deps: Deps, cast: DemoCast) {
+export async function seedRota(deps: Deps, cast: DemoCast) {
   const tz = deps.config.TZ_LOCAL;
   const first = cast.today;
   const last = addDays(first, DEMO_WEEKS * 7 - 1);
   const from = startOfLocalDay(first, tz);
   const to = startOfLocalDay(addDays(last, 1), tz);
-  ensureApprovals(
-    deps,
+  // Approvals for AMHPs with none covering the demo weeks (the HR seeder normally gives them).
+  await rotaDemoStore(deps.db).ensureApprovals(
     cast.amhps.map((p) => p.id),
     first,
     last,
+    actor,
+    deps.clock.now(),
   );
   // From yesterday, so the night shift running into this morning is on the rota too.
   const window = { startsOn: addDays(first, -1), endsOn: last };
   const rotateFrom = startOfLocalDay(addDays(first, -1), tz);
-  const make = (name: string, kind: "amhp_duty" | "manager_cover", patterns: NewPattern[], requiredStaff = 1) => {
-    const rota = createRota(deps, actor, { name, kind, requiredStaff });
-    for (const p of patterns) addPattern(deps, actor, rota.id, { ...window, ...p });
+  const make = async (name: string, kind: "amhp_duty" | "manager_cover", patterns: NewPattern[], requiredStaff = 1) => {
+    const rota = await createRota(deps, actor, { name, kind, requiredStaff });
+    for (const p of patterns) await addPattern(deps, actor, rota.id, { ...window, ...p });
     return rota;
   };
   const WEEKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR";
   const WEEKENDS = "FREQ=WEEKLY;BYDAY=SA,SU";
 
-  const amhpDay = make("AMHP duty: weekday daytime", "amhp_duty", [
+  const amhpDay = await make("AMHP duty: weekday daytime", "amhp_duty", [
     { rrule: WEEKDAYS, startTime: "09:00", durationMinutes: 8 * 60, label: "Weekday day duty", skipBankHolidays: true },
   ], 2);
-  const amhpOut = make("AMHP duty: nights, weekends and bank holidays", "amhp_duty", [
+  const amhpOut = await make("AMHP duty: nights, weekends and bank holidays", "amhp_duty", [
     { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 16 * 60, label: "Night duty (17:00-09:00)" },
     { rrule: WEEKENDS, startTime: "09:00", durationMinutes: 8 * 60, label: "Weekend / bank holiday day duty", addBankHolidays: true },
   ]);
-  const mgrDay = make("Duty manager: office hours", "manager_cover", [
+  const mgrDay = await make("Duty manager: office hours", "manager_cover", [
     { rrule: WEEKDAYS, startTime: "09:00", durationMinutes: 8 * 60, label: "Office-hours duty manager", skipBankHolidays: true },
   ]);
-  const mgrOut = make("Manager cover: evenings, weekends and bank holidays", "manager_cover", [
+  const mgrOut = await make("Manager cover: evenings, weekends and bank holidays", "manager_cover", [
     { rrule: "FREQ=DAILY", startTime: "17:00", durationMinutes: 16 * 60, label: "Evening and overnight cover (17:00-09:00)" },
     { rrule: WEEKENDS, startTime: "09:00", durationMinutes: 8 * 60, label: "Weekend / bank holiday day cover", addBankHolidays: true },
   ]);
@@ -80,22 +57,16 @@ export function seedRota(deps: Deps, cast: DemoCast) {
   const outAmhps = cast.amhps.slice(half).map((p) => p.id);
   const officeManagers = cast.managers.filter((_, i) => i % 2 === 1).map((p) => p.id);
   const coverManagers = [...cast.managers.filter((_, i) => i % 2 === 0), ...cast.seniorManagers].map((p) => p.id);
-  rotation(deps, actor, amhpDay.id, { from: rotateFrom, to, staffIds: dayAmhps.length ? dayAmhps : outAmhps });
-  rotation(deps, actor, amhpOut.id, { from: rotateFrom, to, staffIds: outAmhps.length ? outAmhps : dayAmhps });
-  rotation(deps, actor, mgrDay.id, { from: rotateFrom, to, staffIds: officeManagers.length ? officeManagers : coverManagers });
-  rotation(deps, actor, mgrOut.id, { from: rotateFrom, to, staffIds: coverManagers });
+  await rotation(deps, actor, amhpDay.id, { from: rotateFrom, to, staffIds: dayAmhps.length ? dayAmhps : outAmhps });
+  await rotation(deps, actor, amhpOut.id, { from: rotateFrom, to, staffIds: outAmhps.length ? outAmhps : dayAmhps });
+  await rotation(deps, actor, mgrDay.id, { from: rotateFrom, to, staffIds: officeManagers.length ? officeManagers : coverManagers });
+  await rotation(deps, actor, mgrOut.id, { from: rotateFrom, to, staffIds: coverManagers });
 
   // The deliberate gap: the evening cover on the Wednesday of the second week.
   let gapDay = addDays(first, 7);
   while (weekday(gapDay) !== 3) gapDay = addDays(gapDay, 1);
   const gapStart = startOfLocalDay(gapDay, tz);
-  const evening = deps.db
-    .select()
-    .from(rotaAssignments)
-    .where(and(eq(rotaAssignments.rotaId, mgrOut.id), gte(rotaAssignments.start, gapStart), isNull(rotaAssignments.cancelledAt)))
-    .orderBy(rotaAssignments.start)
-    .limit(1)
-    .get();
-  if (evening) cancelAssignment(deps, actor, evening.id, "Manager on annual leave; no cover found yet");
+  const evening = await rotaDemoStore(deps.db).firstLiveAssignmentFrom(mgrOut.id, gapStart);
+  if (evening) await cancelAssignment(deps, actor, evening.id, "Manager on annual leave; no cover found yet");
   return { rotas: [amhpDay, amhpOut, mgrDay, mgrOut], gap: evening ? { start: evening.start, end: evening.end } : undefined, from, to };
 }

@@ -8,10 +8,9 @@ import { NotFound } from "../errors.js";
 import { ROTA_KINDS, SWAP_STATUSES } from "./schema.js";
 import { parseShiftRule } from "./expand.js";
 import { WARNING_KINDS } from "./rules/working-time.js";
-import { addPattern, endPattern, assign, cancelAssignment, coverage, createRota, getRota, listRotas, patternsOf, rotation, shiftsOf, shiftsOfPerson, MAX_WINDOW_DAYS } from "./service.js";
+import { addPattern, endPattern, assign, cancelAssignment, coverage, createRota, getRotaWithPatterns, listRotas, onDutyNow, rotation, shiftsOf, shiftsOfPerson, MAX_WINDOW_DAYS, type PatternRow } from "./service.js";
 import { DayOrInstant, timeWindow } from "../http/window.js";
 import { acceptSwap, approveSwap, listSwaps, offerSwap } from "./swaps.js";
-import { onDutyAt } from "./on-duty.js";
 import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
 import { ROTA_EDITORS, hasAny } from "../staff/roles.js";
 
@@ -119,7 +118,7 @@ const rotaView = (r: { id: string; name: string; kind: (typeof ROTA_KINDS)[numbe
   requiredStaff: r.requiredStaff,
   createdAt: iso(r.createdAt),
 });
-const patternView = (p: ReturnType<typeof patternsOf>[number]) => ({
+const patternView = (p: PatternRow) => ({
   id: p.id,
   rotaId: p.rotaId,
   rrule: p.rrule,
@@ -147,7 +146,7 @@ export const rotaRoutes = router()
       request: jsonBody(NewRota),
       responses: { 201: jsonResponse(RotaSchema, "Created") },
     }),
-    (c) => c.json(rotaView(createRota(c.get("deps"), actorOf(c), c.req.valid("json"))), 201),
+    async (c) => c.json(rotaView(await createRota(c.get("deps"), actorOf(c), c.req.valid("json"))), 201),
   )
   .openapi(
     defineRoute({
@@ -158,7 +157,7 @@ export const rotaRoutes = router()
       access: "signed_in",
       responses: { 200: jsonResponse(RotaList, "Rotas") },
     }),
-    (c) => c.json({ rotas: listRotas(c.get("deps").db).map(rotaView) }, 200),
+    async (c) => c.json({ rotas: (await listRotas(c.get("deps"))).map(rotaView) }, 200),
   )
   .openapi(
     defineRoute({
@@ -170,10 +169,9 @@ export const rotaRoutes = router()
       request: { params: IdParam },
       responses: { 200: jsonResponse(RotaSchema.extend({ patterns: z.array(PatternSchema) }), "The rota"), 404: problemResponse("Unknown rota") },
     }),
-    (c) => {
-      const db = c.get("deps").db;
-      const rota = getRota(db, c.req.valid("param").id);
-      return c.json({ ...rotaView(rota), patterns: patternsOf(db, rota.id).map(patternView) }, 200);
+    async (c) => {
+      const rota = await getRotaWithPatterns(c.get("deps"), c.req.valid("param").id);
+      return c.json({ ...rotaView(rota), patterns: rota.patterns.map(patternView) }, 200);
     },
   )
   .openapi(
@@ -186,7 +184,7 @@ export const rotaRoutes = router()
       request: { params: IdParam, ...jsonBody(NewPattern) },
       responses: { 201: jsonResponse(PatternSchema, "Added"), 404: problemResponse("Unknown rota") },
     }),
-    (c) => c.json(patternView(addPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
+    async (c) => c.json(patternView(await addPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json"))), 201),
   )
   .openapi(
     defineRoute({
@@ -198,7 +196,7 @@ export const rotaRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ endsOn: Day })) },
       responses: { 200: jsonResponse(PatternSchema, "Ended"), 404: problemResponse("Unknown pattern") },
     }),
-    (c) => c.json(patternView(endPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").endsOn)), 200),
+    async (c) => c.json(patternView(await endPattern(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").endsOn)), 200),
   )
   .openapi(
     defineRoute({
@@ -210,11 +208,11 @@ export const rotaRoutes = router()
       request: { params: IdParam, query: WindowQuery },
       responses: { 200: jsonResponse(ShiftList, "Shifts"), 404: problemResponse("Unknown rota") },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
       const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to);
-      const shifts = shiftsOf(deps, c.req.valid("param").id, from, to).map((s) => ({
+      const shifts = (await shiftsOf(deps, c.req.valid("param").id, from, to)).map((s) => ({
         ...s,
         start: iso(s.start),
         end: iso(s.end),
@@ -237,9 +235,9 @@ export const rotaRoutes = router()
         422: problemResponse("Not eligible, or double-booked"),
       },
     }),
-    (c) => {
+    async (c) => {
       const b = c.req.valid("json");
-      const made = assign(c.get("deps"), actorOf(c), c.req.valid("param").id, { staffId: b.staffId, start: new Date(b.start), end: new Date(b.end) });
+      const made = await assign(c.get("deps"), actorOf(c), c.req.valid("param").id, { staffId: b.staffId, start: new Date(b.start), end: new Date(b.end) });
       return c.json(made, 201);
     },
   )
@@ -257,8 +255,8 @@ export const rotaRoutes = router()
         409: problemResponse("Already cancelled"),
       },
     }),
-    (c) => {
-      const row = cancelAssignment(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").reason);
+    async (c) => {
+      const row = await cancelAssignment(c.get("deps"), actorOf(c), c.req.valid("param").id, c.req.valid("json").reason);
       return c.json({ id: row.id, cancelledAt: iso(row.cancelledAt!), cancelReason: row.cancelReason! }, 200);
     },
   )
@@ -284,11 +282,11 @@ export const rotaRoutes = router()
         422: problemResponse("No pattern shifts in the window"),
       },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const b = c.req.valid("json");
       const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), b.from, b.to);
-      const out = rotation(deps, actorOf(c), c.req.valid("param").id, { from, to, staffIds: b.staffIds });
+      const out = await rotation(deps, actorOf(c), c.req.valid("param").id, { from, to, staffIds: b.staffIds });
       return c.json(
         {
           assignments: out.assignments.map((a) => ({ ...a, start: iso(a.start), end: iso(a.end) })),
@@ -312,11 +310,11 @@ export const rotaRoutes = router()
         404: problemResponse("Unknown rota"),
       },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
       const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to, 28);
-      const r = coverage(deps.db, c.req.valid("param").id, from, to, deps.config.TZ_LOCAL);
+      const r = await coverage(deps.db, c.req.valid("param").id, from, to, deps.config.TZ_LOCAL);
       return c.json(
         {
           gaps: r.gaps.map((g) => ({ start: iso(g.start), end: iso(g.end) })),
@@ -341,7 +339,7 @@ export const rotaRoutes = router()
         422: problemResponse("Refused"),
       },
     }),
-    (c) => c.json(swapView(offerSwap(c.get("deps"), actorOf(c), canManage(c.get("user")!), c.req.valid("json"))), 201),
+    async (c) => c.json(swapView(await offerSwap(c.get("deps"), actorOf(c), canManage(c.get("user")!), c.req.valid("json"))), 201),
   )
   .openapi(
     defineRoute({
@@ -355,9 +353,9 @@ export const rotaRoutes = router()
         200: jsonResponse(z.object({ swaps: z.array(SwapSchema.extend({ rotaId: z.string(), start: z.string(), end: z.string() })) }), "Swaps"),
       },
     }),
-    (c) => {
+    async (c) => {
       const user = c.get("user")!;
-      const rows = listSwaps(c.get("deps"), user.id, canManage(user), c.req.valid("query").status);
+      const rows = await listSwaps(c.get("deps"), user.id, canManage(user), c.req.valid("query").status);
       return c.json({ swaps: rows.map((s) => ({ ...swapView(s), rotaId: s.rotaId, start: iso(s.start), end: iso(s.end) })) }, 200);
     },
   )
@@ -371,7 +369,7 @@ export const rotaRoutes = router()
       request: { params: IdParam },
       responses: { 200: jsonResponse(SwapSchema, "Accepted"), 404: problemResponse("Unknown swap"), 409: problemResponse("Not awaiting acceptance") },
     }),
-    (c) => c.json(swapView(acceptSwap(c.get("deps"), actorOf(c), c.req.valid("param").id)), 200),
+    async (c) => c.json(swapView(await acceptSwap(c.get("deps"), actorOf(c), c.req.valid("param").id)), 200),
   )
   .openapi(
     defineRoute({
@@ -388,8 +386,8 @@ export const rotaRoutes = router()
         422: problemResponse("Receiver not eligible, or double-booked"),
       },
     }),
-    (c) => {
-      const s = approveSwap(c.get("deps"), actorOf(c), c.req.valid("param").id);
+    async (c) => {
+      const s = await approveSwap(c.get("deps"), actorOf(c), c.req.valid("param").id);
       return c.json({ ...swapView(s), warnings: s.warnings }, 200);
     },
   )
@@ -403,11 +401,11 @@ export const rotaRoutes = router()
       request: { query: z.object({ at: Instant.optional() }) },
       responses: { 200: jsonResponse(OnDuty, "On duty") },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
       const at = q.at ? new Date(q.at) : deps.clock.now();
-      return c.json({ at: iso(at), ...onDutyAt(deps.db, at) }, 200);
+      return c.json({ at: iso(at), ...(await onDutyNow(deps, at)) }, 200);
     },
   )
   .openapi(
@@ -422,11 +420,11 @@ export const rotaRoutes = router()
         200: jsonResponse(MyShifts, "Your shifts"),
       },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
       const { from, to } = windowOf(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to, 28);
-      const shifts = shiftsOfPerson(deps.db, c.get("user")!.id, from, to).map((s) => ({ ...s, start: iso(s.start), end: iso(s.end) }));
+      const shifts = (await shiftsOfPerson(deps, c.get("user")!.id, from, to)).map((s) => ({ ...s, start: iso(s.start), end: iso(s.end) }));
       return c.json({ shifts }, 200);
     },
   )
@@ -439,7 +437,7 @@ export const rotaRoutes = router()
       access: "signed_in",
       responses: { 201: jsonResponse(z.object({ url: z.string() }), "The secret feed URL, shown once") },
     }),
-    (c) => c.json(issueCalendarToken(c.get("deps"), actorOf(c)), 201),
+    async (c) => c.json(await issueCalendarToken(c.get("deps"), actorOf(c)), 201),
   )
   .openapi(
     defineRoute({
@@ -454,10 +452,10 @@ export const rotaRoutes = router()
         404: problemResponse("Unknown or revoked token"),
       },
     }),
-    (c) => {
+    async (c) => {
       const token = TOKEN_FILE.exec(c.req.param("token.ics" as never) ?? "")?.[1];
       if (!token) throw new NotFound("calendar");
-      const body = calendarFeed(c.get("deps"), token);
+      const body = await calendarFeed(c.get("deps"), token);
       c.header("Cache-Control", "private, max-age=300");
       return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8" });
     },

@@ -28,9 +28,9 @@ describe("seedRota", () => {
       socialWorkers: await mk(["social_worker"], 1, "SW"),
       today: "2026-11-24",
     };
-    const seeded = seedRota(env.deps, cast);
+    const seeded = await seedRota(env.deps, cast);
     const tz = env.config.TZ_LOCAL;
-    const gaps = seeded.rotas.flatMap((r) => coverage(env.deps.db, r.id, seeded.from, seeded.to, tz).gaps.map((g) => ({ rota: r.name, ...g })));
+    const gaps = (await Promise.all(seeded.rotas.map(async (r) => (await coverage(env.deps.db, r.id, seeded.from, seeded.to, tz)).gaps.map((g) => ({ rota: r.name, ...g }))))).flat();
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.rota).toMatch(/Manager cover: evenings/);
     expect(gaps[0]!.start.toISOString()).toBe("2026-12-02T17:00:00.000Z");
