@@ -1,4 +1,19 @@
 // Delivery's surface for the rest of lone working: what escalation and alerts call.
+//
+// Escalation decides who is told at which step; delivery queues, claims, sends (through
+// the Channel chosen by each row's `channel` column), records and retries. Other stores
+// write `notifications` only through the tx-level helpers below, inside their own
+// transaction:
+//   enqueue(tx, { alertId, purpose, step, repeat, staffIds, title, body, channel?, visitId?, workerId? }, now, claimInto?)
+//       what engine.queue() and alerts' tellWorker / signOfLife inserts did (ON CONFLICT DO NOTHING);
+//       pass claimInto (an array) to queue them already claimed by this process
+//   cancelQueued(tx, alertId, { purpose? })    the `set({ status: "cancelled" })` updates
+//   markShown(tx, actor, notificationId, now) a receipt (NotFound unless the recipient's; audited)
+//   notificationsOf(tx, alertIds) / ladderRecipients(tx, alertId, except) / announcementCount(tx, alertId)
+//   shownSteps(tx, alertId)                    "step:repeat" of firings some device showed (the ladder's `shown`)
+//   reachable(tx, staffIds): Set<string>       who at least one channel reaches now (instead of
+//                                              hasWorkingSubscription); reachByChannel for per-channel detail
+// Services use deliveryStore(db): reachable, reachByChannel, recordReceipt, notificationsOf (async).
 export { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID, SEND_TIMEOUT_MS } from "./constants.js";
 export { readClaimable, takeClaims } from "./claims.js";
 export { sendNow, sendQueued, startSends } from "./dispatch.js";
