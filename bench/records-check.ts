@@ -10,7 +10,8 @@ import { FakeClock } from "../src/clock.js";
 import { writeTx } from "../src/db/connection.js";
 import { verifyChain } from "../src/audit/store.js";
 import { checkRecords, verifyAuditAndRecordsAsync } from "../src/audit/records-check.js";
-import { insertRecord, updateRecord, type RecordRow } from "../src/hr/records.js";
+import type { RecordRow } from "../src/hr/records.js";
+import { insertRecord, updateRecord } from "../src/hr/store/records.js";
 import { createStaff } from "../src/staff/service.js";
 import { withStallProbe } from "./stall.js";
 

@@ -39,7 +39,7 @@ export const hrRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ validFrom: Day, validUntil: Day, ...LateEntry })) },
       responses: created,
     }),
-    (c) => c.json(addApproval(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await addApproval(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
     defineRoute({
@@ -51,7 +51,7 @@ export const hrRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ date: Day, hours: z.number().gt(0).max(24), topic: z.string().trim().min(1).max(500), ...LateEntry })) },
       responses: created,
     }),
-    (c) => c.json(addTraining(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await addTraining(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
     defineRoute({
@@ -63,7 +63,7 @@ export const hrRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ from: Day, to: Day, kind: z.enum(LEAVE_KINDS), ...LateEntry })) },
       responses: created,
     }),
-    (c) => c.json(addLeave(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await addLeave(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
     defineRoute({
@@ -78,7 +78,7 @@ export const hrRoutes = router()
         404: problemResponse("Unknown person, or not yours"),
       },
     }),
-    (c) => c.json(listStaffRecords(c.get("deps"), user(c), c.req.valid("param").id), 200),
+    async (c) => c.json(await listStaffRecords(c.get("deps"), user(c), c.req.valid("param").id), 200),
   )
   // --- supervision ---
   .openapi(
@@ -96,7 +96,7 @@ export const hrRoutes = router()
       },
       responses: created,
     }),
-    (c) => c.json(recordSupervision(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await recordSupervision(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 201),
   )
   .openapi(
     defineRoute({
@@ -108,7 +108,7 @@ export const hrRoutes = router()
       request: { params: IdParam },
       responses: { ...changed, 403: problemResponse("Not a party to the session") },
     }),
-    (c) => c.json(confirmSupervision(c.get("deps"), user(c), c.req.valid("param").id), 200),
+    async (c) => c.json(await confirmSupervision(c.get("deps"), user(c), c.req.valid("param").id), 200),
   )
   .openapi(
     defineRoute({
@@ -120,7 +120,7 @@ export const hrRoutes = router()
       request: { params: IdParam },
       responses: { 200: jsonResponse(List("supervisions"), "Sessions"), 404: problemResponse("Unknown person, or not yours") },
     }),
-    (c) => c.json({ supervisions: listSupervisions(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
+    async (c) => c.json({ supervisions: await listSupervisions(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
   )
   .openapi(
     defineRoute({
@@ -131,7 +131,7 @@ export const hrRoutes = router()
       access: "signed_in",
       responses: { 200: jsonResponse(List("supervisions"), "Sessions") },
     }),
-    (c) => c.json({ supervisions: awaitingMyConfirmation(c.get("deps"), user(c)) }, 200),
+    async (c) => c.json({ supervisions: await awaitingMyConfirmation(c.get("deps"), user(c)) }, 200),
   )
   // --- sickness and return to work ---
   .openapi(
@@ -144,12 +144,12 @@ export const hrRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ firstDay: Day, lastDay: Day.optional(), cause: z.enum(SICKNESS_CAUSES), ...LateEntry })) },
       responses: created,
     }),
-    (c) => {
+    async (c) => {
       const body = c.req.valid("json");
       if (body.lastDay && body.lastDay < body.firstDay) {
         throw new InvalidInput([{ path: "lastDay", message: "before firstDay" }]);
       }
-      return c.json(redactCause(recordSickness(c.get("deps"), user(c), c.req.valid("param").id, body), user(c)), 201);
+      return c.json(redactCause(await recordSickness(c.get("deps"), user(c), c.req.valid("param").id, body), user(c)), 201);
     },
   )
   .openapi(
@@ -165,7 +165,7 @@ export const hrRoutes = router()
       },
       responses: changed,
     }),
-    (c) => c.json(redactCause(changeSickness(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), user(c)), 200),
+    async (c) => c.json(redactCause(await changeSickness(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), user(c)), 200),
   )
   .openapi(
     defineRoute({
@@ -177,8 +177,8 @@ export const hrRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ heldOn: Day, notes: z.string().max(5000).optional(), ...LateEntry })) },
       responses: { ...created, 409: problemResponse("Already recorded, or the episode is void") },
     }),
-    (c) => {
-      const row = recordReturnToWork(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json"));
+    async (c) => {
+      const row = await recordReturnToWork(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json"));
       const { notes, ...rest } = row as typeof row & { notes?: unknown };
       return c.json(isHrOrAdmin(user(c)) ? row : rest, 201);
     },
@@ -193,7 +193,7 @@ export const hrRoutes = router()
       request: { params: IdParam },
       responses: { 200: jsonResponse(SicknessList, "Episodes"), 404: problemResponse("Unknown person, or not yours") },
     }),
-    (c) => c.json({ episodes: listSickness(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
+    async (c) => c.json({ episodes: await listSickness(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
   )
   // --- occupational health ---
   .openapi(
@@ -206,8 +206,8 @@ export const hrRoutes = router()
       request: { params: IdParam, ...jsonBody(z.object({ referredOn: Day, reason: reasonSchema(5000), sicknessId: z.string().min(1).optional(), ...LateEntry })) },
       responses: created,
     }),
-    (c) => {
-      const row = referToOh(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json"));
+    async (c) => {
+      const row = await referToOh(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json"));
       const { reason, ...rest } = row;
       return c.json(isHrOrAdmin(user(c)) ? row : rest, 201);
     },
@@ -225,7 +225,7 @@ export const hrRoutes = router()
       },
       responses: changed,
     }),
-    (c) => c.json(updateOh(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await updateOh(c.get("deps"), user(c), c.req.valid("param").id, c.req.valid("json")), 200),
   )
   .openapi(
     defineRoute({
@@ -237,7 +237,7 @@ export const hrRoutes = router()
       request: { params: IdParam },
       responses: { 200: jsonResponse(List("referrals"), "Referrals"), 404: problemResponse("Unknown person, or not yours") },
     }),
-    (c) => c.json({ referrals: listOh(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
+    async (c) => c.json({ referrals: await listOh(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
   )
   // --- every record: void and history (no DELETE exists) ---
   .openapi(
@@ -250,9 +250,9 @@ export const hrRoutes = router()
       request: { params: KindParams(), ...jsonBody(z.object({ reason: Reason })) },
       responses: { ...changed, 403: problemResponse("Not yours to void") },
     }),
-    (c) => {
+    async (c) => {
       const { kind, id } = c.req.valid("param");
-      return c.json(voidHrRecord(c.get("deps"), user(c), kind, id, c.req.valid("json").reason), 200);
+      return c.json(await voidHrRecord(c.get("deps"), user(c), kind, id, c.req.valid("json").reason), 200);
     },
   )
   .openapi(
@@ -268,9 +268,9 @@ export const hrRoutes = router()
         404: problemResponse("Unknown record, or not yours"),
       },
     }),
-    (c) => {
+    async (c) => {
       const { kind, id } = c.req.valid("param");
-      return c.json({ kind, id, versions: hrRecordHistory(c.get("deps"), user(c), kind, id) }, 200);
+      return c.json({ kind, id, versions: await hrRecordHistory(c.get("deps"), user(c), kind, id) }, 200);
     },
   );
 

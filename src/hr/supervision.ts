@@ -2,19 +2,15 @@
 // once both the supervisee and the supervisor have confirmed (LGA Standard 5). The
 // supervisor must be someone who may supervise the person (access.ts maySupervise),
 // so two peers cannot invent a session for each other.
-import { and, desc, eq, isNull, or } from "drizzle-orm";
 import type { CurrentUser, Deps } from "../deps.js";
-import { writeTx } from "../db/connection.js";
 import { Conflict, Forbidden, NotFound, RuleViolation } from "../errors.js";
-import { supervisions } from "./schema.js";
-import { staff } from "../staff/schema.js";
-import type { Db, Tx } from "../db/connection.js";
-import { insertRecord, personOf, requireRecord, stamp, type RecordRow } from "./records.js";
+import { stamp } from "./records.js";
 import { actorFor, visiblePerson } from "./people.js";
-import { manages, maySupervise, type PersonRef } from "./access.js";
-import { appendAudit } from "../audit/store.js";
+import { manages, maySupervise, type PersonRef, type SupervisorRef } from "./access.js";
+import { recordsStore } from "./store/records.js";
+import { supervisionStore, type SupervisionRow } from "./store/supervision.js";
 
-export type SupervisionRow = typeof supervisions.$inferSelect & RecordRow;
+export type { SupervisionRow } from "./store/supervision.js";
 
 export const supervisionStatus = (r: { superviseeConfirmedAt: Date | null; supervisorConfirmedAt: Date | null; voidedAt: Date | null }) =>
   r.voidedAt ? "void" : r.superviseeConfirmedAt && r.supervisorConfirmedAt ? "confirmed" : "awaiting_confirmation";
@@ -27,41 +23,37 @@ export interface SupervisionInput {
   lateEntryReason?: string;
 }
 
-export function recordSupervision(deps: Deps, user: CurrentUser, staffId: string, input: SupervisionInput) {
-  const supervisee = personOf(deps.db, staffId);
+export async function recordSupervision(deps: Deps, user: CurrentUser, staffId: string, input: SupervisionInput) {
+  const store = recordsStore(deps.db);
+  const supervisee = await store.person(staffId);
   const isParty = user.id === staffId || user.id === input.supervisorId;
   if (!supervisee || (!isParty && !manages(user, supervisee))) throw new NotFound("staff member");
   if (input.supervisorId === staffId) {
     throw new RuleViolation("A person cannot supervise themselves.", [{ path: "supervisorId", message: "same as the supervisee" }]);
   }
-  assertMaySupervise(deps.db, input.supervisorId, supervisee);
+  assertMaySupervise(await store.supervisor(input.supervisorId), supervisee);
   const actor = actorFor(user);
   const s = stamp(deps, actor, { day: input.heldOn, field: "heldOn" }, input.lateEntryReason);
-  const row = writeTx(deps.db, (tx) =>
-    insertRecord<SupervisionRow>(
-      tx,
-      "supervisions",
-      {
-        staffId,
-        supervisorId: input.supervisorId,
-        heldOn: input.heldOn,
-        kind: input.kind ?? "individual",
-        durationMinutes: input.durationMinutes ?? null,
-        // The recorder, when a party, confirms by recording; the other party must confirm.
-        superviseeConfirmedAt: user.id === staffId ? s.recordedAt : null,
-        supervisorConfirmedAt: user.id === input.supervisorId ? s.recordedAt : null,
-        ...s,
-      },
-      actor,
-      s.recordedAt,
-    ),
+  const row = await store.add<SupervisionRow>(
+    "supervisions",
+    {
+      staffId,
+      supervisorId: input.supervisorId,
+      heldOn: input.heldOn,
+      kind: input.kind ?? "individual",
+      durationMinutes: input.durationMinutes ?? null,
+      // The recorder, when a party, confirms by recording; the other party must confirm.
+      superviseeConfirmedAt: user.id === staffId ? s.recordedAt : null,
+      supervisorConfirmedAt: user.id === input.supervisorId ? s.recordedAt : null,
+      ...s,
+    },
+    actor,
   );
   return { ...row, status: supervisionStatus(row) };
 }
 
 /** 422 naming supervisorId unless that person may supervise the supervisee (now). */
-function assertMaySupervise(db: Db | Tx, supervisorId: string, supervisee: PersonRef): void {
-  const supervisor = db.select({ id: staff.id, roles: staff.roles, teamId: staff.teamId, active: staff.active }).from(staff).where(eq(staff.id, supervisorId)).get();
+function assertMaySupervise(supervisor: SupervisorRef | undefined, supervisee: PersonRef): void {
   if (!supervisor) throw new RuleViolation("No such supervisor.", [{ path: "supervisorId", message: "unknown staff member" }]);
   if (!maySupervise(supervisor, supervisee)) {
     const message = "The supervisor must be a manager of this person's team or a senior manager (active), not a colleague, HR or an admin.";
@@ -70,57 +62,37 @@ function assertMaySupervise(db: Db | Tx, supervisorId: string, supervisee: Perso
 }
 
 /** The other party confirms. The recorder cannot confirm for the other side. */
-export function confirmSupervision(deps: Deps, user: CurrentUser, id: string) {
-  const now = deps.clock.now();
-  const row = writeTx(deps.db, (tx) => {
-    const before = requireRecord<SupervisionRow>(tx, "supervisions", id);
-    const person = personOf(tx, before.staffId)!;
-    const isSupervisee = user.id === before.staffId;
-    const isSupervisor = user.id === before.supervisorId;
-    if (!isSupervisee && !isSupervisor) {
-      if (manages(user, person)) throw new Forbidden("Only the supervisee or the supervisor can confirm a session.");
-      throw new NotFound("supervision");
-    }
-    if (before.voidedAt) throw new Conflict("This session record is void.");
-    const field = isSupervisee ? "superviseeConfirmedAt" : "supervisorConfirmedAt";
-    if (before[field]) throw new Conflict("You have already confirmed this session; the other party must confirm it.");
-    // A session naming someone who may not supervise (entered before the rule, or the
-    // supervisor has since left the team) cannot be confirmed into counting; void it.
-    assertMaySupervise(tx, before.supervisorId, person);
-    const after = tx.update(supervisions).set({ [field]: now }).where(eq(supervisions.id, id)).returning().get() as SupervisionRow;
-    appendAudit(tx, actorFor(user), { action: "confirm", entity: "supervision", entityId: id, data: { as: isSupervisee ? "supervisee" : "supervisor" } }, now);
-    return after;
-  });
+export async function confirmSupervision(deps: Deps, user: CurrentUser, id: string) {
+  const row = await supervisionStore(deps.db).confirm(
+    id,
+    (before, person, supervisor) => {
+      const isSupervisee = user.id === before.staffId;
+      const isSupervisor = user.id === before.supervisorId;
+      if (!isSupervisee && !isSupervisor) {
+        if (manages(user, person)) throw new Forbidden("Only the supervisee or the supervisor can confirm a session.");
+        throw new NotFound("supervision");
+      }
+      if (before.voidedAt) throw new Conflict("This session record is void.");
+      const field = isSupervisee ? "superviseeConfirmedAt" : "supervisorConfirmedAt";
+      if (before[field]) throw new Conflict("You have already confirmed this session; the other party must confirm it.");
+      // A session naming someone who may not supervise (entered before the rule, or the
+      // supervisor has since left the team) cannot be confirmed into counting; void it.
+      assertMaySupervise(supervisor, person);
+      return isSupervisee ? "supervisee" : "supervisor";
+    },
+    actorFor(user),
+    deps.clock.now(),
+  );
   return { ...row, status: supervisionStatus(row) };
 }
 
 /** A person's sessions, newest first. */
-export function listSupervisions(deps: Deps, user: CurrentUser, staffId: string) {
-  visiblePerson(deps, user, staffId);
-  return deps.db
-    .select()
-    .from(supervisions)
-    .where(eq(supervisions.staffId, staffId))
-    .orderBy(desc(supervisions.heldOn))
-    .all()
-    .map((r) => ({ ...r, status: supervisionStatus(r) }));
+export async function listSupervisions(deps: Deps, user: CurrentUser, staffId: string) {
+  await visiblePerson(deps, user, staffId);
+  return (await supervisionStore(deps.db).listFor(staffId)).map((r) => ({ ...r, status: supervisionStatus(r) }));
 }
 
 /** Sessions waiting for the caller's confirmation (as supervisee or supervisor). */
-export function awaitingMyConfirmation(deps: Deps, user: CurrentUser) {
-  return deps.db
-    .select()
-    .from(supervisions)
-    .where(
-      and(
-        isNull(supervisions.voidedAt),
-        or(
-          and(eq(supervisions.staffId, user.id), isNull(supervisions.superviseeConfirmedAt)),
-          and(eq(supervisions.supervisorId, user.id), isNull(supervisions.supervisorConfirmedAt)),
-        ),
-      ),
-    )
-    .orderBy(desc(supervisions.heldOn))
-    .all()
-    .map((r) => ({ ...r, status: supervisionStatus(r) }));
+export async function awaitingMyConfirmation(deps: Deps, user: CurrentUser) {
+  return (await supervisionStore(deps.db).awaiting(user.id)).map((r) => ({ ...r, status: supervisionStatus(r) }));
 }

@@ -253,18 +253,18 @@ describe("the records check while the service keeps writing", () => {
     const someone = await t.person({ roles: ["amhp"], team: "East" });
     const user = { id: hrP.id, name: "HR", email: "hr@test.example", roles: ["hr" as const], teamId: null, category: "other" as const };
     const { recordSickness, changeSickness } = await import("../../src/hr/sickness.js");
-    const episode = recordSickness(t.deps, user, someone.id, { firstDay: "2026-11-18", lastDay: "2026-11-19", cause: "infection" });
+    const episode = await recordSickness(t.deps, user, someone.id, { firstDay: "2026-11-18", lastDay: "2026-11-19", cause: "infection" });
     // More than a page (2,000) of rows and of audit entries, so the check yields between pages.
     const made = [];
-    for (let i = 0; i < 4500; i++) made.push(addTraining(t.deps, user, someone.id, { date: "2026-11-20", hours: 1, topic: `Course ${i}` }).id);
+    for (let i = 0; i < 4500; i++) made.push((await addTraining(t.deps, user, someone.id, { date: "2026-11-20", hours: 1, topic: `Course ${i}` })).id);
     let writes = 0;
     let running = true;
     const writer = (async () => {
       while (running) {
-        addTraining(t.deps, user, someone.id, { date: "2026-11-21", hours: 2, topic: "During the check" });
-        voidHrRecord(t.deps, user, "training", made[writes]!, "Entered twice by mistake");
-        updateStaff(t.deps, { type: "system", job: "test" }, someone.id, { fte: writes % 2 ? 0.5 : 1 });
-        changeSickness(t.deps, user, episode.id, { lastDay: writes % 2 ? "2026-11-19" : "2026-11-20", reason: "Fit note read again" });
+        await addTraining(t.deps, user, someone.id, { date: "2026-11-21", hours: 2, topic: "During the check" });
+        await voidHrRecord(t.deps, user, "training", made[writes]!, "Entered twice by mistake");
+        await updateStaff(t.deps, { type: "system", job: "test" }, someone.id, { fte: writes % 2 ? 0.5 : 1 });
+        await changeSickness(t.deps, user, episode.id, { lastDay: writes % 2 ? "2026-11-19" : "2026-11-20", reason: "Fit note read again" });
         writes++;
         await new Promise((r) => setImmediate(r));
       }
