@@ -2,7 +2,7 @@
 // history on each idle pass: the query is driven from open alerts.
 import { expect, it } from "vitest";
 import { alerts, notifications } from "../../src/lone-working/alerts/schema.js";
-import { failedToRetry, sendQueued } from "../../src/lone-working/escalation/engine.js";
+import { failedToRetry, sendQueued } from "../../src/lone-working/delivery/index.js";
 import { escalationSetup } from "./setup.js";
 
 it("with many old failed sends of resolved alerts, the retry query reads open alerts first and finds none", async () => {

@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { alertSteps, notifications, schedulerRuns } from "../../src/lone-working/alerts/schema.js";
-import { RUN_ID, advance, readClaimable, takeClaims } from "../../src/lone-working/escalation/engine.js";
+import { advance, raiseAlert } from "../../src/lone-working/escalation/engine.js";
+import { RUN_ID, deliveryStore, enqueue, reachable, readClaimable, registerChannel, sendQueued, takeClaims, type Channel } from "../../src/lone-working/delivery/index.js";
+import { pushSubscriptions } from "../../src/lone-working/delivery/channels/push/schema.js";
+import { writeTx } from "../../src/db/connection.js";
 import type { PushOutcome, PushPayload, SendOptions } from "../../src/lone-working/delivery/channels/push/types.js";
 import { createPushSender } from "../../src/lone-working/delivery/channels/push/sender.js";
 import { loadOrCreateVapidKeys } from "../../src/lone-working/delivery/channels/push/vapid.js";
@@ -188,5 +191,102 @@ describe("a claimed send always goes", () => {
     }
     expect(s.push.to(s.m1.id).length).toBeGreaterThan(0);
     expect(s.e.deps.db.select().from(notifications).where(eq(notifications.status, "sending")).all()).toEqual([]);
+  });
+});
+
+// Issue 10: channels behind one interface. Each row goes by the channel its `channel` column
+// names; the unique key includes the channel; what a person "has" is each channel's answer.
+describe("channels", () => {
+  /** A second channel that records what it was given and answers as told. */
+  function fakeChannel(name: string, answer: (staffId: string) => "sent" | "failed" | "never" = () => "sent") {
+    const got: { staffId: string; url: string; title: string }[] = [];
+    const reach = new Set<string>();
+    const channel: Channel = {
+      name,
+      reaches: (_tx, ids) => new Set(ids.filter((id) => reach.has(id))),
+      async send(_deps, batch, done) {
+        for (const m of batch) {
+          got.push({ staffId: m.n.staffId, url: m.url, title: m.n.title });
+          const a = answer(m.n.staffId);
+          if (a !== "never") done({ id: m.n.id, status: a });
+        }
+      },
+    };
+    return { channel, got, reach };
+  }
+
+  async function panicWithRows(channels: string[]) {
+    const s = await escalationSetup();
+    const now = s.e.clock.now();
+    const alert = writeTx(s.e.deps.db, (tx) => {
+      const a = raiseAlert(tx, { reason: "panic", triggerKey: `channels:${channels.join()}`, visitId: null, staffId: s.worker.id, baseAt: now, startStep: 3 }, now)!;
+      for (const channel of channels) enqueue(tx, { alertId: a.id, purpose: "ladder", step: 3, repeat: 0, staffIds: [s.m1.id], title: "Panic", body: "b", channel }, now);
+      return a;
+    });
+    return { s, alert };
+  }
+
+  it("a row goes by its own channel, and one person may be told of one step by two channels (the unique key includes the channel)", async () => {
+    const fake = fakeChannel("text");
+    const off = registerChannel(fake.channel);
+    try {
+      const { s, alert } = await panicWithRows(["push", "text", "push", "text"]);
+      const rows = s.e.deps.db.select().from(notifications).where(eq(notifications.alertId, alert.id)).all();
+      expect(rows.map((r) => r.channel).sort()).toEqual(["push", "text"]); // once per channel
+      expect(await sendQueued(s.e.deps)).toBe(2);
+      expect(s.push.to(s.m1.id)).toHaveLength(1);
+      expect(fake.got).toEqual([{ staffId: s.m1.id, url: `${s.e.deps.config.PUBLIC_URL.replace(/\/$/, "")}/alerts/${alert.id}`, title: "Panic" }]);
+      const after = s.e.deps.db.select().from(notifications).where(eq(notifications.alertId, alert.id)).all();
+      expect(after.map((r) => r.status)).toEqual(["sent", "sent"]);
+    } finally {
+      off();
+    }
+  });
+
+  it("a channel's failure is its rows' alone; a row naming no known channel fails (recorded) and stops nothing", async () => {
+    const fake = fakeChannel("text", () => "failed");
+    const off = registerChannel(fake.channel);
+    try {
+      const { s, alert } = await panicWithRows(["push", "text", "pigeon"]);
+      expect(await sendQueued(s.e.deps)).toBe(3);
+      const by = Object.fromEntries(s.e.deps.db.select().from(notifications).where(eq(notifications.alertId, alert.id)).all().map((r) => [r.channel, r.status]));
+      expect(by).toEqual({ push: "sent", text: "failed", pigeon: "failed" });
+      expect(s.e.deps.db.select().from(notifications).where(eq(notifications.status, "sending")).all()).toEqual([]);
+    } finally {
+      off();
+    }
+  });
+
+  it("a row a channel never answers counts as failed when the channel's promise settles", async () => {
+    const fake = fakeChannel("text", () => "never");
+    const off = registerChannel(fake.channel);
+    try {
+      const { s, alert } = await panicWithRows(["text"]);
+      expect(await sendQueued(s.e.deps)).toBe(1);
+      expect(s.e.deps.db.select().from(notifications).where(eq(notifications.alertId, alert.id)).get()!.status).toBe("failed");
+    } finally {
+      off();
+    }
+  });
+
+  it("reach: who a person can be reached by is the channels' answer, aggregated", async () => {
+    const env = await testEnv();
+    const a = await env.person({ roles: ["manager"] });
+    const b = await env.person({ roles: ["manager"] });
+    const c = await env.person({ roles: ["manager"] });
+    env.deps.db.insert(pushSubscriptions).values({ staffId: a.id, endpoint: "https://push.example/a", p256dh: "k", auth: "a", createdAt: new Date(), updatedAt: new Date() }).run();
+    env.deps.db.insert(pushSubscriptions).values({ staffId: c.id, endpoint: "https://push.example/c", p256dh: "k", auth: "a", createdAt: new Date(), updatedAt: new Date(), failedPermanentlyAt: new Date() }).run();
+    expect([...(await deliveryStore(env.deps.db).reachable([a.id, b.id, c.id]))]).toEqual([a.id]);
+    const fake = fakeChannel("text");
+    fake.reach.add(b.id);
+    const off = registerChannel(fake.channel);
+    try {
+      expect([...reachable(env.deps.db, [a.id, b.id, c.id])].sort()).toEqual([a.id, b.id].sort());
+      const per = await deliveryStore(env.deps.db).reachByChannel([a.id, b.id, c.id]);
+      expect([...per.get("push")!]).toEqual([a.id]);
+      expect([...per.get("text")!]).toEqual([b.id]);
+    } finally {
+      off();
+    }
   });
 });

@@ -33,5 +33,5 @@ export {
   shownSteps,
   type DeliveryStore,
 } from "./store.js";
-export { CHANNELS, channelNamed, type Channel, type ChannelResult, type OutgoingMessage } from "./channels/index.js";
+export { CHANNELS, channelNamed, registerChannel, type Channel, type ChannelResult, type OutgoingMessage } from "./channels/index.js";
 export type { Claimed, NewNotifications, NotificationRow, OnClaimed, SendResult, SendStatus } from "./types.js";
