@@ -40,13 +40,13 @@ describe("following alert changes made by another process", () => {
     const v = await client.post("/api/visits", { purpose: "home_visit", location: { address: "1 High St" }, expectedEnd: "2026-11-24T12:10:00Z" });
     expect(v.status).toBe(201);
     heard.length = 0;
-    expect(tail.poll()).toBe(0);
+    expect(await tail.poll()).toBe(0);
 
     clock.advanceMinutes(11);
     await tick(worker, {}); // the worker process raises the alert and fires step 0
-    expect(tail.poll()).toBe(1);
+    expect(await tail.poll()).toBe(1);
     expect(heard).toEqual([{ type: "alert", data: expect.objectContaining({ visitId: v.body.id, staffId: amhp.id, reason: "missed_check_in" }) }]);
-    expect(tail.poll()).toBe(0); // nothing twice
+    expect(await tail.poll()).toBe(0); // nothing twice
     tail.stop();
     web.db.$client.close();
     worker.db.$client.close();

@@ -7,7 +7,7 @@ import { auditLog } from "../../src/audit/schema.js";
 import { verifyChain } from "../../src/audit/store.js";
 import { writeTx } from "../../src/db/connection.js";
 import { raiseAlert } from "../../src/lone-working/escalation/engine.js";
-import { acknowledgeIfOpen, resolveIfUnresolved } from "../../src/lone-working/alerts/service.js";
+import { acknowledgeIfOpen, resolveIfUnresolved } from "../../src/lone-working/escalation/store.js";
 import { twoConnections } from "./file-db.js";
 
 let env: ReturnType<typeof twoConnections> | undefined;

@@ -2,15 +2,9 @@
 // worker is, how to phone them, the risks they gave, how long since they were last
 // heard from, whether this is the police step, and who was actually reached, by which
 // channel. Managers only: the worker's own view of a visit never carries any of it.
-import { desc, getTableColumns, inArray } from "drizzle-orm";
-import type { Db } from "../../db/connection.js";
-import { staff } from "../../staff/schema.js";
-import { checkIns, visits } from "../visits/schema.js";
-import { alerts, type notifications } from "./schema.js";
+// Pure: alerts/store.ts cardFacts reads what a card is built from.
 import { isPoliceStep } from "../escalation/policy.js";
-
-type AlertRow = typeof alerts.$inferSelect;
-type NoteRow = typeof notifications.$inferSelect;
+import type { AlertRow, CardFacts, NoteRow } from "./store.js";
 
 /** One person told by the ladder, on one channel, at the best that happened to any send. */
 export interface Reached {
@@ -68,44 +62,16 @@ export function reachOf(notes: NoteRow[], names: Map<string, string>, worker: st
   return [...by.values()].sort((a, b) => Number(a.isWorker) - Number(b.isWorker) || rank(a.status) - rank(b.status) || a.name.localeCompare(b.name));
 }
 
-/** Names (and mobiles, where staff records carry them) of these people. */
-export function peopleOf(db: Db, ids: string[]): Map<string, { name: string; mobile: string | null }> {
-  const out = new Map<string, { name: string; mobile: string | null }>();
-  const uniq = [...new Set(ids)];
-  if (uniq.length === 0) return out;
-  // `mobile` is read when the staff table has it (issue 12 adds it); until then, none is recorded.
-  const mobileCol = (getTableColumns(staff) as Record<string, unknown>).mobile as typeof staff.name | undefined;
-  const rows = db
-    .select({ id: staff.id, name: staff.name, ...(mobileCol ? { mobile: mobileCol } : {}) })
-    .from(staff)
-    .where(inArray(staff.id, uniq))
-    .all() as { id: string; name: string; mobile?: string | null }[];
-  for (const r of rows) out.set(r.id, { name: r.name, mobile: r.mobile || null });
-  return out;
-}
-
-/** The cards for these alerts, with their notifications already read. */
-export function alarmCards(db: Db, rows: AlertRow[], notes: NoteRow[]): Map<string, AlarmCard> {
-  const visitIds = [...new Set(rows.flatMap((a) => (a.visitId ? [a.visitId] : [])))];
-  const vs = visitIds.length ? db.select().from(visits).where(inArray(visits.id, visitIds)).all() : [];
-  const visitOf = new Map(vs.map((v) => [v.id, v]));
-  const ins = visitIds.length ? db.select().from(checkIns).where(inArray(checkIns.visitId, visitIds)).orderBy(desc(checkIns.at)).all() : [];
-  const lastOf = new Map<string, (typeof ins)[number]>();
-  const lastPosOf = new Map<string, (typeof ins)[number]>();
-  for (const c of ins) {
-    if (!lastOf.has(c.visitId)) lastOf.set(c.visitId, c);
-    if (c.lat != null && c.lng != null && !lastPosOf.has(c.visitId)) lastPosOf.set(c.visitId, c);
-  }
-  const people = peopleOf(db, [...rows.flatMap((a) => (a.staffId ? [a.staffId] : [])), ...notes.map((n) => n.staffId)]);
-  const names = new Map([...people].map(([id, p]) => [id, p.name]));
-  const parentIds = [...new Set(rows.flatMap((a) => (a.parentAlertId ? [a.parentAlertId] : [])))];
-  const parents = new Map(parentIds.length ? db.select({ id: alerts.id, reason: alerts.reason }).from(alerts).where(inArray(alerts.id, parentIds)).all().map((p) => [p.id, p.reason]) : []);
+/** The cards for these alerts, from their notifications and what the store read for them. */
+export function alarmCards(rows: AlertRow[], notes: NoteRow[], facts: CardFacts): Map<string, AlarmCard> {
+  const names = new Map([...facts.people].map(([id, p]) => [id, p.name]));
   const out = new Map<string, AlarmCard>();
   for (const a of rows) {
-    const v = a.visitId ? visitOf.get(a.visitId) : undefined;
-    const last = a.visitId ? lastOf.get(a.visitId) : undefined;
-    const pos = a.visitId ? lastPosOf.get(a.visitId) : undefined;
-    const w = a.staffId ? people.get(a.staffId) : undefined;
+    const v = a.visitId ? facts.visits.get(a.visitId) : undefined;
+    const ins = a.visitId ? (facts.checkIns.get(a.visitId) ?? []) : [];
+    const last = ins[0];
+    const pos = ins.find((c) => c.lat != null && c.lng != null);
+    const w = a.staffId ? facts.people.get(a.staffId) : undefined;
     out.set(a.id, {
       worker: a.staffId && w ? { id: a.staffId, name: w.name, mobile: w.mobile } : null,
       location: v ? { address: v.address, lat: v.lat ?? undefined, lng: v.lng ?? undefined } : null,
@@ -113,7 +79,7 @@ export function alarmCards(db: Db, rows: AlertRow[], notes: NoteRow[]): Map<stri
       riskNotes: v?.riskNotes || null,
       lastSignOfLife: last ? { at: last.at.toISOString(), kind: last.kind } : v ? { at: v.startedAt.toISOString(), kind: "start" } : null,
       considerPolice: a.step >= 0 && isPoliceStep(a.policy, a.step),
-      parentReason: a.parentAlertId ? (parents.get(a.parentAlertId) ?? null) : null,
+      parentReason: a.parentAlertId ? (facts.parentReasons.get(a.parentAlertId) ?? null) : null,
       reach: reachOf(notes.filter((n) => n.alertId === a.id), names, a.staffId),
     });
   }

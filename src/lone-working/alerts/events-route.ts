@@ -5,7 +5,7 @@ import { streamSSE } from "hono/streaming";
 import type { Context } from "hono";
 import type { AppEnv } from "../../deps.js";
 import type { LiveEvent } from "../../events.js";
-import { isManager, workerMaySee } from "./service.js";
+import { isManager, workerMaySee } from "./rules.js";
 
 export function eventStream(c: Context<AppEnv>) {
   const deps = c.get("deps");

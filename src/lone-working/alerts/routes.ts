@@ -1,19 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../../http/route.js";
-import { writeTx } from "../../db/connection.js";
-import { appendAudit } from "../../audit/store.js";
-import { InvalidInput, RuleViolation } from "../../errors.js";
 import { sendReport, FormatQuery } from "../../reports/format.js";
 import { ALERT_STATUSES } from "./schema.js";
-import { currentPolicy, savePolicy, policyProblems, NOTIFY_TARGETS, type Policy } from "../escalation/policy.js";
-import { acknowledge, listAlerts, recordReceipt, resolve } from "./service.js";
+import { currentPolicy, NOTIFY_TARGETS, type Policy } from "../escalation/policy.js";
+import { escalationStore } from "../escalation/store.js";
+import { acknowledge, recordReceipt, resolve } from "./commands.js";
+import { listAlerts } from "./queries.js";
 import { ADMINS, ALERT_RESPONDERS, ESCALATION_READERS, RECORD_KEEPERS } from "../../staff/roles.js";
 import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
 import { runReport } from "../../reports/run-report.js";
 import { DayOrInstant, timeWindow } from "../../http/window.js";
-import { and, eq, inArray } from "drizzle-orm";
-import { staff } from "../../staff/schema.js";
 
 export const NotificationSchema = z.object({
   id: z.string(),
@@ -95,7 +92,7 @@ export const alertsRoutes = router()
       request: { query: z.object({ status: z.enum(ALERT_STATUSES).optional() }) },
       responses: { 200: jsonResponse(z.object({ alerts: z.array(AlertSchema) }), "Alerts") },
     }),
-    (c) => c.json({ alerts: listAlerts(c.get("deps"), c.get("user")!, c.req.valid("query").status) }, 200),
+    async (c) => c.json({ alerts: await listAlerts(c.get("deps"), c.get("user")!, c.req.valid("query").status) }, 200),
   )
   .openapi(
     defineRoute({
@@ -112,7 +109,7 @@ export const alertsRoutes = router()
         409: problemResponse("Already acknowledged or resolved"),
       },
     }),
-    (c) => c.json(acknowledge(c.get("deps"), c.get("user")!, c.req.valid("param").id), 200),
+    async (c) => c.json(await acknowledge(c.get("deps"), c.get("user")!, c.req.valid("param").id), 200),
   )
   .openapi(
     defineRoute({
@@ -129,7 +126,7 @@ export const alertsRoutes = router()
         409: problemResponse("Already resolved"),
       },
     }),
-    (c) => c.json(resolve(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await resolve(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json")), 200),
   )
   .openapi(
     defineRoute({
@@ -152,23 +149,9 @@ export const alertsRoutes = router()
       request: jsonBody(PolicySchema),
       responses: { 200: jsonResponse(PolicySchema, "Saved") },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
-      const body = c.req.valid("json") as Policy;
-      const problems = policyProblems(body);
-      const ids = [...new Set(body.seniorStaffIds)];
-      const known = new Set(deps.db.select({ id: staff.id }).from(staff).where(inArray(staff.id, ids)).all().map((r) => r.id));
-      const unknown = ids.findIndex((id) => !known.has(id));
-      if (unknown >= 0) problems.push({ path: `seniorStaffIds.${body.seniorStaffIds.indexOf(ids[unknown]!)}`, message: "no such member of staff" });
-      if (problems.length > 0) throw new InvalidInput(problems);
-      const activeListed = deps.db.select({ id: staff.id }).from(staff).where(and(inArray(staff.id, ids), eq(staff.active, true))).all();
-      if (activeListed.length === 0) throw new RuleViolation("No one on the senior escalation list is active: add someone who is.");
-      const now = deps.clock.now();
-      const policy: Policy = { ...body, seniorStaffIds: ids };
-      writeTx(deps.db, (tx) => {
-        savePolicy(tx, policy, now);
-        appendAudit(tx, { type: "staff", id: c.get("user")!.id }, { action: "update", entity: "escalation_policy", entityId: "escalation_policy", data: policy }, now);
-      });
+      const policy = await escalationStore(deps.db).savePolicy(c.req.valid("json") as Policy, { type: "staff", id: c.get("user")!.id }, deps.clock.now());
       return c.json(policy, 200);
     },
   )
@@ -182,8 +165,8 @@ export const alertsRoutes = router()
       request: jsonBody(z.object({ notificationId: z.string().min(1).max(100) })),
       responses: { 204: { description: "Recorded" }, 404: problemResponse("Not a notification of yours") },
     }),
-    (c) => {
-      recordReceipt(c.get("deps"), c.get("user")!, c.req.valid("json").notificationId);
+    async (c) => {
+      await recordReceipt(c.get("deps"), c.get("user")!, c.req.valid("json").notificationId);
       c.get("deps").wakeScheduler();
       return c.body(null, 204);
     },
@@ -218,12 +201,12 @@ export const alertsRoutes = router()
         ),
       },
     }),
-    (c) => {
+    async (c) => {
       const deps = c.get("deps");
       const q = c.req.valid("query");
       // Default window: the next 52 weeks from now.
       const { from, to } = q.from || q.to ? timeWindow(deps.config.TZ_LOCAL, deps.clock.now(), q.from ?? deps.clock.now().toISOString(), q.to, { defaultDays: 364, maxDays: 400 }) : { from: deps.clock.now(), to: new Date(deps.clock.now().getTime() + 364 * 86_400_000) };
-      return c.json(readiness(deps.db, from, to), 200);
+      return c.json(await readiness(deps.db, from, to), 200);
     },
   )
   .openapi(

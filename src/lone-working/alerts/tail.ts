@@ -3,49 +3,35 @@
 // follows the audit chain instead: every alert change is an audit row written in
 // the same transaction, so new alert rows in it are exactly what the live board
 // must hear about. Polling one indexed range a second costs next to nothing.
-import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
-import { auditLog } from "../../audit/schema.js";
-import { alerts } from "./schema.js";
+import { alertsStore } from "./store.js";
 
 export interface AlertTail {
-  /** Publish what changed since the last look; returns how many events went out. */
-  poll(): number;
+  /** Publish what changed since the last look; resolves to how many events went out. */
+  poll(): Promise<number>;
   stop(): void;
 }
 
 export function followAlertChanges(deps: Deps, everyMs = 1000): AlertTail {
-  let last = deps.db.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get()?.seq ?? 0;
+  const store = alertsStore(deps.db);
+  // From the chain's head now: only what changes after the tail starts is news.
+  let last = 0;
+  const started = store.lastSeq().then((seq) => {
+    last = seq;
+  });
 
-  const poll = (): number => {
-    const rows = deps.db
-      .select({ seq: auditLog.seq, id: auditLog.entityId, action: auditLog.action })
-      .from(auditLog)
-      .where(and(gt(auditLog.seq, last), eq(auditLog.entity, "alert"), eq(auditLog.actorType, "system")))
-      .orderBy(asc(auditLog.seq))
-      .limit(1000)
-      .all();
-    if (rows.length === 0) return 0;
-    last = rows[rows.length - 1]!.seq;
-    const latest = new Map(rows.map((r) => [r.id, r.action]));
-    const found = deps.db
-      .select({ id: alerts.id, visitId: alerts.visitId, staffId: alerts.staffId, reason: alerts.reason })
-      .from(alerts)
-      .where(inArray(alerts.id, [...latest.keys()]))
-      .all();
-    for (const a of found) {
-      const change = latest.get(a.id) === "raise" ? "raised" : "escalated";
-      deps.events.publish({ type: "alert", data: { ...a, change } });
+  const poll = async (): Promise<number> => {
+    await started;
+    const { last: seen, changes } = await store.systemChangesSince(last);
+    last = seen;
+    for (const { action, ...a } of changes) {
+      deps.events.publish({ type: "alert", data: { ...a, change: action === "raise" ? "raised" : "escalated" } });
     }
-    return found.length;
+    return changes.length;
   };
 
   const timer = setInterval(() => {
-    try {
-      poll();
-    } catch (e) {
-      deps.log.error({ err: e }, "alert tail: could not read the audit log");
-    }
+    poll().catch((e) => deps.log.error({ err: e }, "alert tail: could not read the audit log"));
   }, everyMs);
   timer.unref();
   return { poll, stop: () => clearInterval(timer) };

@@ -5,7 +5,8 @@ import type { AppEnv } from "../../deps.js";
 
 import { VISIT_PURPOSES, VISIT_STATUSES } from "./schema.js";
 import { idemKey } from "./idempotency.js";
-import { checkIn, checkOut, extendVisit, getVisit, listVisits, panic, setDuressPin, startVisit } from "./service.js";
+import { checkIn, checkOut, extendVisit, panic, setDuressPin, startVisit } from "./commands.js";
+import { getVisit, listVisits } from "./queries.js";
 
 // A patient reference (NHS number, case or Mosaic id), never a name: it must hold a
 // digit and only letters, digits, spaces, '-' and '/'. "John Smith" is refused.
@@ -85,8 +86,8 @@ export const visitsRoutes = router()
       request: { headers: IdemHeaders, ...jsonBody(NewVisitBody) },
       responses: { 201: jsonResponse(Started, "Started (or the first answer to this Idempotency-Key)") },
     }),
-    (c) => {
-      const r = startVisit(c.get("deps"), c.get("user")!, c.req.valid("json"), key(c, c.req.valid("json")));
+    async (c) => {
+      const r = await startVisit(c.get("deps"), c.get("user")!, c.req.valid("json"), key(c, c.req.valid("json")));
       return c.json(r.body, 201);
     },
   )
@@ -100,7 +101,7 @@ export const visitsRoutes = router()
       request: { query: z.object({ status: z.enum(VISIT_STATUSES).optional() }) },
       responses: { 200: jsonResponse(VisitList, "Visits, newest first") },
     }),
-    (c) => c.json({ visits: listVisits(c.get("deps"), c.get("user")!, c.req.valid("query").status) }, 200),
+    async (c) => c.json({ visits: await listVisits(c.get("deps"), c.get("user")!, c.req.valid("query").status) }, 200),
   )
   .openapi(
     defineRoute({
@@ -115,7 +116,7 @@ export const visitsRoutes = router()
         404: problemResponse("Unknown, or not yours to see"),
       },
     }),
-    (c) => c.json(getVisit(c.get("deps"), c.get("user")!, c.req.valid("param").id) as never, 200),
+    async (c) => c.json((await getVisit(c.get("deps"), c.get("user")!, c.req.valid("param").id)) as never, 200),
   )
   .openapi(
     defineRoute({
@@ -163,7 +164,7 @@ export const visitsRoutes = router()
         409: problemResponse("The visit is finished"),
       },
     }),
-    (c) => c.json(extendVisit(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json").expectedEnd), 200),
+    async (c) => c.json(await extendVisit(c.get("deps"), c.get("user")!, c.req.valid("param").id, c.req.valid("json").expectedEnd), 200),
   )
   .openapi(
     defineRoute({
@@ -175,8 +176,8 @@ export const visitsRoutes = router()
       request: { params: IdParam, headers: IdemHeaders },
       responses: { 201: jsonResponse(z.object({ alertId: z.string() }), "Alarm raised"), 404: problemResponse("Unknown visit"), 409: problemResponse("The visit is finished") },
     }),
-    (c) => {
-      const r = panic(c.get("deps"), c.get("user")!, c.req.valid("param").id, key(c));
+    async (c) => {
+      const r = await panic(c.get("deps"), c.get("user")!, c.req.valid("param").id, key(c));
       return c.json(r.body, 201);
     },
   )

@@ -1,0 +1,204 @@
+// What people do to alerts (acknowledge, resolve, a shown notification) as use cases, one
+// transaction each, and the reads the alerts module makes. This store owns no table: it
+// writes `alerts` through escalation/store.ts (the one writer of alerts), a visit's watch
+// through watch/store.ts, and notifications through delivery's tx-level helpers.
+import { and, asc, desc, eq, getTableColumns, gt, inArray } from "drizzle-orm";
+import { writeTx, type Db, type Tx } from "../../db/connection.js";
+import { storeFor } from "../../db/store-kit.js";
+import type { Actor } from "../../audit/chain.js";
+import { appendAudit } from "../../audit/store.js";
+import { auditLog } from "../../audit/schema.js";
+import { Conflict, NotFound } from "../../errors.js";
+import { staff } from "../../staff/schema.js";
+import { checkIns, visits } from "../visits/schema.js";
+import { nextDue } from "../watch/due.js";
+import { rewatch } from "../watch/store.js";
+import { acknowledgeIfOpen, alertRow, resolveIfUnresolved } from "../escalation/store.js";
+import { alerts, notifications, type AlertStatus } from "./schema.js";
+import { dealingWithIt, forManager, workerIsTold } from "./rules.js";
+
+export type AlertRow = typeof alerts.$inferSelect;
+export type NoteRow = typeof notifications.$inferSelect;
+type VisitRow = typeof visits.$inferSelect;
+type CheckInRow = typeof checkIns.$inferSelect;
+
+/** What an alarm card is built from (see card.ts), read for many alerts at once. */
+export interface CardFacts {
+  visits: Map<string, VisitRow>;
+  /** Each visit's check-ins, newest first. */
+  checkIns: Map<string, CheckInRow[]>;
+  people: Map<string, { name: string; mobile: string | null }>;
+  parentReasons: Map<string, AlertRow["reason"]>;
+}
+
+export interface AlertsStore {
+  acknowledge(id: string, by: { id: string; name: string }, now: Date): Promise<AlertRow>;
+  resolve(id: string, by: { id: string; name: string }, input: { outcome: string; note?: string }, now: Date): Promise<AlertRow>;
+  /** The service worker showed a notification: only its recipient may say so. */
+  shown(notificationId: string, staffId: string, now: Date): Promise<void>;
+  /** Newest first, at most 500. */
+  list(status?: AlertStatus): Promise<AlertRow[]>;
+  ofVisit(visitId: string): Promise<AlertRow[]>;
+  notificationsOf(alertIds: string[]): Promise<NoteRow[]>;
+  people(ids: string[]): Promise<Map<string, { name: string; mobile: string | null }>>;
+  cardFacts(rows: AlertRow[], notes: NoteRow[]): Promise<CardFacts>;
+  /** Every active member of staff, with their roles (readiness). */
+  activeStaff(): Promise<{ id: string; name: string; roles: (typeof staff.$inferSelect)["roles"] }[]>;
+  /** The audit chain's newest seq (the tail starts from it). */
+  lastSeq(): Promise<number>;
+  /** Alerts the escalation job changed after `seq`: each alert's latest audit action, and the new last seq. */
+  systemChangesSince(seq: number): Promise<{ last: number; changes: { id: string; visitId: string | null; staffId: string | null; reason: AlertRow["reason"]; action: string }[] }>;
+}
+
+/** Names (and mobiles, where staff records carry them) of these people. */
+function peopleOf(db: Db, ids: string[]): Map<string, { name: string; mobile: string | null }> {
+  const out = new Map<string, { name: string; mobile: string | null }>();
+  const uniq = [...new Set(ids)];
+  if (uniq.length === 0) return out;
+  // `mobile` is read when the staff table has it (issue 12 adds it); until then, none is recorded.
+  const mobileCol = (getTableColumns(staff) as Record<string, unknown>).mobile as typeof staff.name | undefined;
+  const rows = db
+    .select({ id: staff.id, name: staff.name, ...(mobileCol ? { mobile: mobileCol } : {}) })
+    .from(staff)
+    .where(inArray(staff.id, uniq))
+    .all() as { id: string; name: string; mobile?: string | null }[];
+  for (const r of rows) out.set(r.id, { name: r.name, mobile: r.mobile || null });
+  return out;
+}
+
+/**
+ * A missed check-in resolved while the visit goes on (the manager phoned: "battery died,
+ * I'm fine"): the sweep skips a visit that points at an alert, so without this the rest
+ * of the visit would be unwatched. Watch it again from now, as a check-in would.
+ */
+function rewatchVisit(tx: Tx, a: AlertRow, now: Date, actor: Actor): void {
+  if (a.reason !== "missed_check_in" || !a.visitId) return;
+  const v = tx.select().from(visits).where(eq(visits.id, a.visitId)).get();
+  if (!v || v.status !== "active" || v.overdueAlertId !== a.id) return;
+  const next = nextDue(now, v.expectedEnd, v.checkInEveryMinutes);
+  rewatch(tx, v.id, a.id, next);
+  appendAudit(tx, actor, { action: "rewatch", entity: "visit", entityId: v.id, data: { alertId: a.id, nextCheckInDue: next } }, now);
+}
+
+export const alertsStore = storeFor<AlertsStore>((db) => ({
+  async acknowledge(id, by, now) {
+    return writeTx(db, (tx) => {
+      // The read decides only 404/403; who wins is the conditional UPDATE's to say.
+      const a = forManager(alertRow(tx, id), by.id);
+      const reminderAt = new Date(now.getTime() + a.policy.reminderAfterSeconds * 1000);
+      const won = acknowledgeIfOpen(tx, id, by.id, now, reminderAt);
+      if (!won) throw new Conflict(alertRow(tx, id)?.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
+      // First acknowledgement wins; it stops the climb, including sends already queued.
+      tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"), eq(notifications.purpose, "ladder"))).run();
+      appendAudit(tx, { type: "staff", id: by.id }, { action: "acknowledge", entity: "alert", entityId: id }, now);
+      // The worker is told who is dealing with it (once: the first acknowledgement wins).
+      if (workerIsTold(a, by.id)) {
+        const msg = dealingWithIt(a, by.name);
+        tx.insert(notifications)
+          .values({
+            alertId: a.id,
+            // announce (not ladder): sent while the alert is unresolved, and never stopped by the acknowledgement itself.
+            purpose: "announce",
+            step: 0,
+            repeat: 0, // the check-in announcements to managers count from 1
+            staffId: a.staffId!,
+            status: "queued",
+            title: msg.title,
+            body: msg.body,
+            createdAt: now,
+          })
+          .onConflictDoNothing()
+          .run();
+      }
+      return won;
+    });
+  },
+
+  async resolve(id, by, input, now) {
+    return writeTx(db, (tx) => {
+      // As for acknowledge: the read decides 404/403, the conditional UPDATE who resolves.
+      const a = forManager(alertRow(tx, id), by.id);
+      const won = resolveIfUnresolved(tx, id, by.id, now, input);
+      if (!won) throw new Conflict("This alert is already resolved.");
+      tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"))).run();
+      appendAudit(tx, { type: "staff", id: by.id }, { action: "resolve", entity: "alert", entityId: id, data: input }, now);
+      rewatchVisit(tx, a, now, { type: "staff", id: by.id });
+      return won;
+    });
+  },
+
+  async shown(notificationId, staffId, now) {
+    writeTx(db, (tx) => {
+      const n = tx.select().from(notifications).where(eq(notifications.id, notificationId)).get();
+      if (!n || n.staffId !== staffId) throw new NotFound("notification");
+      if (n.shownAt) return;
+      tx.update(notifications).set({ status: "shown", shownAt: now }).where(eq(notifications.id, n.id)).run();
+      appendAudit(tx, { type: "staff", id: staffId }, { action: "shown", entity: "notification", entityId: n.id, data: { alertId: n.alertId } }, now);
+    });
+  },
+
+  async list(status) {
+    return db
+      .select()
+      .from(alerts)
+      .where(status ? eq(alerts.status, status) : undefined)
+      .orderBy(desc(alerts.raisedAt))
+      .limit(500)
+      .all();
+  },
+
+  async ofVisit(visitId) {
+    return db.select().from(alerts).where(eq(alerts.visitId, visitId)).orderBy(asc(alerts.raisedAt)).all();
+  },
+
+  async notificationsOf(alertIds) {
+    if (alertIds.length === 0) return [];
+    return db.select().from(notifications).where(inArray(notifications.alertId, alertIds)).all();
+  },
+
+  async people(ids) {
+    return peopleOf(db, ids);
+  },
+
+  async cardFacts(rows, notes) {
+    const visitIds = [...new Set(rows.flatMap((a) => (a.visitId ? [a.visitId] : [])))];
+    const vs = visitIds.length ? db.select().from(visits).where(inArray(visits.id, visitIds)).all() : [];
+    const ins = visitIds.length ? db.select().from(checkIns).where(inArray(checkIns.visitId, visitIds)).orderBy(desc(checkIns.at)).all() : [];
+    const byVisit = new Map<string, CheckInRow[]>();
+    for (const c of ins) {
+      let l = byVisit.get(c.visitId);
+      if (!l) byVisit.set(c.visitId, (l = []));
+      l.push(c);
+    }
+    const people = peopleOf(db, [...rows.flatMap((a) => (a.staffId ? [a.staffId] : [])), ...notes.map((n) => n.staffId)]);
+    const parentIds = [...new Set(rows.flatMap((a) => (a.parentAlertId ? [a.parentAlertId] : [])))];
+    const parents = parentIds.length ? db.select({ id: alerts.id, reason: alerts.reason }).from(alerts).where(inArray(alerts.id, parentIds)).all() : [];
+    return { visits: new Map(vs.map((v) => [v.id, v])), checkIns: byVisit, people, parentReasons: new Map(parents.map((p) => [p.id, p.reason])) };
+  },
+
+  async activeStaff() {
+    return db.select({ id: staff.id, name: staff.name, roles: staff.roles }).from(staff).where(eq(staff.active, true)).all();
+  },
+
+  async lastSeq() {
+    return db.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get()?.seq ?? 0;
+  },
+
+  async systemChangesSince(seq) {
+    const rows = db
+      .select({ seq: auditLog.seq, id: auditLog.entityId, action: auditLog.action })
+      .from(auditLog)
+      .where(and(gt(auditLog.seq, seq), eq(auditLog.entity, "alert"), eq(auditLog.actorType, "system")))
+      .orderBy(asc(auditLog.seq))
+      .limit(1000)
+      .all();
+    if (rows.length === 0) return { last: seq, changes: [] };
+    const latest = new Map(rows.map((r) => [r.id, r.action]));
+    const found = db
+      .select({ id: alerts.id, visitId: alerts.visitId, staffId: alerts.staffId, reason: alerts.reason })
+      .from(alerts)
+      .where(inArray(alerts.id, [...latest.keys()]))
+      .all();
+    return { last: rows[rows.length - 1]!.seq, changes: found.map((a) => ({ ...a, action: latest.get(a.id)! })) };
+  },
+}));
