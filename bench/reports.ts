@@ -35,7 +35,7 @@ console.log(`  seeded in ${Math.round(seeded.ms)} ms\n`);
 
 const hr: CurrentUser = { id: seeded.recorder, name: "HR", email: "hr@bench.example", roles: ["hr"], teamId: null, category: "other" };
 const tz = deps.config.TZ_LOCAL;
-const reports: [string, () => unknown[]][] = [
+const reports: [string, () => Promise<unknown[]>][] = [
   ["supervision", () => supervisionReport(deps.db, hr, ASOF)],
   ["sickness", () => sicknessReport(deps.db, hr, ASOF)],
   ["oh-referrals", () => ohReport(deps.db, hr, ASOF)],
@@ -52,7 +52,7 @@ for (const [name, fn] of reports) {
   let n = 0;
   for (let i = 0; i < 5; i++) {
     const s = performance.now();
-    n = (fn() as unknown[]).length;
+    n = (await fn()).length;
     runs.push(performance.now() - s);
   }
   console.log(`${name.padEnd(29)} ${String(n).padStart(6)} ${median(runs).toFixed(1).padStart(10)} ms`);

@@ -1,34 +1,22 @@
-// The HR compliance reports. Each loads what it needs in a few set-based queries
-// (never one per person), groups in memory and applies the pure rules. A reader who
-// may not see sickness causes (anyone but HR and admin) gets reports computed without
-// them: the cause is never loaded, so nothing shown (OH due days) can depend on it.
-import { and, gte, isNotNull, isNull, lte, max, or, sql } from "drizzle-orm";
+// The HR compliance reports. Each reads what it needs through its reader in the
+// reports store (store.ts: a few set-based queries, never one per person), groups in
+// memory and applies the pure rules. A reader who may not see sickness causes (anyone
+// but HR and admin) gets reports computed without them: the cause is never loaded, so
+// nothing shown (OH due days) can depend on it.
 import type { CurrentUser } from "../deps.js";
 import type { Db } from "../db/connection.js";
-import { amhpApprovals, ohReferrals, returnToWork, sicknessEpisodes, supervisions, trainingRecords } from "../hr/schema.js";
 import { supervisionState } from "../hr/rules/supervision.js";
 import { isLongTerm, ohBreach, ohDueOn, ohReferralDue, rollingTrigger, rollingWindow, rtwState, type Episode } from "../hr/rules/sickness.js";
 import { approvalState } from "../hr/rules/approvals.js";
 import { addYears } from "../hr/rules/dates.js";
 import { daysBetween } from "../calendar/days.js";
-import { isHrOrAdmin } from "../hr/access.js";
-import { groupBy, peopleInScope } from "./scope.js";
+import { isHrOrAdmin, reportScope } from "../hr/access.js";
+import { groupBy } from "./scope.js";
+import { reportsStore, type SicknessRows } from "./store.js";
 
-export function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user, asOf);
-  const last = db
-    .select({ staffId: supervisions.staffId, last: max(supervisions.heldOn) })
-    .from(supervisions)
-    .where(and(isNull(supervisions.voidedAt), isNotNull(supervisions.superviseeConfirmedAt), isNotNull(supervisions.supervisorConfirmedAt), lte(supervisions.heldOn, asOf)))
-    .groupBy(supervisions.staffId)
-    .all();
-  const lastBy = new Map(last.map((r) => [r.staffId, r.last]));
-  const pending = db
-    .select({ staffId: supervisions.staffId, n: sql<number>`count(*)` })
-    .from(supervisions)
-    .where(and(isNull(supervisions.voidedAt), or(isNull(supervisions.superviseeConfirmedAt), isNull(supervisions.supervisorConfirmedAt))))
-    .groupBy(supervisions.staffId)
-    .all();
+export async function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
+  const { people, lastConfirmed, pending } = await reportsStore(db).supervision(reportScope(user), asOf);
+  const lastBy = new Map(lastConfirmed.map((r) => [r.staffId, r.last]));
   const pendingBy = new Map(pending.map((r) => [r.staffId, r.n]));
   return people.map((p) => {
     const lastDay = lastBy.get(p.id);
@@ -47,35 +35,8 @@ export function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
   });
 }
 
-/**
- * Episodes touching the rolling window (or still open), grouped by person. The cause
- * only `withCause`: otherwise it is null, and the rules treat it as unknown.
- */
-function loadSickness(db: Db, asOf: string, withCause: boolean) {
-  const { from } = rollingWindow(asOf);
-  const eps = db
-    .select({
-      id: sicknessEpisodes.id,
-      staffId: sicknessEpisodes.staffId,
-      firstDay: sicknessEpisodes.firstDay,
-      lastDay: sicknessEpisodes.lastDay,
-      cause: withCause ? sicknessEpisodes.cause : sql<string | null>`null`,
-    })
-    .from(sicknessEpisodes)
-    // "+first_day" keeps SQLite off the first_day index (which would walk all of history)
-    // and onto last_day: open episodes plus those ending inside the window.
-    .where(and(isNull(sicknessEpisodes.voidedAt), lte(sql`+${sicknessEpisodes.firstDay}`, asOf), or(isNull(sicknessEpisodes.lastDay), gte(sicknessEpisodes.lastDay, from))))
-    .all();
-  const refs = db
-    .select({ id: ohReferrals.id, staffId: ohReferrals.staffId, sicknessId: ohReferrals.sicknessId, referredOn: ohReferrals.referredOn })
-    .from(ohReferrals)
-    .where(and(isNull(ohReferrals.voidedAt), lte(ohReferrals.referredOn, asOf), gte(ohReferrals.referredOn, from)))
-    .all();
-  const rtws = db
-    .select({ sicknessId: returnToWork.sicknessId, heldOn: returnToWork.heldOn })
-    .from(returnToWork)
-    .where(and(isNull(returnToWork.voidedAt), gte(returnToWork.heldOn, from)))
-    .all();
+/** Episodes touching the rolling window (or still open), grouped by person; referrals by person; RTW by episode. */
+function groupSickness({ eps, refs, rtws }: SicknessRows) {
   return { eps: groupBy(eps, (e) => e.staffId), refs: groupBy(refs, (r) => r.staffId), rtwBy: new Map(rtws.map((r) => [r.sicknessId, r.heldOn])) };
 }
 
@@ -83,9 +44,10 @@ function loadSickness(db: Db, asOf: string, withCause: boolean) {
 const referredFor = (e: Episode & { id: string }, refs: readonly { sicknessId: string | null; referredOn: string }[], asOf: string) =>
   refs.some((r) => r.sicknessId === e.id || (r.sicknessId === null && r.referredOn >= e.firstDay && r.referredOn <= (e.lastDay ?? asOf)));
 
-export function sicknessReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user, asOf);
-  const { eps, refs, rtwBy } = loadSickness(db, asOf, isHrOrAdmin(user));
+export async function sicknessReport(db: Db, user: CurrentUser, asOf: string) {
+  // The cause only for HR and admin: otherwise it is null, and the rules treat it as unknown.
+  const { people, sickness } = await reportsStore(db).sickness(reportScope(user), { asOf, from: rollingWindow(asOf).from, withCause: isHrOrAdmin(user) });
+  const { eps, refs, rtwBy } = groupSickness(sickness);
   return people.map((p) => {
     const mine = eps.get(p.id) ?? [];
     const myRefs = refs.get(p.id) ?? [];
@@ -118,17 +80,12 @@ export type OhStatus = "not_referred" | "awaiting_appointment" | "appointment_bo
  * "not_referred" row for each absence whose referral is due and not made.
  * The reason is shown to HR and admin only.
  */
-export function ohReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user, asOf);
-  const byId = new Map(people.map((p) => [p.id, p]));
+export async function ohReport(db: Db, user: CurrentUser, asOf: string) {
   const confidential = isHrOrAdmin(user);
   const { from } = rollingWindow(asOf);
-  const refs = db
-    .select()
-    .from(ohReferrals)
-    .where(and(isNull(ohReferrals.voidedAt), lte(ohReferrals.referredOn, asOf), or(gte(ohReferrals.referredOn, from), isNull(ohReferrals.reportReceivedOn))))
-    .all()
-    .filter((r) => byId.has(r.staffId));
+  const { people, referrals, sickness } = await reportsStore(db).ohReferrals(reportScope(user), { asOf, from, withCause: confidential });
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const refs = referrals.filter((r) => byId.has(r.staffId));
   const rows = refs.map((r) => {
     let status: OhStatus;
     if (r.outcome) status = "closed";
@@ -153,7 +110,7 @@ export function ohReport(db: Db, user: CurrentUser, asOf: string) {
       ...(confidential ? { reason: r.reason as string | null } : {}),
     };
   });
-  const { eps, refs: refsBy } = loadSickness(db, asOf, confidential);
+  const { eps, refs: refsBy } = groupSickness(sickness);
   for (const [staffId, list] of eps) {
     const p = byId.get(staffId);
     if (!p) continue;
@@ -181,22 +138,13 @@ export function ohReport(db: Db, user: CurrentUser, asOf: string) {
 }
 
 /** Everyone holding the amhp role or an approval, with approval and training status. */
-export function approvalsReport(db: Db, user: CurrentUser, asOf: string) {
-  const people = peopleInScope(db, user, asOf);
-  const approvals = groupBy(
-    db.select({ staffId: amhpApprovals.staffId, validFrom: amhpApprovals.validFrom, validUntil: amhpApprovals.validUntil }).from(amhpApprovals).where(isNull(amhpApprovals.voidedAt)).all(),
-    (a) => a.staffId,
-  );
+export async function approvalsReport(db: Db, user: CurrentUser, asOf: string) {
   // Training counts only within an approval, which lasts at most 5 years.
   const since = addYears(asOf, -6);
-  const training = groupBy(
-    db
-      .select({ staffId: trainingRecords.staffId, date: trainingRecords.date, hours: trainingRecords.hours })
-      .from(trainingRecords)
-      .where(and(isNull(trainingRecords.voidedAt), gte(trainingRecords.date, since), lte(trainingRecords.date, asOf)))
-      .all(),
-    (t) => t.staffId,
-  );
+  const data = await reportsStore(db).approvals(reportScope(user), { asOf, since });
+  const people = data.people;
+  const approvals = groupBy(data.approvals, (a) => a.staffId);
+  const training = groupBy(data.training, (t) => t.staffId);
   return people
     .filter((p) => p.roles.includes("amhp") || approvals.has(p.id))
     .map((p) => {

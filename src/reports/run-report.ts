@@ -144,15 +144,15 @@ export function reportsRunIn(deps: Deps): "worker" | "in-process" {
  * Run a report (src/reports/jobs.ts) with the arguments after the database: in a
  * worker thread when the database is a file, in-process when it is in memory.
  */
-export async function runReport<K extends ReportName>(deps: Deps, name: K, ...args: Rest<ReportJobs[K]>): Promise<ReturnType<ReportJobs[K]>> {
+export async function runReport<K extends ReportName>(deps: Deps, name: K, ...args: Rest<ReportJobs[K]>): Promise<Awaited<ReturnType<ReportJobs[K]>>> {
   if (reportsRunIn(deps) === "in-process") {
-    const run = REPORT_JOBS[name] as (db: Db, ...a: unknown[]) => ReturnType<ReportJobs[K]>;
+    const run = REPORT_JOBS[name] as (db: Db, ...a: unknown[]) => Promise<Awaited<ReturnType<ReportJobs[K]>>>;
     return run(deps.db, ...args);
   }
   if (reportsInFlight() >= MAX_REPORTS_IN_FLIGHT) {
     throw new RateLimited(`${MAX_REPORTS_IN_FLIGHT} reports are being worked on already; try again in a few seconds.`, 5);
   }
-  return (await threadFor(deps, deps.db.$client.name).run(nextId++, name, args)) as ReturnType<ReportJobs[K]>;
+  return (await threadFor(deps, deps.db.$client.name).run(nextId++, name, args)) as Awaited<ReturnType<ReportJobs[K]>>;
 }
 
 /** Reports handed to threads and not yet answered. */

@@ -3,10 +3,7 @@
 // so a report's CPU never holds up the main thread's event loop (the escalation
 // scheduler, /healthz, check-ins). Started by src/reports/run-report.ts.
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import * as schema from "../db/schema.js";
-import type { Db } from "../db/connection.js";
+import { openReadOnly, type Db } from "../db/connection.js";
 import { REPORT_JOBS, type ReportName } from "./jobs.js";
 import { DomainError } from "../errors.js";
 
@@ -20,23 +17,18 @@ export type ReportReply =
   | { id: number; ok: false; error: { name: string; message: string; stack?: string; status?: number; title?: string; errors?: unknown } };
 
 const { path } = workerData as { path: string };
-const sqlite = new Database(path, { readonly: true, fileMustExist: true });
-sqlite.pragma("busy_timeout = 5000");
 // Reports scan years of history: a larger page cache than the default 2 MiB, and the
 // file mapped, so repeated reports read from memory rather than page by page.
-sqlite.pragma("cache_size = -65536");
-sqlite.pragma("mmap_size = 268435456");
-const db = drizzle(sqlite, { schema }) as Db;
+const db = openReadOnly(path, { cacheKiB: 65536, mmapBytes: 268435456 });
 const port = parentPort!;
 
-port.on("message", (req: ReportRequest) => {
-  let reply: ReportReply;
+async function answer(req: ReportRequest): Promise<ReportReply> {
   try {
-    const run = REPORT_JOBS[req.name] as (db: Db, ...args: unknown[]) => unknown;
-    reply = { id: req.id, ok: true, result: run(db, ...req.args) };
+    const run = REPORT_JOBS[req.name] as (db: Db, ...args: unknown[]) => Promise<unknown>;
+    return { id: req.id, ok: true, result: await run(db, ...req.args) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    reply = {
+    return {
       id: req.id,
       ok: false,
       error: {
@@ -47,6 +39,12 @@ port.on("message", (req: ReportRequest) => {
       },
     };
   }
-  port.postMessage(reply);
+}
+
+// One report at a time, answered in the order asked (run-report.ts counts on it: the
+// first report it handed over and has no answer for is the one running).
+let queue = Promise.resolve();
+port.on("message", (req: ReportRequest) => {
+  queue = queue.then(async () => port.postMessage(await answer(req)));
 });
 port.postMessage({ ready: true });

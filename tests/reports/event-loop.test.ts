@@ -87,11 +87,11 @@ describe("reports off the event loop", () => {
     // A line manager's scope too, so a scoped answer crosses the thread the same way.
     const manager: CurrentUser = { ...hr, roles: ["manager"], teamId: (deps.db.$client.prepare("select team_id as t from staff where team_id is not null limit 1").get() as { t: string }).t };
     for (const user of [hr, manager]) {
-      expect(await runReport(deps, "supervision", user, asOf)).toEqual(supervisionReport(deps.db, user, asOf));
-      expect(await runReport(deps, "sickness", user, asOf)).toEqual(sicknessReport(deps.db, user, asOf));
-      expect(await runReport(deps, "ohReferrals", user, asOf)).toEqual(ohReport(deps.db, user, asOf));
-      expect(await runReport(deps, "amhpApprovals", user, asOf)).toEqual(approvalsReport(deps.db, user, asOf));
-      expect(await runReport(deps, "integrity", user, start, asOf, deps.config.TZ_LOCAL)).toEqual(integrityReport(deps.db, user, start, asOf, deps.config.TZ_LOCAL));
+      expect(await runReport(deps, "supervision", user, asOf)).toEqual(await supervisionReport(deps.db, user, asOf));
+      expect(await runReport(deps, "sickness", user, asOf)).toEqual(await sicknessReport(deps.db, user, asOf));
+      expect(await runReport(deps, "ohReferrals", user, asOf)).toEqual(await ohReport(deps.db, user, asOf));
+      expect(await runReport(deps, "amhpApprovals", user, asOf)).toEqual(await approvalsReport(deps.db, user, asOf));
+      expect(await runReport(deps, "integrity", user, start, asOf, deps.config.TZ_LOCAL)).toEqual(await integrityReport(deps.db, user, start, asOf, deps.config.TZ_LOCAL));
     }
   }, 60_000);
 

@@ -1,12 +1,10 @@
 // The lone-working report: visits, missed check-ins, alerts and how fast people
 // acknowledged them, beside the BS 8484 alarm-handling marks (10 s and 40 s).
-import { and, eq, gte, lt } from "drizzle-orm";
+// Its reads are the loneWorking reader of the reports store (src/reports/store.ts).
 import type { Db } from "../../db/connection.js";
 import type { CurrentUser } from "../../deps.js";
-import { visits } from "../visits/schema.js";
-import { staff } from "../../staff/schema.js";
 import { reportScope } from "../../hr/access.js";
-import { alerts } from "./schema.js";
+import { reportsStore, type AlertRow } from "../../reports/store.js";
 import { workerMaySee } from "./service.js";
 
 /** Nearest-rank percentile of sorted numbers. */
@@ -29,7 +27,7 @@ export function ackStats(seconds: number[]) {
   };
 }
 
-function secondsToAck(a: typeof alerts.$inferSelect): number | null {
+function secondsToAck(a: AlertRow): number | null {
   if (!a.acknowledgedAt || !a.acknowledgedBy) return null;
   const from = a.managersToldAt && a.managersToldAt < a.acknowledgedAt ? a.managersToldAt : a.raisedAt;
   return (a.acknowledgedAt.getTime() - from.getTime()) / 1000;
@@ -40,22 +38,12 @@ function secondsToAck(a: typeof alerts.$inferSelect): number | null {
  * team), and never showing anyone an alarm about themselves they may not see: a manager
  * who was under duress on a visit must not find it here.
  */
-export function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date, to: Date) {
-  const scope = reportScope(viewer);
-  const team = scope.all ? undefined : new Set(db.select({ id: staff.id }).from(staff).where(eq(staff.teamId, scope.teamId ?? "")).all().map((r) => r.id));
+export async function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date, to: Date) {
+  const data = await reportsStore(db).loneWorking(reportScope(viewer), from, to);
+  const team = data.teamStaff ? new Set(data.teamStaff) : undefined;
   const inScope = (staffId: string | null) => !team || (staffId !== null && team.has(staffId));
-  const vs = db
-    .select({ staffId: visits.staffId })
-    .from(visits)
-    .where(and(gte(visits.startedAt, from), lt(visits.startedAt, to)))
-    .all()
-    .filter((v) => inScope(v.staffId));
-  const as = db
-    .select()
-    .from(alerts)
-    .where(and(gte(alerts.raisedAt, from), lt(alerts.raisedAt, to)))
-    .all()
-    .filter((a) => inScope(a.staffId) && (a.staffId !== viewer.id || workerMaySee(a.reason)));
+  const vs = data.visits.filter((v) => inScope(v.staffId));
+  const as = data.alerts.filter((a) => inScope(a.staffId) && (a.staffId !== viewer.id || workerMaySee(a.reason)));
   const byReason: Record<string, number> = {};
   for (const a of as) byReason[a.reason] = (byReason[a.reason] ?? 0) + 1;
   // BS 8484 times alarm handling from when the alarm reaches those who must act: here, the
