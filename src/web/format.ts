@@ -38,15 +38,6 @@ export const REASONS: Record<string, string> = {
   no_manager_on_duty: "No manager on duty",
 };
 
-/** A list out of an API body that may be `{ key: [...] }` or a bare array. */
-export function listOf<T = any>(body: unknown, key: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const v = (body as Record<string, unknown> | undefined)?.[key];
-  if (Array.isArray(v)) return v as T[];
-  const rows = (body as Record<string, unknown> | undefined)?.rows;
-  return Array.isArray(rows) ? (rows as T[]) : [];
-}
-
 const instantFormats = new Map<string, Intl.DateTimeFormat>();
 /** An instant as a person in the zone reads it: "24 Nov 2026 17:05". */
 export function fmtInstant(iso: string | undefined | null, tz: string): string {

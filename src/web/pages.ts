@@ -1,24 +1,39 @@
 import { Hono, type Context } from "hono";
+import { z } from "@hono/zod-openapi";
 import type { AppEnv, CurrentUser } from "../deps.js";
 import { localDay, addDays, zonedInstant, isDayInRange } from "../calendar/days.js";
-import { apiGet } from "./internal-api.js";
-import { listOf } from "./format.js";
+import { load, dataOr, PageDataError } from "./api.js";
 import { LoginPage } from "./pages/login.js";
 import { HomePage } from "./pages/home.js";
 import { VisitPage } from "./pages/visit.js";
 import { BoardPage } from "./pages/board.js";
 import { RotaPage, rotaRange, type RotaData } from "./pages/rota.js";
-import { HrPage, REPORTS, summaryOf, type HrData } from "./pages/hr.js";
+import { HrPage, REPORTS, summaryOf, type HrData, type ReportKey } from "./pages/hr.js";
 import { filterReportRows } from "../reports/format.js";
 import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
 import { ForbiddenPage } from "./pages/forbidden.js";
 import { PAGES, type PageAccess, type PagePath, type PublicPagePath } from "./page-access.js";
 import { hasAny } from "../staff/roles.js";
+import { handleError, loggableError } from "../http/problem.js";
+import { ServerErrorPage } from "./pages/server-error.js";
+import { MyShifts, OnDuty, RotaList, ShiftList, Coverage } from "../rota/routes.js";
+import { VisitList } from "../lone-working/visits/routes.js";
+import { StaffList } from "../staff/routes.js";
+import { IntegrityRow, Row } from "../reports/routes.js";
+import { reportResponse } from "../reports/format.js";
+import { LoneWorkingReport } from "../lone-working/alerts/routes.js";
 
 export { PAGES } from "./page-access.js";
 
 export const webPages = new Hono<AppEnv>();
+
+// An API answer a page cannot read is our fault (500), said as a page; the log names the call and field.
+webPages.onError((err, c) => {
+  if (!(err instanceof PageDataError)) return handleError(err, c);
+  c.get("deps").log.error({ requestId: c.get("requestId"), error: loggableError(err) }, "page could not read the API's answer");
+  return page(c, ServerErrorPage({ user: c.get("user"), requestId: c.get("requestId") }), 500);
+});
 
 const page = (c: Context<AppEnv>, node: unknown, status = 200) => {
   c.header("Cache-Control", "no-store");
@@ -46,6 +61,18 @@ function definePage<P extends PagePath>(path: P, handler: PageHandler<P>) {
   });
 }
 
+// Each report read with the body its route declares. The lone-working route declares its
+// rows as z.any(): read them as report rows (a staffId each), so the page never holds `any`.
+const reportBody = <T extends z.ZodType>(row: T) => reportResponse(row, "").content["application/json"].schema;
+const REPORT_BODIES = {
+  supervision: reportBody(Row),
+  sickness: reportBody(Row),
+  "oh-referrals": reportBody(Row),
+  "amhp-approvals": reportBody(Row),
+  integrity: reportBody(IntegrityRow),
+  "lone-working": LoneWorkingReport.extend({ rows: z.array(Row) }),
+} satisfies Record<ReportKey, z.ZodType<{ rows: Record<string, unknown>[] }>>;
+
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
 const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf(c));
 // The API's own bounds (1900..2100): a day past them walked the chart's month loop for ever.
@@ -57,20 +84,20 @@ definePage("/", async (c, user) => {
   const now = c.get("deps").clock.now();
   const to = new Date(now.getTime() + 14 * 86_400_000);
   const [shifts, onDuty, visits] = await Promise.all([
-    apiGet(c, `/api/me/shifts?from=${encodeURIComponent(now.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
-    apiGet(c, "/api/on-duty"),
-    apiGet(c, "/api/visits?status=active"),
+    load(c, `/api/me/shifts?from=${encodeURIComponent(now.toISOString())}&to=${encodeURIComponent(to.toISOString())}`, MyShifts),
+    load(c, "/api/on-duty", OnDuty),
+    load(c, "/api/visits?status=active", VisitList),
   ]);
-  const mineOnly = listOf(visits.body, "visits").filter((v: any) => !v.staffId || v.staffId === user.id);
   return page(
     c,
     HomePage({
       user,
       tz: tzOf(c),
       data: {
-        shifts: shifts.status === 200 ? listOf(shifts.body, "shifts") : null,
-        onDuty: onDuty.status === 200 ? (onDuty.body as any) : null,
-        visits: visits.status === 200 ? mineOnly : null,
+        shifts: dataOr(shifts)?.shifts ?? null,
+        onDuty: dataOr(onDuty),
+        // A manager's list holds everyone's visits: home shows only their own.
+        visits: dataOr(visits)?.visits.filter((v) => v.staffId === user.id) ?? null,
       },
     }),
   );
@@ -101,14 +128,13 @@ definePage("/rota", async (c, user) => {
   // Gaps of a shift that starts on the last day shown run past the window: ask for the
   // longest a pattern shift may last (7 days) beyond it, so the page shows where they end.
   const gapRange = `from=${encodeURIComponent(fromI)}&to=${encodeURIComponent(zonedInstant(addDays(to, 8), "00:00", tz).toISOString())}`;
-  const rotasRes = await apiGet(c, "/api/rotas");
-  const rotas = rotasRes.status === 200 ? listOf(rotasRes.body, "rotas") : null;
+  const rotas = dataOr(await load(c, "/api/rotas", RotaList))?.rotas ?? null;
   const wanted = c.req.query("rota");
-  const rotaId = rotas?.find((r: any) => r.id === wanted)?.id ?? rotas?.[0]?.id;
+  const rotaId = rotas?.find((r) => r.id === wanted)?.id ?? rotas?.[0]?.id;
   const [shifts, coverage, mine] = await Promise.all([
-    rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/shifts?${range}`) : null,
-    rotaId ? apiGet(c, `/api/rotas/${encodeURIComponent(rotaId)}/coverage?${gapRange}`) : null,
-    apiGet(c, `/api/me/shifts?${range}`),
+    rotaId ? load(c, `/api/rotas/${encodeURIComponent(rotaId)}/shifts?${range}`, ShiftList) : null,
+    rotaId ? load(c, `/api/rotas/${encodeURIComponent(rotaId)}/coverage?${gapRange}`, Coverage) : null,
+    load(c, `/api/me/shifts?${range}`, MyShifts),
   ]);
   const data: RotaData = {
     rotas,
@@ -117,9 +143,9 @@ definePage("/rota", async (c, user) => {
     date,
     from,
     to,
-    shifts: shifts?.status === 200 ? listOf(shifts.body, "shifts") : null,
-    gaps: coverage?.status === 200 ? listOf(coverage.body, "gaps") : null,
-    mine: mine.status === 200 ? listOf(mine.body, "shifts") : null,
+    shifts: (shifts && dataOr(shifts)?.shifts) ?? null,
+    gaps: (coverage && dataOr(coverage)?.gaps) ?? null,
+    mine: dataOr(mine)?.shifts ?? null,
   };
   return page(c, RotaPage({ user, tz, data, today }));
 });
@@ -141,12 +167,12 @@ definePage("/hr", async (c, user) => {
   }
   query.q = report.noNames ? "" : (c.req.query("q") ?? "").slice(0, 100);
   query.status = (c.req.query("status") ?? "").slice(0, 50);
-  const res = await apiGet(c, `${report.path}?${params}`);
-  const all = res.status === 200 ? listOf<Record<string, unknown>>(res.body, "rows") : null;
+  const res = await load(c, `${report.path}?${params}`, REPORT_BODIES[report.key]);
+  const all: Record<string, unknown>[] | null = dataOr(res)?.rows ?? null;
   if (report.key === "lone-working" && all?.length) {
     // The report names people by id; a person reads names.
-    const people = await apiGet(c, "/api/staff");
-    const names = new Map(people.status === 200 ? listOf<{ id: string; name: string }>(people.body, "staff").map((p) => [p.id, p.name]) : []);
+    const people = dataOr(await load(c, "/api/staff", StaffList))?.staff ?? [];
+    const names = new Map(people.map((p) => [p.id, p.name]));
     for (const r of all) r.worker = names.get(String(r.staffId)) ?? "";
   }
   const statuses = [...new Set((all ?? []).map((r) => r.status).filter((s): s is string => typeof s === "string"))].sort();
@@ -160,7 +186,8 @@ definePage("/hr", async (c, user) => {
     charts.push({ id: "chart-supervision", title: "Overdue supervision by team (people)", bars });
   }
   if (report.key === "sickness") {
-    charts.push({ id: "chart-sick-months", title: "Working days lost to sickness, by month", bars: sicknessDaysByMonth(c.get("deps"), user, query.asOf!) });
+    const bars = await sicknessDaysByMonth(c, user, query.asOf!);
+    if (bars) charts.push({ id: "chart-sick-months", title: "Working days lost to sickness, by month", bars });
     if (all) {
       const n = (k: string) => all.filter((r) => r[k] === true).length;
       charts.push({
@@ -180,7 +207,7 @@ definePage("/hr", async (c, user) => {
   if (filters.status) csv.set("status", filters.status);
   csv.set("format", "csv");
   const skip = new Set(["rows", "report", "asOf", "from", "to"]);
-  const summary = res.status === 200 && res.body && typeof res.body === "object" ? summaryOf(Object.fromEntries(Object.entries(res.body as object).filter(([k]) => !skip.has(k)))) : [];
+  const summary = res.ok ? summaryOf(Object.fromEntries(Object.entries(res.data).filter(([k]) => !skip.has(k)))) : [];
   const data: HrData = {
     report,
     summary,

@@ -1,12 +1,16 @@
+import type { z } from "@hono/zod-openapi";
 import type { CurrentUser } from "../../deps.js";
+import type { MyShifts, OnDuty } from "../../rota/routes.js";
+import type { VisitList } from "../../lone-working/visits/routes.js";
 import { Layout } from "../layout.js";
 import { localDay } from "../../calendar/days.js";
-import { fmtDay, fmtSpan, fmtTime, PURPOSES } from "../format.js";
+import { fmtDay, fmtSpan, fmtTime } from "../format.js";
 
+/** What the API gave (null: it refused, and the page says so). */
 export interface HomeData {
-  shifts: { start: string; end: string; label?: string; rotaName?: string; rota?: { name?: string } }[] | null;
-  onDuty: { amhp: { id: string; name: string }[]; managers: { id: string; name: string }[] } | null;
-  visits: { id: string; purpose?: string; location?: { address?: string }; nextCheckInDue?: string; expectedEnd?: string }[] | null;
+  shifts: z.output<typeof MyShifts>["shifts"] | null;
+  onDuty: z.output<typeof OnDuty> | null;
+  visits: z.output<typeof VisitList>["visits"] | null;
 }
 
 const Choice = (p: { name: string; value: string; label: string; checked?: boolean }) => (
@@ -30,7 +34,7 @@ export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; da
             {visits.map((v) => (
               <li>
                 <a class="button full" href={`/visits/${encodeURIComponent(v.id)}`}>
-                  Open visit: {v.location?.address ?? PURPOSES[v.purpose ?? ""] ?? "visit"}
+                  Open visit: {v.location.address}
                 </a>
                 <p class="hint">Next check-in due {fmtTime(v.nextCheckInDue, tz)}; expected end {fmtTime(v.expectedEnd, tz)}.</p>
               </li>
@@ -116,7 +120,7 @@ export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; da
               {shifts.map((s) => (
                 <li>
                   <strong>{fmtDay(localDay(new Date(s.start), tz))}</strong> {fmtSpan(s.start, s.end, tz)}
-                  {s.rotaName || s.rota?.name || s.label ? <span class="hint"> · {s.rotaName ?? s.rota?.name ?? s.label}</span> : null}
+                  {s.rotaName ? <span class="hint"> · {s.rotaName}</span> : null}
                 </li>
               ))}
             </ul>

@@ -6,8 +6,10 @@ import { fmtDate, fmtInstant, fmtNumber, fmtSeconds, REASONS, words } from "../f
 /** How a column's values read on screen (the CSV keeps the machine values). */
 type Shown = "day" | "instant" | "words" | "reason" | "seconds" | "step";
 
+export type ReportKey = "supervision" | "sickness" | "oh-referrals" | "amhp-approvals" | "lone-working" | "integrity";
+
 export interface ReportDef {
-  key: string;
+  key: ReportKey;
   title: string;
   path: string;
   /** Range reports take from/to; the rest take asOf. */

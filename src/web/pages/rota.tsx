@@ -1,21 +1,15 @@
+import type { z } from "@hono/zod-openapi";
 import type { CurrentUser } from "../../deps.js";
+import type { Coverage, MyShifts, RotaSchema, ShiftSchema } from "../../rota/routes.js";
 import { Layout } from "../layout.js";
 import { addDays, eachDay, localDay, weekday } from "../../calendar/days.js";
 import { fmtDay, fmtSpan, fmtTime } from "../format.js";
 
-export interface Shift {
-  start: string;
-  end: string;
-  label?: string | null;
-  staff?: { id: string; name: string }[];
-  rotaName?: string;
-}
-export interface Gap {
-  start: string;
-  end: string;
-}
+export type Shift = z.output<typeof ShiftSchema>;
+export type Gap = z.output<typeof Coverage>["gaps"][number];
+/** What the API gave (null: it refused, and the page says so). */
 export interface RotaData {
-  rotas: { id: string; name: string; kind?: string; requiredStaff?: number }[] | null;
+  rotas: z.output<typeof RotaSchema>[] | null;
   rotaId?: string;
   view: "week" | "month";
   date: string;
@@ -23,7 +17,7 @@ export interface RotaData {
   to: string; // last day shown
   shifts: Shift[] | null;
   gaps: Gap[] | null;
-  mine: Shift[] | null;
+  mine: z.output<typeof MyShifts>["shifts"] | null;
 }
 
 /** The visible days: a Monday-start week, or the whole weeks covering a month. */
@@ -49,7 +43,7 @@ function startingOn<T extends { start: string }>(items: readonly T[], day: strin
  * The gaps to show under each day: each gap cut to the shifts it falls in and filed
  * under the day those shifts start; a gap in no listed shift, under its own start day.
  */
-export function gapsByDay(shifts: readonly Shift[], gaps: readonly Gap[], tz: string): Map<string, Gap[]> {
+export function gapsByDay(shifts: readonly { start: string; end: string }[], gaps: readonly Gap[], tz: string): Map<string, Gap[]> {
   const out = new Map<string, Gap[]>();
   const seen = new Set<string>();
   const put = (day: string, g: Gap) => {
@@ -78,7 +72,7 @@ export function gapsByDay(shifts: readonly Shift[], gaps: readonly Gap[], tz: st
 const span = (s: { start: string; end: string }, tz: string) => fmtSpan(s.start, s.end, tz);
 
 function ShiftLine({ s, tz }: { s: Shift; tz: string }) {
-  const names = (s.staff ?? []).map((p) => p.name).join(", ");
+  const names = s.staff.map((p) => p.name).join(", ");
   return (
     <li>
       <strong>{span(s, tz)}</strong> {s.label ? <span class="hint">{s.label}</span> : null}
@@ -158,7 +152,7 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
           </nav>
           {gaps && shownGaps ? (
             <p class="notice bad">
-              <strong>{shownGaps} gap{shownGaps === 1 ? "" : "s"}</strong> in this period: shifts staffed below {rota.requiredStaff ?? 1}. Marked GAP below.
+              <strong>{shownGaps} gap{shownGaps === 1 ? "" : "s"}</strong> in this period: shifts staffed below {rota.requiredStaff}. Marked GAP below.
             </p>
           ) : gaps ? (
             <p class="notice good">No gaps in this period.</p>
@@ -217,7 +211,7 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
                             {d === today ? " (today)" : ""}
                             {ds.map((s) => (
                               <div>
-                                {fmtTime(s.start, tz)} {(s.staff ?? []).map((p) => p.name).join(", ") || "UNSTAFFED"}
+                                {fmtTime(s.start, tz)} {s.staff.map((p) => p.name).join(", ") || "UNSTAFFED"}
                               </div>
                             ))}
                             {dg.length ? <div>GAP</div> : null}
@@ -243,7 +237,7 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
           <ul class="plain">
             {mine.map((s) => (
               <li>
-                <strong>{fmtDay(localDay(new Date(s.start), tz))}</strong> {span(s, tz)} {s.rotaName ?? s.label ?? ""}
+                <strong>{fmtDay(localDay(new Date(s.start), tz))}</strong> {span(s, tz)} {s.rotaName}
               </li>
             ))}
           </ul>
