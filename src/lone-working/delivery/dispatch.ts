@@ -5,7 +5,7 @@ import { channelNamed, type OutgoingMessage } from "./channels/index.js";
 import { readClaimable, takeClaims, whileInFlight } from "./claims.js";
 import { SEND_TIMEOUT_MS } from "./constants.js";
 import { resultRecorder, writeUnrecorded } from "./results.js";
-import { anyClaimable, requeueFailed, stillToSend } from "./store.js";
+import { anyClaimable, deliveryStore, stillToSend } from "./store.js";
 import type { Claimed, SendResult } from "./types.js";
 
 /**
@@ -24,7 +24,11 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
 export function startSends(deps: Deps, limit = 2000): { claimed: number; done: Promise<number> } {
   const now = deps.clock.now();
   writeUnrecorded(deps);
-  requeueFailed(deps, now);
+  // Not awaited: on SQLite the rows are queued again by now (and claimed just below);
+  // elsewhere the next pass claims them.
+  deliveryStore(deps.db)
+    .requeueFailed(now)
+    .catch((e) => deps.log.error({ err: e }, "failed sends could not be queued again; the next pass tries"));
   // A cheap read first: most passes have nothing to send. Our own claims are never
   // claimable (in a burst they are most of "sending").
   if (!anyClaimable(deps.db)) return { claimed: 0, done: Promise.resolve(0) };

@@ -1,7 +1,7 @@
 // Recording what sends came to: coalesced into few transactions, retried when the
 // database is busy, and kept in memory (rows stay our live claim) when it still refuses.
 import type { Deps } from "../../deps.js";
-import { recordResults } from "./store.js";
+import { deliveryStore } from "./store.js";
 import type { SendResult } from "./types.js";
 
 /**
@@ -44,7 +44,7 @@ export function resultRecorder(deps: Deps) {
 export async function recordWithRetry(deps: Deps, results: SendResult[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      recordResults(deps, results);
+      await deliveryStore(deps.db).recordResults(results, deps.clock.now());
       return;
     } catch (e) {
       if (attempt >= RESULT_WRITE_ATTEMPTS) {
@@ -62,10 +62,11 @@ export async function recordWithRetry(deps: Deps, results: SendResult[]): Promis
 export function writeUnrecorded(deps: Deps): void {
   if (unrecorded.length === 0) return;
   const batch = unrecorded.splice(0);
-  try {
-    recordResults(deps, batch);
-  } catch (e) {
-    unrecorded.unshift(...batch);
-    deps.log.warn({ err: e, results: batch.length }, "push results still cannot be recorded");
-  }
+  // Not awaited: the caller's pass goes on (on SQLite the write itself is done by now).
+  deliveryStore(deps.db)
+    .recordResults(batch, deps.clock.now())
+    .catch((e) => {
+      unrecorded.unshift(...batch);
+      deps.log.warn({ err: e, results: batch.length }, "push results still cannot be recorded");
+    });
 }

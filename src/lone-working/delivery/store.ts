@@ -1,6 +1,12 @@
-// Delivery's tables: only this file reads or writes `notifications` (the outbox) for
-// delivery's own work, and other stores write it through the tx-level helpers here
-// (enqueue, cancelQueued, markShown), inside their own transaction.
+// Delivery's table: only this file reads or writes `notifications` (the outbox). Other
+// stores write it through the tx-level helpers here (enqueue, cancelQueued, markShown),
+// inside their own transaction; services use deliveryStore(db)'s async use cases.
+//
+// The claim (anyClaimable, queuedOrSending, takeClaims) and stillToSend stay synchronous,
+// connection-level functions: the scheduler's pass is synchronous by design (it claims,
+// starts the sends and claims again on a full batch, never waiting on a send), and a
+// channel asks stillWanted() synchronously before each request. A second engine's adapter
+// makes startSends return a promise (its one caller is the scheduler's dispatch()).
 import { and, asc, count, eq, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
@@ -145,6 +151,14 @@ export interface DeliveryStore {
   recordReceipt(actor: Actor & { type: "staff" }, notificationId: string, now: Date): Promise<void>;
   /** Every notification of these alerts. */
   notificationsOf(alertIds: readonly string[]): Promise<NotificationRow[]>;
+  /**
+   * Record what sends came to, in one transaction with one audit row: only on rows still
+   * this process's claim (another may have taken one back and sent it); a receipt that
+   * already marked a row shown is kept.
+   */
+  recordResults(results: SendResult[], at: Date): Promise<void>;
+  /** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). Returns how many. */
+  requeueFailed(now: Date): Promise<number>;
 }
 
 export const deliveryStore = storeFor<DeliveryStore>((db) => ({
@@ -159,6 +173,28 @@ export const deliveryStore = storeFor<DeliveryStore>((db) => ({
   },
   async notificationsOf(alertIds) {
     return notificationsOf(db, alertIds);
+  },
+  async recordResults(results, at) {
+    writeTx(db, (tx) => {
+      const set = prepared(tx, "UPDATE notifications SET status = ?, sent_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?");
+      const keepShown = prepared(tx, "UPDATE notifications SET sent_at = ? WHERE id = ? AND status = 'shown' AND sent_at IS NULL");
+      for (const r of results) {
+        set.run(r.status, at.getTime(), r.id, RUN_ID);
+        keepShown.run(at.getTime(), r.id);
+      }
+      appendAudit(tx, DELIVERY_ACTOR, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
+    });
+  },
+  async requeueFailed(now) {
+    const ids = failedToRetry(db, now)
+      .all()
+      .map((r) => r.id);
+    if (ids.length === 0) return 0;
+    writeTx(db, (tx) => {
+      tx.update(notifications).set({ status: "queued" }).where(and(inArray(notifications.id, ids), eq(notifications.status, "failed"))).run();
+      appendAudit(tx, DELIVERY_ACTOR, { action: "retry", entity: "notifications", entityId: ids[0]!, data: { ids } }, now);
+    });
+    return ids.length;
   },
 }));
 
@@ -234,20 +270,6 @@ export function stillToSend(db: Db, n: NotificationRow): { ours: boolean; wanted
   return { ours: true, wanted: n.purpose === "ladder" ? r.st === "open" : n.purpose === "reminder" ? r.st === "acknowledged" : r.st !== "resolved" };
 }
 
-/** Record what sends came to, in one transaction with one audit row. */
-export function recordResults(deps: Deps, results: SendResult[]): void {
-  const at = deps.clock.now();
-  writeTx(deps.db, (tx) => {
-    for (const r of results) {
-      // Only while still our claim (it may have been taken back and sent by another
-      // process); a receipt may already have marked it shown: keep that.
-      prepared(tx, "UPDATE notifications SET status = ?, sent_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?").run(r.status, at.getTime(), r.id, RUN_ID);
-      prepared(tx, "UPDATE notifications SET sent_at = ? WHERE id = ? AND status = 'shown' AND sent_at IS NULL").run(at.getTime(), r.id);
-    }
-    appendAudit(tx, DELIVERY_ACTOR, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
-  });
-}
-
 /**
  * Failed ladder sends of open alerts due another try. Driven from the few open alerts
  * (alerts_due_idx, then notifications_once by alert): the unary + keeps SQLite off the
@@ -268,16 +290,4 @@ export function failedToRetry(db: Db, now: Date) {
       ),
     )
     .limit(500);
-}
-
-/** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). */
-export function requeueFailed(deps: Deps, now: Date): void {
-  const ids = failedToRetry(deps.db, now)
-    .all()
-    .map((r) => r.id);
-  if (ids.length === 0) return;
-  writeTx(deps.db, (tx) => {
-    tx.update(notifications).set({ status: "queued" }).where(and(inArray(notifications.id, ids), eq(notifications.status, "failed"))).run();
-    appendAudit(tx, DELIVERY_ACTOR, { action: "retry", entity: "notifications", entityId: ids[0]!, data: { ids } }, now);
-  });
 }
