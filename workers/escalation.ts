@@ -7,7 +7,7 @@ import { loadConfigOrExit } from "../src/config.js";
 import { openDepsOrExit } from "../src/bootstrap.js";
 import { startPush } from "../src/lone-working/delivery/channels/push/start.js";
 import { startScheduler } from "../src/lone-working/escalation/scheduler.js";
-import { retireHeartbeat } from "../src/lone-working/escalation/engine.js";
+import { retireHeartbeat } from "../src/lone-working/escalation/store.js";
 
 async function main() {
   const config = loadConfigOrExit();

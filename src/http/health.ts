@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { Deps } from "../deps.js";
 import type { Db } from "../db/connection.js";
 import { DatabaseUnavailable, freeBytes, probeWrite } from "../db/connection.js";
-import { newestHeartbeat } from "../lone-working/escalation/engine.js";
+import { newestHeartbeat } from "../lone-working/escalation/store.js";
+import { databaseAnswers } from "./health-store.js";
 import { defineRoute, jsonResponse, router } from "./route.js";
 
 const checksSchema = z.object({
@@ -51,7 +51,7 @@ function schedulerCheck(deps: Deps): string {
 
 export function readinessChecks(deps: Deps): { ready: boolean; checks: Checks } {
   try {
-    deps.db.get(sql`select 1`);
+    databaseAnswers(deps.db);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { ready: false, checks: { database: `not answering: ${why}`, write: "not tried", scheduler: "unknown" } };

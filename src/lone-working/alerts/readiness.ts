@@ -2,7 +2,7 @@
 // could not be reached by push, flagged before their next shift.
 import type { Db } from "../../db/connection.js";
 import { uncoveredIntervals, nextShiftOf } from "../../rota/on-duty.js";
-import { hasWorkingSubscription } from "../delivery/channels/push/subscriptions.js";
+import { deliveryStore } from "../delivery/index.js";
 import { currentPolicy, type Policy } from "../escalation/policy.js";
 import { LINE_MANAGERS, hasAny } from "../../staff/roles.js";
 import { alertsStore } from "./store.js";
@@ -25,9 +25,11 @@ export async function readiness(db: Db, from: Date, to: Date) {
   const policy = currentPolicy(db);
   const senior = new Set(policy.seniorStaffIds);
   const people = await alertsStore(db).activeStaff();
-  const managersWithoutPush = people
-    .filter((p) => hasAny(p, LINE_MANAGERS) || senior.has(p.id))
-    .filter((p) => !hasWorkingSubscription(db, p.id))
+  const managers = people.filter((p) => hasAny(p, LINE_MANAGERS) || senior.has(p.id));
+  // Who a channel reaches is the channels' business (a working push subscription today).
+  const reached = await deliveryStore(db).reachable(managers.map((p) => p.id));
+  const managersWithoutPush = managers
+    .filter((p) => !reached.has(p.id))
     .map((p) => ({ id: p.id, name: p.name, nextShift: nextShiftOf(db, p.id, from)?.start.toISOString() ?? null, senior: senior.has(p.id) }));
   return { from: from.toISOString(), to: to.toISOString(), uncoveredManagerHours: uncovered, managersWithoutPush, seniorListProblem: seniorListProblemOf(policy, new Set(people.map((p) => p.id))) };
 }

@@ -14,11 +14,12 @@ import { checkIns, visits } from "../visits/schema.js";
 import { nextDue } from "../watch/due.js";
 import { rewatch } from "../watch/store.js";
 import { acknowledgeIfOpen, alertRow, resolveIfUnresolved } from "../escalation/store.js";
-import { alerts, notifications, type AlertStatus } from "./schema.js";
+import { cancelQueued, enqueue, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
+import { alerts, type AlertStatus } from "./schema.js";
 import { dealingWithIt, forManager, workerIsTold } from "./rules.js";
 
 export type AlertRow = typeof alerts.$inferSelect;
-export type NoteRow = typeof notifications.$inferSelect;
+export type NoteRow = NotificationRow;
 type VisitRow = typeof visits.$inferSelect;
 type CheckInRow = typeof checkIns.$inferSelect;
 
@@ -89,27 +90,12 @@ export const alertsStore = storeFor<AlertsStore>((db) => ({
       const won = acknowledgeIfOpen(tx, id, by.id, now, reminderAt);
       if (!won) throw new Conflict(alertRow(tx, id)?.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
       // First acknowledgement wins; it stops the climb, including sends already queued.
-      tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"), eq(notifications.purpose, "ladder"))).run();
+      cancelQueued(tx, id, { purpose: "ladder" });
       appendAudit(tx, { type: "staff", id: by.id }, { action: "acknowledge", entity: "alert", entityId: id }, now);
       // The worker is told who is dealing with it (once: the first acknowledgement wins).
-      if (workerIsTold(a, by.id)) {
-        const msg = dealingWithIt(a, by.name);
-        tx.insert(notifications)
-          .values({
-            alertId: a.id,
-            // announce (not ladder): sent while the alert is unresolved, and never stopped by the acknowledgement itself.
-            purpose: "announce",
-            step: 0,
-            repeat: 0, // the check-in announcements to managers count from 1
-            staffId: a.staffId!,
-            status: "queued",
-            title: msg.title,
-            body: msg.body,
-            createdAt: now,
-          })
-          .onConflictDoNothing()
-          .run();
-      }
+      // announce (not ladder): sent while the alert is unresolved, never stopped by the
+      // acknowledgement itself; repeat 0 (the check-in announcements to managers count from 1).
+      if (workerIsTold(a, by.id)) enqueue(tx, { alertId: a.id, purpose: "announce", step: 0, repeat: 0, staffIds: [a.staffId!], ...dealingWithIt(a, by.name) }, now);
       return won;
     });
   },
@@ -120,7 +106,7 @@ export const alertsStore = storeFor<AlertsStore>((db) => ({
       const a = forManager(alertRow(tx, id), by.id);
       const won = resolveIfUnresolved(tx, id, by.id, now, input);
       if (!won) throw new Conflict("This alert is already resolved.");
-      tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, id), eq(notifications.status, "queued"))).run();
+      cancelQueued(tx, id);
       appendAudit(tx, { type: "staff", id: by.id }, { action: "resolve", entity: "alert", entityId: id, data: input }, now);
       rewatchVisit(tx, a, now, { type: "staff", id: by.id });
       return won;
@@ -128,13 +114,7 @@ export const alertsStore = storeFor<AlertsStore>((db) => ({
   },
 
   async shown(notificationId, staffId, now) {
-    writeTx(db, (tx) => {
-      const n = tx.select().from(notifications).where(eq(notifications.id, notificationId)).get();
-      if (!n || n.staffId !== staffId) throw new NotFound("notification");
-      if (n.shownAt) return;
-      tx.update(notifications).set({ status: "shown", shownAt: now }).where(eq(notifications.id, n.id)).run();
-      appendAudit(tx, { type: "staff", id: staffId }, { action: "shown", entity: "notification", entityId: n.id, data: { alertId: n.alertId } }, now);
-    });
+    writeTx(db, (tx) => markShown(tx, { type: "staff", id: staffId }, notificationId, now));
   },
 
   async list(status) {
@@ -152,8 +132,7 @@ export const alertsStore = storeFor<AlertsStore>((db) => ({
   },
 
   async notificationsOf(alertIds) {
-    if (alertIds.length === 0) return [];
-    return db.select().from(notifications).where(inArray(notifications.alertId, alertIds)).all();
+    return notificationsOf(db, alertIds);
   },
 
   async people(ids) {

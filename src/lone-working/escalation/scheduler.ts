@@ -6,7 +6,9 @@
 // worker runs a standby that takes over when the worker's heartbeat stops.
 import cron from "node-cron";
 import type { Deps } from "../../deps.js";
-import { advance, heartbeat, HEARTBEAT_EVERY_MS, HEARTBEAT_STALE_MS, newestHeartbeat, nextDueAt, startSends, writeUnrecorded, type EngineOptions } from "./engine.js";
+import { HEARTBEAT_STALE_MS, startSends, writeUnrecorded } from "../delivery/index.js";
+import { advance, heartbeat, HEARTBEAT_EVERY_MS, nextDueAt, type EngineOptions } from "./pass.js";
+import { newestHeartbeat } from "./store.js";
 
 export interface Scheduler {
   /** Re-read due times now (a write changed them). */

@@ -3,7 +3,7 @@
 // and the visits store call its tx-level functions inside their own transaction. Statements
 // on the sweep's and the firing's paths are hand-prepared (bench/dispatch.ts: drizzle
 // building them per alert cost more than the work), and only here.
-import { and, asc, count, eq, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
 import { prepared } from "../../db/prepared.js";
@@ -12,8 +12,8 @@ import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { InvalidInput, RuleViolation } from "../../errors.js";
 import { staff, type Role } from "../../staff/schema.js";
-import { alerts, notifications, schedulerRuns, type AlertReason } from "../alerts/schema.js";
-import { RUN_ID } from "../delivery/constants.js";
+import { alerts, schedulerRuns, type AlertReason } from "../alerts/schema.js";
+import { announcementCount, cancelQueued, enqueue, ladderRecipients, RUN_ID } from "../delivery/index.js";
 import { currentPolicy, policyProblems, savePolicy, type Policy } from "./policy.js";
 import { newAlert, SYSTEM, type AlertRow, type RaiseInput } from "./raise.js";
 
@@ -279,38 +279,25 @@ export function signOfLife(tx: Tx, alertId: string, now: Date, actor: Actor): "c
   if (!a || a.status === "resolved") return "none";
   if (a.status === "open" && !a.managersToldAt) {
     tx.update(alerts).set({ status: "resolved", resolvedAt: now, outcome: "checked_in", nextActionAt: null, workerCheckedInAt: now }).where(eq(alerts.id, a.id)).run();
-    tx.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.alertId, a.id), eq(notifications.status, "queued"))).run();
+    cancelQueued(tx, a.id);
     appendAudit(tx, actor, { action: "close", entity: "alert", entityId: a.id, data: { outcome: "checked_in" } }, now);
     return "closed";
   }
   tx.update(alerts).set({ workerCheckedInAt: now }).where(eq(alerts.id, a.id)).run();
-  const told = [
-    ...new Set(
-      tx
-        .select({ staffId: notifications.staffId })
-        .from(notifications)
-        .where(and(eq(notifications.alertId, a.id), eq(notifications.purpose, "ladder"), a.staffId ? ne(notifications.staffId, a.staffId) : undefined))
-        .all()
-        .map((r) => r.staffId),
-    ),
-  ];
-  const seq = tx.select({ n: count() }).from(notifications).where(and(eq(notifications.alertId, a.id), eq(notifications.purpose, "announce"))).get()!.n;
-  for (const staffId of told) {
-    tx.insert(notifications)
-      .values({
-        alertId: a.id,
-        purpose: "announce",
-        step: a.step,
-        repeat: seq + 1,
-        staffId,
-        status: "queued",
-        title: "Worker checked in — still to resolve",
-        body: "The worker checked in after managers were alerted. Confirm they are safe (a check-in can be coerced), then resolve the alert.",
-        createdAt: now,
-      })
-      .onConflictDoNothing()
-      .run();
-  }
+  const told = ladderRecipients(tx, a.id, a.staffId);
+  enqueue(
+    tx,
+    {
+      alertId: a.id,
+      purpose: "announce",
+      step: a.step,
+      repeat: announcementCount(tx, a.id) + 1,
+      staffIds: told,
+      title: "Worker checked in — still to resolve",
+      body: "The worker checked in after managers were alerted. Confirm they are safe (a check-in can be coerced), then resolve the alert.",
+    },
+    now,
+  );
   appendAudit(tx, actor, { action: "checked_in_after_escalation", entity: "alert", entityId: a.id, data: { announcedTo: told } }, now);
   return "announced";
 }

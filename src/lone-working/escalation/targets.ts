@@ -1,8 +1,8 @@
 // Who a step tells, resolved at the moment it fires (the rota changes hour by hour).
-import { and, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "../../db/connection.js";
-import { staff, type Role } from "../../staff/schema.js";
+import type { Db } from "../../db/connection.js";
+import type { Role } from "../../staff/schema.js";
 import { onDutyAt as rotaOnDutyAt } from "../../rota/on-duty.js";
+import { activeAmong as activeOnly, activeWithRole } from "./store.js";
 import type { NotifyTarget, Policy } from "./policy.js";
 
 export type OnDutyFn = (db: Db, at: Date) => { managers: { id: string; name: string }[] };
@@ -11,24 +11,6 @@ export interface Resolved {
   staffIds: string[];
   /** A manager step found no manager on duty: the senior list was told instead. */
   nobodyOnDuty: boolean;
-}
-
-function activeOnly(db: Db | Tx, ids: string[]): string[] {
-  if (ids.length === 0) return [];
-  const live = new Set(
-    db.select({ id: staff.id }).from(staff).where(and(inArray(staff.id, ids), eq(staff.active, true))).all().map((r) => r.id),
-  );
-  return ids.filter((id) => live.has(id));
-}
-
-function activeWithRole(db: Db | Tx, role: Role): string[] {
-  return db
-    .select({ id: staff.id, roles: staff.roles })
-    .from(staff)
-    .where(eq(staff.active, true))
-    .all()
-    .filter((r) => r.roles.includes(role))
-    .map((r) => r.id);
 }
 
 export type Resolver = (policy: Policy, notify: NotifyTarget, worker: string | null) => Resolved;
