@@ -1,8 +1,9 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { z } from "@hono/zod-openapi";
-import type { AppEnv, CurrentUser } from "../deps.js";
+import type { AppEnv } from "../deps.js";
 import { localDay, addDays, zonedInstant, isDayInRange } from "../calendar/days.js";
-import { load, dataOr, PageDataError } from "./api.js";
+import { load, dataOr } from "./api.js";
+import { definePage, page } from "./define-page.js";
 import { LoginPage } from "./pages/login.js";
 import { HomePage } from "./pages/home.js";
 import { VisitPage } from "./pages/visit.js";
@@ -12,11 +13,6 @@ import { HrPage, REPORTS, summaryOf, type HrData, type ReportKey } from "./pages
 import { filterReportRows } from "../reports/format.js";
 import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
-import { ForbiddenPage } from "./pages/forbidden.js";
-import { PAGES, type PageAccess, type PagePath, type PublicPagePath } from "./page-access.js";
-import { hasAny } from "../staff/roles.js";
-import { handleError, loggableError } from "../http/problem.js";
-import { ServerErrorPage } from "./pages/server-error.js";
 import { MyShifts, OnDuty, RotaList, ShiftList, Coverage } from "../rota/routes.js";
 import { VisitList } from "../lone-working/visits/routes.js";
 import { StaffList } from "../staff/routes.js";
@@ -25,41 +21,7 @@ import { reportResponse } from "../reports/format.js";
 import { LoneWorkingReport } from "../lone-working/alerts/routes.js";
 
 export { PAGES } from "./page-access.js";
-
-export const webPages = new Hono<AppEnv>();
-
-// An API answer a page cannot read is our fault (500), said as a page; the log names the call and field.
-webPages.onError((err, c) => {
-  if (!(err instanceof PageDataError)) return handleError(err, c);
-  c.get("deps").log.error({ requestId: c.get("requestId"), error: loggableError(err) }, "page could not read the API's answer");
-  return page(c, ServerErrorPage({ user: c.get("user"), requestId: c.get("requestId") }), 500);
-});
-
-const page = (c: Context<AppEnv>, node: unknown, status = 200) => {
-  c.header("Cache-Control", "no-store");
-  return c.html(`<!doctype html>${String(node)}`, status as 200);
-};
-
-type PageHandler<P extends PagePath> = (c: Context<AppEnv, P>, user: P extends PublicPagePath ? CurrentUser | undefined : CurrentUser) => Response | Promise<Response>;
-
-/**
- * Register a page under its rule in PAGES: nobody signed in is sent to /login (and comes
- * back here), a role the rule does not list reads why (403). The handler runs only past it.
- */
-function definePage<P extends PagePath>(path: P, handler: PageHandler<P>) {
-  const rule: PageAccess = PAGES[path];
-  webPages.get(path, (c) => {
-    const user = c.get("user");
-    if (rule.access !== "public") {
-      if (!user) {
-        const u = new URL(c.req.url);
-        return c.redirect(`/login?next=${encodeURIComponent(u.pathname + u.search)}`, 303);
-      }
-      if (rule.access !== "signed_in" && !hasAny(user, rule.access)) return page(c, ForbiddenPage({ user, what: rule.forbidden }), 403);
-    }
-    return (handler as PageHandler<PagePath>)(c, user!);
-  });
-}
+export { webPages } from "./define-page.js";
 
 // Each report read with the body its route declares. The lone-working route declares its
 // rows as z.any(): read them as report rows (a staffId each), so the page never holds `any`.

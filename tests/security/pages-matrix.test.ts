@@ -31,8 +31,27 @@ const visible = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, 
 describe("page × role matrix", () => {
   it("every page on the router has a rule, and every rule a page", () => {
     const registered = [...new Set(webPages.routes.map((r) => `${r.method} ${r.path}`))].sort();
-    expect(registered).toEqual(paths.map((p) => `GET ${p}`).sort());
+    expect(registered.filter((r) => r.startsWith("GET "))).toEqual(paths.map((p) => `GET ${p}`).sort());
+    // A form posts to its own page, under the page's rule (definePage's `post`); nothing else.
+    expect(registered.filter((r) => !r.startsWith("GET ") && !(r.startsWith("POST ") && (paths as string[]).includes(r.slice(5))))).toEqual([]);
     expect(paths.length).toBeGreaterThan(5);
+  });
+
+  it("every page's form (POST) sends nobody to sign in and refuses a role not listed (403); never a 500", async () => {
+    const forms = [...new Set(webPages.routes.filter((r) => r.method === "POST").map((r) => r.path as PagePath))];
+    const wrong: string[] = [];
+    for (const path of forms) {
+      const rule = ruleOf(path);
+      const url = concrete(path);
+      const anon = await env.anon.post(url, {});
+      if (rule.access !== "public" && anon.status !== 303) wrong.push(`nobody POST ${path} -> ${anon.status}`);
+      for (const role of ROLES) {
+        const allowed = rule.access === "public" || rule.access === "signed_in" || rule.access.includes(role);
+        const res = await byRole.get(role)!.post(url, {});
+        if (allowed ? res.status === 403 || res.status >= 500 : res.status !== 403) wrong.push(`${role} POST ${path} -> ${res.status} (allowed: ${allowed})`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("nobody signed in is sent to /login (303) from every page but public ones, and comes back", async () => {
