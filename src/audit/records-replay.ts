@@ -4,7 +4,7 @@
 // Convention for writers: an audit entry's `data` for a create is the row written; a
 // later write may carry `after` (the fields it left set), which the replay takes as is.
 import type { StaffRow } from "../staff/schema.js";
-import { KINDS, RECORD_KINDS } from "../hr/records.js";
+import { KIND_INFO, RECORD_KINDS } from "../hr/kinds.js";
 
 /** The staff fields the chain vouches for (not the password hash, nor sign-in counters). */
 export const STAFF_AUDITED_FIELDS = ["name", "email", "roles", "teamId", "category", "startDate", "fte", "active", "createdAt"] as const;
@@ -66,7 +66,7 @@ function staffApply(state: State | undefined, e: Entry, data: State, ctx: Replay
 }
 
 export const SUBJECTS: Subject[] = [
-  ...RECORD_KINDS.map((k): Subject => ({ entity: KINDS[k].entity, apply: hrApply })),
+  ...RECORD_KINDS.map((k): Subject => ({ entity: KIND_INFO[k].entity, apply: hrApply })),
   { entity: "staff", fields: STAFF_AUDITED_FIELDS, apply: staffApply },
   {
     entity: "team",
@@ -93,7 +93,7 @@ export interface ExpectedVersion {
   correction: boolean;
   late: boolean;
 }
-export const ENTITY_KIND = new Map(RECORD_KINDS.map((k) => [KINDS[k].entity, k]));
+export const ENTITY_KIND = new Map(RECORD_KINDS.map((k) => [KIND_INFO[k].entity, k]));
 export const versionKey = (kind: string, recordId: string, version: unknown) => `${kind}\0${recordId}\0${String(version)}`;
 
 export interface Replay {

@@ -6,7 +6,8 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, max, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { storeFor } from "../db/store-kit.js";
-import { KINDS, RECORD_KINDS } from "../hr/records.js";
+import { RECORD_KINDS } from "../hr/kinds.js";
+import { KINDS } from "../hr/store/kinds.js";
 import { amhpApprovals, ohReferrals, recordVersions, returnToWork, sicknessEpisodes, supervisions, trainingRecords } from "../hr/schema.js";
 import { staff, teams } from "../staff/schema.js";
 import { visits } from "../lone-working/visits/schema.js";
