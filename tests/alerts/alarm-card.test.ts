@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { eq, getTableColumns } from "drizzle-orm";
 import { expectInvalid } from "../helpers.js";
-import { messageFor } from "../../src/lone-working/escalation/engine.js";
+import { messageFor } from "../../src/lone-working/escalation/messages.js";
 import { isPoliceStep, defaultPolicy } from "../../src/lone-working/escalation/policy.js";
 import { alerts } from "../../src/lone-working/alerts/schema.js";
 import { staff } from "../../src/staff/schema.js";

@@ -3,7 +3,7 @@
 // rolls back alone while the rest of its chunk commits.
 import { describe, expect, it } from "vitest";
 import { and, count, eq, inArray } from "drizzle-orm";
-import { advance, advanceDue, CHUNK, sweepMissed } from "../../src/lone-working/escalation/engine.js";
+import { advance, advanceDue, CHUNK, sweepMissed } from "../../src/lone-working/escalation/pass.js";
 import { alerts, alertSteps, notifications } from "../../src/lone-working/alerts/schema.js";
 import { visits } from "../../src/lone-working/visits/schema.js";
 import { auditLog } from "../../src/audit/schema.js";

@@ -3,7 +3,7 @@
 // senior list cannot be deactivated; readiness says when the list has nobody active.
 import { expect, it } from "vitest";
 import { testEnv } from "../helpers.js";
-import { tick } from "../../src/lone-working/escalation/engine.js";
+import { tick } from "../../src/lone-working/escalation/pass.js";
 import { writeTx } from "../../src/db/connection.js";
 import { staff } from "../../src/staff/schema.js";
 import { eq } from "drizzle-orm";

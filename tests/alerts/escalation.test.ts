@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
-import { tick } from "../../src/lone-working/escalation/engine.js";
+import { tick } from "../../src/lone-working/escalation/pass.js";
 import { alerts, alertSteps, notifications } from "../../src/lone-working/alerts/schema.js";
 import { RecordingPush, fakeRota } from "./fakes.js";
 
@@ -120,7 +120,7 @@ describe("missed check-in ladder", () => {
     await run();
     env.clock.advanceMinutes(15);
     // Fire the steps but do not send yet: queue only.
-    const { advanceDue } = await import("../../src/lone-working/escalation/engine.js");
+    const { advanceDue } = await import("../../src/lone-working/escalation/pass.js");
     advanceDue(env.deps, env.clock.now(), { onDutyAt: rota.onDutyAt });
     const alert = env.deps.db.select().from(alerts).get()!;
     expect(env.deps.db.select({ n: count() }).from(notifications).where(eq(notifications.status, "queued")).get()!.n).toBeGreaterThan(0);

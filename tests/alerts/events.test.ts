@@ -46,7 +46,7 @@ describe("live events", () => {
     const v = (await worker.client.post("/api/visits", { purpose: "other", location: { address: "x" }, expectedEnd: new Date(env.clock.now().getTime() + 3600_000).toISOString() })).body;
     await worker.client.post(`/api/visits/${v.id}/check-out`, { pin: "9876" });
     // The engine raises the duress alarm's first step; the board hears of it.
-    const { tick } = await import("../../src/lone-working/escalation/engine.js");
+    const { tick } = await import("../../src/lone-working/escalation/pass.js");
     await tick(env.deps, { onDutyAt: () => ({ managers: [{ id: manager.id, name: "m" }] }) });
     await settle();
     expect(m.text()).toContain("event: visit");

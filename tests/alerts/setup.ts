@@ -2,7 +2,7 @@
 // a recording push sender, a settable rota and the default ladder (as defaultPolicy in src/lone-working/escalation/policy.ts).
 import { expect } from "vitest";
 import { testEnv, type TestEnv } from "../helpers.js";
-import { tick } from "../../src/lone-working/escalation/engine.js";
+import { tick } from "../../src/lone-working/escalation/pass.js";
 import { RecordingPush, fakeRota } from "./fakes.js";
 
 export type Person = Awaited<ReturnType<TestEnv["person"]>>;

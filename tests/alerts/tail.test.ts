@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config.js";
 import { openDeps } from "../../src/bootstrap.js";
 import { createApp } from "../../src/app.js";
 import { FakeClock } from "../../src/clock.js";
-import { tick } from "../../src/lone-working/escalation/engine.js";
+import { tick } from "../../src/lone-working/escalation/pass.js";
 import { followAlertChanges } from "../../src/lone-working/alerts/tail.js";
 import { createStaff } from "../../src/staff/service.js";
 import type { LiveEvent } from "../../src/events.js";

@@ -6,7 +6,7 @@ import { alerts, notifications } from "../../src/lone-working/alerts/schema.js";
 import { auditLog } from "../../src/audit/schema.js";
 import { verifyChain } from "../../src/audit/store.js";
 import { writeTx } from "../../src/db/connection.js";
-import { raiseAlert } from "../../src/lone-working/escalation/engine.js";
+import { raiseAlert } from "../../src/lone-working/escalation/store.js";
 import { acknowledgeIfOpen, resolveIfUnresolved } from "../../src/lone-working/escalation/store.js";
 import { twoConnections } from "./file-db.js";
 

@@ -8,7 +8,8 @@ import { loadConfig } from "../../src/config.js";
 import { openDeps } from "../../src/bootstrap.js";
 import { writeTx } from "../../src/db/connection.js";
 import { appendAudit } from "../../src/audit/store.js";
-import { heartbeat, startSends } from "../../src/lone-working/escalation/engine.js";
+import { heartbeat } from "../../src/lone-working/escalation/pass.js";
+import { startSends } from "../../src/lone-working/delivery/index.js";
 import type { PushOutcome, PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 
 const [mode, path, label, nText, start] = process.argv.slice(2) as [string, string, string, string, string];

@@ -15,7 +15,7 @@ import { FakeClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { openDeps } from "../../src/bootstrap.js";
 import { createApp } from "../../src/app.js";
-import { heartbeat } from "../../src/lone-working/escalation/engine.js";
+import { heartbeat } from "../../src/lone-working/escalation/pass.js";
 import { DatabaseUnavailable } from "../../src/db/connection.js";
 import { Client } from "../helpers.js";
 

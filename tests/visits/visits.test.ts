@@ -194,7 +194,7 @@ describe("panic and duress", () => {
     }
     expect(env.deps.db.select().from(alerts).all().map((a) => a.reason)).toEqual(["duress"]);
     // No manager is on the rota, so the ladder also raises a no_manager_on_duty gap alert.
-    const { tick } = await import("../../src/lone-working/escalation/engine.js");
+    const { tick } = await import("../../src/lone-working/escalation/pass.js");
     await tick(env.deps);
     expect(env.deps.db.select().from(alerts).all().map((a) => a.reason).sort()).toEqual(["duress", "no_manager_on_duty"]);
     // The worker's own view shows a completed visit and no alarm, nor anything that follows from one.

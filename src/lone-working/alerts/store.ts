@@ -8,7 +8,7 @@ import { storeFor } from "../../db/store-kit.js";
 import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { auditLog } from "../../audit/schema.js";
-import { Conflict, NotFound } from "../../errors.js";
+import { Conflict } from "../../errors.js";
 import { staff } from "../../staff/schema.js";
 import { checkIns, visits } from "../visits/schema.js";
 import { nextDue } from "../watch/due.js";
