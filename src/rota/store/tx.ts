@@ -7,6 +7,7 @@
 // expanding patterns, so the escalation ladder can ask at every step.
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/connection.js";
+import { clientOf } from "../../db/prepared.js";
 import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { NotFound, RuleViolation } from "../../errors.js";
@@ -29,6 +30,18 @@ export function readTx<T>(db: Db, fn: (tx: Tx) => T): T {
 
 export const actorId = (a: Actor) => (a.type === "staff" ? a.id : `system:${a.job}`);
 
+/** A query prepared once per connection: a transaction runs on its connection, so every
+ *  transaction on it reuses the same statement instead of preparing its own. */
+function perConnection<Q>(make: (h: Db | Tx) => Q): (h: Db | Tx) => Q {
+  const cache = new WeakMap<object, Q>();
+  return (h) => {
+    const client = clientOf(h);
+    let q = cache.get(client);
+    if (!q) cache.set(client, (q = make(h)));
+    return q;
+  };
+}
+
 /** Assignments not cancelled that overlap [from, to). The lower bound on `start` keeps the
  *  scan on the (start, end) index instead of every assignment ever made. */
 export function liveAssignmentsOverlapping(from: Date, to: Date) {
@@ -47,8 +60,9 @@ export interface OnDuty {
   managers: { id: string; name: string }[];
 }
 
-function onDutyQuery(db: Db | Tx) {
-  return db
+// Prepared once per connection: the escalation ladder asks at every step.
+const onDutyQuery = perConnection((db) =>
+  db
     .selectDistinct({ id: staff.id, name: staff.name, kind: rotas.kind })
     .from(rotaAssignments)
     .innerJoin(rotas, eq(rotas.id, rotaAssignments.rotaId))
@@ -64,16 +78,12 @@ function onDutyQuery(db: Db | Tx) {
       ),
     )
     .orderBy(asc(staff.name))
-    .prepare();
-}
-// Prepared once per database: the escalation ladder asks at every step.
-const onDutyPrepared = new WeakMap<Db | Tx, ReturnType<typeof onDutyQuery>>();
+    .prepare(),
+);
 
 /** The people holding a live assignment covering `at`: AMHPs on amhp_duty rotas, managers on manager_cover rotas. */
 export function onDutyAt(db: Db | Tx, at: Date): OnDuty {
-  let q = onDutyPrepared.get(db);
-  if (!q) onDutyPrepared.set(db, (q = onDutyQuery(db)));
-  const rows = q.all({ at: at.getTime(), earliest: at.getTime() - SCAN_BACK_MS });
+  const rows = onDutyQuery(db).all({ at: at.getTime(), earliest: at.getTime() - SCAN_BACK_MS });
   const pick = (kind: RotaKind) => {
     const seen = new Set<string>();
     return rows
@@ -126,19 +136,23 @@ export function nextShiftOf(db: Db | Tx, staffId: string, after: Date): { rotaId
 
 // ---- the rota's own stores build on these ----
 
+const rotaById = perConnection((db) => db.select().from(rotas).where(eq(rotas.id, sql.placeholder("id"))).prepare());
+const patternsOfRota = perConnection((db) =>
+  db.select().from(rotaPatterns).where(eq(rotaPatterns.rotaId, sql.placeholder("rotaId"))).orderBy(asc(rotaPatterns.createdAt)).prepare(),
+);
+
 export function getRota(db: Db | Tx, id: string): RotaRow {
-  const row = db.select().from(rotas).where(eq(rotas.id, id)).get();
+  const row = rotaById(db).get({ id });
   if (!row) throw new NotFound("rota");
   return row;
 }
 
 export function patternsOf(db: Db | Tx, rotaId: string): PatternRow[] {
-  return db.select().from(rotaPatterns).where(eq(rotaPatterns.rotaId, rotaId)).orderBy(asc(rotaPatterns.createdAt)).all();
+  return patternsOfRota(db).all({ rotaId });
 }
 
-/** Live assignments on a rota overlapping [from, to), with the holder's name and whether they are active. */
-export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: Date) {
-  return db
+const assignmentsOnRota = perConnection((db) =>
+  db
     .select({
       id: rotaAssignments.id,
       staffId: rotaAssignments.staffId,
@@ -152,12 +166,21 @@ export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: D
     .innerJoin(staff, eq(staff.id, rotaAssignments.staffId))
     .where(
       and(
-        eq(rotaAssignments.rotaId, rotaId),
-        liveAssignmentsOverlapping(from, to),
+        eq(rotaAssignments.rotaId, sql.placeholder("rotaId")),
+        // liveAssignmentsOverlapping, with the window as parameters (epoch ms)
+        lt(rotaAssignments.start, sql.placeholder("to")),
+        gte(rotaAssignments.start, sql.placeholder("earliest")),
+        gt(rotaAssignments.end, sql.placeholder("from")),
+        isNull(rotaAssignments.cancelledAt),
       ),
     )
     .orderBy(asc(rotaAssignments.start))
-    .all();
+    .prepare(),
+);
+
+/** Live assignments on a rota overlapping [from, to), with the holder's name and whether they are active. */
+export function rotaAssignmentsIn(db: Db | Tx, rotaId: string, from: Date, to: Date) {
+  return assignmentsOnRota(db).all({ rotaId, from: from.getTime(), to: to.getTime(), earliest: from.getTime() - SCAN_BACK_MS });
 }
 export type HeldAssignment = ReturnType<typeof rotaAssignmentsIn>[number];
 
