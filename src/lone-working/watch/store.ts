@@ -2,14 +2,34 @@
 // overdue_alert_id), and the reads the missed-check-in sweep and the timer make of them.
 // Every function here is tx-level (or a plain read), for the visits and escalation stores
 // to call inside their own transaction: the watch has no use case of its own.
-// Hand-prepared statements on the check-in and sweep paths (bench/checkin.ts,
-// bench/dispatch.ts): drizzle building them per call cost more than the write itself.
-import { and, asc, eq, isNull, lte } from "drizzle-orm";
+// The sweep's statements are drizzle's, prepared once per connection; the check-in's
+// re-arm stays hand-prepared SQL, as the rest of the check-in path (bench/checkin.ts).
+import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/connection.js";
-import { prepared } from "../../db/prepared.js";
+import { clientOf, prepared } from "../../db/prepared.js";
 import { visits } from "../visits/schema.js";
 
 type VisitRow = typeof visits.$inferSelect;
+
+function build(h: Db | Tx) {
+  const db = h as Db;
+  const p = (name: string) => sql.placeholder(name);
+  return {
+    markOverdue: db.update(visits).set({ overdueAlertId: sql`${p("alertId")}` }).where(eq(visits.id, p("id"))).prepare(),
+    state: db
+      .select({ id: visits.id, staffId: visits.staffId, status: visits.status, overdueAlertId: visits.overdueAlertId, due: sql<number>`${visits.nextCheckInDue}` })
+      .from(visits)
+      .where(eq(visits.id, p("id")))
+      .prepare(),
+  };
+}
+const built = new WeakMap<object, ReturnType<typeof build>>();
+function stmts(h: Db | Tx): ReturnType<typeof build> {
+  const client = clientOf(h);
+  let s = built.get(client);
+  if (!s) built.set(client, (s = build(h)));
+  return s;
+}
 /** A new visit's columns other than the watch's own. */
 export type UnwatchedVisit = Omit<typeof visits.$inferInsert, "nextCheckInDue" | "overdueAlertId">;
 
@@ -33,7 +53,7 @@ export function clear(tx: Tx, visitId: string): void {
 
 /** The sweep raised (or found) the missed-check-in alert for the current due time. */
 export function markOverdue(tx: Tx, visitId: string, alertId: string | null): void {
-  prepared(tx, "UPDATE visits SET overdue_alert_id = ? WHERE id = ?").run(alertId, visitId);
+  stmts(tx).markOverdue.run({ alertId, id: visitId });
 }
 
 /**
@@ -67,7 +87,7 @@ export interface WatchState {
 
 /** A visit's watch state read again inside the sweep's transaction. */
 export function watchState(tx: Tx, visitId: string): WatchState | undefined {
-  return prepared(tx, "SELECT id, staff_id AS staffId, status, overdue_alert_id AS overdueAlertId, next_check_in_due AS due FROM visits WHERE id = ?").get(visitId) as WatchState | undefined;
+  return stmts(tx).state.get({ id: visitId });
 }
 
 /** The earliest due time of a watched visit (the scheduler's timer), or undefined. */
