@@ -23,7 +23,7 @@ import { pushSubscriptions } from "../src/lone-working/delivery/channels/push/sc
 import { createPushSender, type HttpPushSender } from "../src/lone-working/delivery/channels/push/sender.js";
 import { loadOrCreateVapidKeys, signVapidJwt, vapidSigner } from "../src/lone-working/delivery/channels/push/vapid.js";
 import { startScheduler } from "../src/lone-working/escalation/scheduler.js";
-import { advanceDue, sweepMissed } from "../src/lone-working/escalation/engine.js";
+import { advanceDue, sweepMissed } from "../src/lone-working/escalation/pass.js";
 import { sendQueued } from "../src/lone-working/delivery/index.js";
 import { subscriptionKeys, readDeliveries, verifyVapidHeader } from "../tests/push/push-receiver.js";
 import { createPrivateKey } from "node:crypto";

@@ -12,7 +12,7 @@ import { writeTx } from "../src/db/connection.js";
 import { staff } from "../src/staff/schema.js";
 import { amhpApprovals, trainingRecords } from "../src/hr/schema.js";
 import { addPattern, coverage, createRota, rotation } from "../src/rota/service.js";
-import { onDutyAt, uncoveredIntervals } from "../src/rota/on-duty.js";
+import { onDutyAt, uncoveredIntervals } from "../src/rota/store/tx.js";
 import { rotaStore } from "../src/rota/store/rotas.js";
 
 const config = loadConfig({ DATABASE_PATH: ":memory:", LOG_LEVEL: "silent" });

@@ -3,7 +3,7 @@ import { loadConfigOrExit } from "./config.js";
 import { openDepsOrExit, ensureFirstAdmin } from "./bootstrap.js";
 import { createApp } from "./app.js";
 import { startScheduler, startStandby } from "./lone-working/escalation/scheduler.js";
-import { retireHeartbeat } from "./lone-working/escalation/engine.js";
+import { retireHeartbeat } from "./lone-working/escalation/store.js";
 import { startPush } from "./lone-working/delivery/channels/push/start.js";
 import { followAlertChanges } from "./lone-working/alerts/tail.js";
 

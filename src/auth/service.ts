@@ -9,7 +9,7 @@ import type { Via } from "../audit/via.js";
 import { signInStore } from "./store.js";
 import { sessionsStore } from "./sessions-store.js";
 import { throttleStore } from "./throttle-store.js";
-import { createApiTokenRow, tokensStore, type ApiTokenListed } from "./tokens-store.js";
+import { tokensStore, type ApiTokenListed } from "./tokens-store.js";
 
 export function toCurrentUser(s: StaffRow): CurrentUser {
   return { id: s.id, name: s.name, email: s.email, roles: s.roles, teamId: s.teamId, category: s.category };
@@ -116,12 +116,3 @@ export async function issueApiToken(deps: Deps, actor: Actor, staffId: string, n
   return { id, token: t.token, expiresAt: t.expiresAt.toISOString(), readOnly: t.readOnly };
 }
 
-/**
- * `issueApiToken`, synchronous: kept only while tests/security/authz-matrix.test.ts uses
- * its answer without `await`. Remove it (and tokens-store's createApiTokenRow) once that does.
- */
-export function createApiToken(deps: Deps, actor: Actor, staffId: string, name: string, opts: TokenOptions = {}) {
-  const t = newToken(deps, staffId, name, opts);
-  const id = createApiTokenRow(deps.db, t.row, actor, t.now);
-  return { id, token: t.token, expiresAt: t.expiresAt.toISOString(), readOnly: t.readOnly };
-}

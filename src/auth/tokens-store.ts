@@ -61,7 +61,20 @@ export const tokensStore = storeFor<TokensStore>((db) => {
         .all();
     },
     async create(token, actor, now) {
-      return createApiTokenRow(db, token, actor, now);
+      return writeTx(db, (tx) => {
+        const row = tx
+          .insert(apiTokens)
+          .values({ ...token, createdAt: now, createdBy: actor.type === "staff" ? actor.id : actor.job })
+          .returning({ id: apiTokens.id })
+          .get();
+        appendAudit(
+          tx,
+          actor,
+          { action: "create", entity: "api_token", entityId: row.id, data: { staffId: token.staffId, name: token.name, expiresAt: token.expiresAt.toISOString(), readOnly: token.readOnly } },
+          now,
+        );
+        return row.id;
+      });
     },
     async revoke(id, actor, now) {
       writeTx(db, (tx) => {
@@ -75,24 +88,3 @@ export const tokensStore = storeFor<TokensStore>((db) => {
   };
 });
 
-/**
- * `tokensStore(db).create`, synchronous. Only for the synchronous `createApiToken` kept in
- * auth/service.ts while a caller outside this module (tests/security/authz-matrix.test.ts)
- * still uses its result without `await`; remove both once it awaits `issueApiToken`.
- */
-export function createApiTokenRow(db: Db, token: NewApiToken, actor: Actor, now: Date): string {
-  return writeTx(db, (tx) => {
-    const row = tx
-      .insert(apiTokens)
-      .values({ ...token, createdAt: now, createdBy: actor.type === "staff" ? actor.id : actor.job })
-      .returning({ id: apiTokens.id })
-      .get();
-    appendAudit(
-      tx,
-      actor,
-      { action: "create", entity: "api_token", entityId: row.id, data: { staffId: token.staffId, name: token.name, expiresAt: token.expiresAt.toISOString(), readOnly: token.readOnly } },
-      now,
-    );
-    return row.id;
-  });
-}

@@ -17,9 +17,6 @@ import { HR_POLICY } from "./policy.js";
 import { reasonProblem, trimReason } from "./reason.js";
 import { KIND_INFO, type RecordKind } from "./kinds.js";
 
-export { RECORD_KINDS, type RecordKind } from "./kinds.js";
-export { KINDS } from "./store/kinds.js";
-
 /**
  * A reason as given: null when absent or blank (the caller decides whether one is
  * needed), 400 naming `field` when given but meaningless (invisible or one character).

@@ -3,7 +3,8 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
 import { LEAVE_KINDS, SICKNESS_CAUSES, SUPERVISION_KINDS } from "./schema.js";
-import { RECORD_KINDS, redact } from "./records.js";
+import { RECORD_KINDS } from "./kinds.js";
+import { redact } from "./records.js";
 import { isHrOrAdmin } from "./access.js";
 import { InvalidInput } from "../errors.js";
 import type { CurrentUser } from "../deps.js";

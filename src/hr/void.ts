@@ -2,7 +2,8 @@
 import type { CurrentUser, Deps } from "../deps.js";
 import { Forbidden, NotFound } from "../errors.js";
 import { isHrOrAdmin, manages, sees, seesConfidential } from "./access.js";
-import { redact, type RecordKind, type RecordRow } from "./records.js";
+import type { RecordKind } from "./kinds.js";
+import { redact, type RecordRow } from "./records.js";
 import { actorFor } from "./people.js";
 import { recordsStore } from "./store/records.js";
 

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { alertSteps, notifications, schedulerRuns } from "../../src/lone-working/alerts/schema.js";
-import { advance, raiseAlert } from "../../src/lone-working/escalation/engine.js";
+import { advance } from "../../src/lone-working/escalation/pass.js";
+import { raiseAlert } from "../../src/lone-working/escalation/store.js";
 import { RUN_ID, deliveryStore, enqueue, reachable, readClaimable, registerChannel, sendQueued, takeClaims, type Channel } from "../../src/lone-working/delivery/index.js";
 import { pushSubscriptions } from "../../src/lone-working/delivery/channels/push/schema.js";
 import { writeTx } from "../../src/db/connection.js";
@@ -54,7 +55,7 @@ describe("claims", () => {
     await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3 Claim St" }, expectedEnd: s.at(10) });
     s.e.clock.advanceMinutes(10);
     // Queue without claiming (as a web tier would), then read what is claimable.
-    const { advanceDue, sweepMissed } = await import("../../src/lone-working/escalation/engine.js");
+    const { advanceDue, sweepMissed } = await import("../../src/lone-working/escalation/pass.js");
     sweepMissed(s.e.deps, s.e.clock.now(), { fire: { onDutyAt: s.rota.onDutyAt } });
     advanceDue(s.e.deps, s.e.clock.now(), { onDutyAt: s.rota.onDutyAt });
     const now = s.e.clock.now();
@@ -80,7 +81,7 @@ describe("claims", () => {
     const s = await escalationSetup();
     await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3a Claim St" }, expectedEnd: s.at(10) });
     s.e.clock.advanceMinutes(16);
-    const { advance } = await import("../../src/lone-working/escalation/engine.js");
+    const { advance } = await import("../../src/lone-working/escalation/pass.js");
     advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }); // queued, not sent
     const n = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).get()!;
     // A process claimed it and died mid-send; then m1 acknowledged.

@@ -90,9 +90,9 @@ describe("imports in src/", () => {
       ["d", []],
     ]);
     expect(cycles(g).map((c) => c.sort())).toEqual([["a", "b", "c"]]);
-    const f = join(SRC, "lone-working", "alerts", "service.ts");
-    expect(valueImports(f, `import type { X } from "../visits/service.js";\nimport { type Y } from "../visits/service.js";`)).toEqual([]);
-    expect(valueImports(f, `import {\n  a,\n  b,\n} from "../visits/service.js";`)).toEqual([join(SRC, "lone-working", "visits", "service.ts")]);
+    const f = join(SRC, "lone-working", "alerts", "commands.ts");
+    expect(valueImports(f, `import type { X } from "../visits/commands.js";\nimport { type Y } from "../visits/commands.js";`)).toEqual([]);
+    expect(valueImports(f, `import {\n  a,\n  b,\n} from "../visits/commands.js";`)).toEqual([join(SRC, "lone-working", "visits", "commands.ts")]);
   });
 
   it("have no cycle", () => {
@@ -213,7 +213,7 @@ describe("import rules for src/", () => {
     const tables = await tablesBySchemaFile(files);
     const visitsSchema = join(SRC, "lone-working", "visits", "schema.ts");
     expect(tables.get(visitsSchema)?.has("visits")).toBe(true);
-    const service = join(SRC, "lone-working", "visits", "service.ts");
+    const service = join(SRC, "lone-working", "visits", "commands.ts");
     const breaking = `import { eq } from "drizzle-orm";\nimport { visits, VISIT_STATUSES } from "./schema.js";\nimport { prepared } from "../../db/prepared.js";\nimport { writeTx, type Db } from "../../db/connection.js";`;
     expect(storeRuleBreaks(service, importsOf(service, breaking), tables)).toEqual([
       "imports drizzle-orm",

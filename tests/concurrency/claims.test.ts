@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { notifications } from "../../src/lone-working/alerts/schema.js";
 import { writeTx } from "../../src/db/connection.js";
-import { raiseAlert } from "../../src/lone-working/escalation/engine.js";
+import { raiseAlert } from "../../src/lone-working/escalation/store.js";
 import { readClaimable, takeClaims } from "../../src/lone-working/delivery/index.js";
 import { raceProcesses, twoConnections } from "./file-db.js";
 

@@ -6,7 +6,7 @@ import { openDeps, ensureFirstAdmin } from "../../src/bootstrap.js";
 import { staff } from "../../src/staff/schema.js";
 import { testEnv } from "../helpers.js";
 import { signIn } from "./support.js";
-import { heartbeat } from "../../src/lone-working/escalation/engine.js";
+import { heartbeat } from "../../src/lone-working/escalation/pass.js";
 
 describe("configuration", () => {
   it("has working defaults", () => {

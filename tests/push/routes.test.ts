@@ -4,7 +4,7 @@ import webPush from "web-push";
 import { count, eq } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
 import { pushSubscriptions } from "../../src/lone-working/delivery/channels/push/schema.js";
-import { hasWorkingSubscription } from "../../src/lone-working/delivery/channels/push/subscriptions.js";
+import { hasWorkingSubscription } from "../../src/lone-working/delivery/channels/push/store.js";
 import { getSetting } from "../../src/db/settings.js";
 import { subscriptionKeys } from "./push-receiver.js";
 import { ROLES } from "../../src/staff/schema.js";

@@ -8,7 +8,7 @@ import { createPushSender, retryAfterMs, type HttpPushSender } from "../../src/l
 import { startPush } from "../../src/lone-working/delivery/channels/push/start.js";
 import { loadOrCreateVapidKeys } from "../../src/lone-working/delivery/channels/push/vapid.js";
 import { pushSubscriptions } from "../../src/lone-working/delivery/channels/push/schema.js";
-import { hasWorkingSubscription } from "../../src/lone-working/delivery/channels/push/subscriptions.js";
+import { hasWorkingSubscription } from "../../src/lone-working/delivery/channels/push/store.js";
 import type { PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 
 let rx: PushReceiver;

@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
 import { rotaAssignments } from "../../src/rota/schema.js";
-import { nextShiftOf, onDutyAt, uncoveredIntervals } from "../../src/rota/on-duty.js";
+import { nextShiftOf, onDutyAt, uncoveredIntervals } from "../../src/rota/store/tx.js";
 import { approval, leave, sickness, training } from "./factories.js";
 
 type P = Awaited<ReturnType<TestEnv["person"]>>;

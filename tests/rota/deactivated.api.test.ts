@@ -2,7 +2,7 @@
 // count on them, so the hours show as uncovered and coverage names the conflict.
 import { expect, it } from "vitest";
 import { testEnv } from "../helpers.js";
-import { onDutyAt, uncoveredIntervals } from "../../src/rota/on-duty.js";
+import { onDutyAt, uncoveredIntervals } from "../../src/rota/store/tx.js";
 
 it("drops a deactivated holder from on-duty and coverage", async () => {
   const env = await testEnv();

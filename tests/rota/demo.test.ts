@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { testEnv } from "../helpers.js";
 import { seedRota } from "../../src/rota/demo.js";
 import { coverage } from "../../src/rota/service.js";
-import { uncoveredIntervals } from "../../src/rota/on-duty.js";
+import { uncoveredIntervals } from "../../src/rota/store/tx.js";
 import type { DemoCast, DemoPerson } from "../../src/demo/cast.js";
 
 describe("seedRota", () => {

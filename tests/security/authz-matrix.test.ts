@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testEnv, Client, type TestEnv } from "../helpers.js";
 import { ROLES, type Role } from "../../src/staff/schema.js";
-import { createApiToken } from "../../src/auth/service.js";
+import { issueApiToken } from "../../src/auth/service.js";
 import { apiTokens } from "../../src/auth/schema.js";
 import { eq } from "drizzle-orm";
 
@@ -28,10 +28,10 @@ beforeAll(async () => {
   // Tokens held by someone with every role, so only the token itself can be why a request is refused.
   const all = await env.person({ roles: [...ROLES] });
   const system = { type: "system", job: "test" } as const;
-  const expired = createApiToken(env.deps, system, all.id, "expired");
+  const expired = await issueApiToken(env.deps, system, all.id, "expired");
   env.deps.db.update(apiTokens).set({ expiresAt: new Date(env.clock.now().getTime() - 1) }).where(eq(apiTokens.id, expired.id)).run();
   expiredToken = expired.token;
-  readOnlyToken = createApiToken(env.deps, system, all.id, "reader", { readOnly: true }).token;
+  readOnlyToken = (await issueApiToken(env.deps, system, all.id, "reader", { readOnly: true })).token;
   const doc = (await env.anon.get("/openapi.json")).body as { paths: Record<string, Record<string, { "x-access"?: Access }>> };
   ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, access: op["x-access"] as Access })),

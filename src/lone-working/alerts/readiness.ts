@@ -1,7 +1,7 @@
 // Readiness: hours in which step 1 would find no duty manager, and managers who
 // could not be reached by push, flagged before their next shift.
 import type { Db } from "../../db/connection.js";
-import { uncoveredIntervals, nextShiftOf } from "../../rota/on-duty.js";
+import { uncoveredIntervals, nextShiftOf } from "../../rota/store/tx.js";
 import { deliveryStore } from "../delivery/index.js";
 import { currentPolicy, type Policy } from "../escalation/policy.js";
 import { LINE_MANAGERS, hasAny } from "../../staff/roles.js";

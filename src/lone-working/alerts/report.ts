@@ -5,7 +5,7 @@ import type { Db } from "../../db/connection.js";
 import type { CurrentUser } from "../../deps.js";
 import { reportScope } from "../../hr/access.js";
 import { reportsStore, type AlertRow } from "../../reports/store.js";
-import { workerMaySee } from "./service.js";
+import { workerMaySee } from "./rules.js";
 
 /** Nearest-rank percentile of sorted numbers. */
 export function percentile(sorted: number[], p: number): number | null {

@@ -1,7 +1,7 @@
 // Who a step tells, resolved at the moment it fires (the rota changes hour by hour).
 import type { Db } from "../../db/connection.js";
 import type { Role } from "../../staff/schema.js";
-import { onDutyAt as rotaOnDutyAt } from "../../rota/on-duty.js";
+import { onDutyAt as rotaOnDutyAt } from "../../rota/store/tx.js";
 import { activeAmong as activeOnly, activeWithRole } from "./store.js";
 import type { NotifyTarget, Policy } from "./policy.js";
 

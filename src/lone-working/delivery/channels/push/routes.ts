@@ -2,7 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, problemResponse, router } from "../../../../http/route.js";
 import { actorOf } from "../../../../http/actor.js";
 import { pushStore } from "./store.js";
-import { endpointHost, subscribe, unsubscribe } from "./subscriptions.js";
+import { endpointHost } from "./store.js";
+import { subscribe, unsubscribe } from "./subscriptions.js";
 import { loadOrCreateVapidKeys } from "./vapid.js";
 
 export const B64url = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");

@@ -7,7 +7,6 @@ import { InvalidInput } from "../../../../errors.js";
 import { endpointRefusal } from "./allowed-hosts.js";
 import { pushStore } from "./store.js";
 
-export { endpointHost, hasWorkingSubscription, type SendNote } from "./store.js";
 
 export interface NewSubscription {
   endpoint: string;
