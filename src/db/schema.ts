@@ -7,5 +7,6 @@ export * from "./settings.js";
 export * from "../hr/schema.js";
 export * from "../rota/schema.js";
 export * from "../lone-working/visits/schema.js";
-export * from "../lone-working/alerts/schema.js";
+export * from "../lone-working/escalation/schema.js";
+export * from "../lone-working/delivery/schema.js";
 export * from "../lone-working/delivery/channels/push/schema.js";

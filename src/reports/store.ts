@@ -11,7 +11,7 @@ import { KINDS } from "../hr/store/kinds.js";
 import { amhpApprovals, ohReferrals, recordVersions, returnToWork, sicknessEpisodes, supervisions, trainingRecords } from "../hr/schema.js";
 import { staff, teams } from "../staff/schema.js";
 import { visits } from "../lone-working/visits/schema.js";
-import { alerts } from "../lone-working/alerts/schema.js";
+import { alerts } from "../lone-working/escalation/schema.js";
 
 /** Who a report covers (hr/access.ts reportScope): everyone, or one team (none when null). */
 export type ReportScope = { all: true } | { all: false; teamId: string | null };

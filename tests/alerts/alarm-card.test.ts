@@ -8,7 +8,7 @@ import { eq, getTableColumns } from "drizzle-orm";
 import { expectInvalid } from "../helpers.js";
 import { messageFor } from "../../src/lone-working/escalation/messages.js";
 import { isPoliceStep, defaultPolicy } from "../../src/lone-working/escalation/policy.js";
-import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
 import { staff } from "../../src/staff/schema.js";
 import { LADDER, escalationSetup } from "./setup.js";
 

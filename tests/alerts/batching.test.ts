@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { advance, advanceDue, CHUNK, sweepMissed } from "../../src/lone-working/escalation/pass.js";
-import { alerts, alertSteps, notifications } from "../../src/lone-working/alerts/schema.js";
+import { alerts, alertSteps } from "../../src/lone-working/escalation/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { visits } from "../../src/lone-working/visits/schema.js";
 import { auditLog } from "../../src/audit/schema.js";
 import { escalationSetup } from "./setup.js";

@@ -3,7 +3,7 @@
 import { expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { startScheduler } from "../../src/lone-working/escalation/scheduler.js";
-import { notifications } from "../../src/lone-working/alerts/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import type { PushOutcome, PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 import { escalationSetup } from "./setup.js";
 

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { notifications } from "../../src/lone-working/alerts/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { RUN_ID } from "../../src/lone-working/delivery/index.js";
 import type { PushOutcome, PushPayload } from "../../src/lone-working/delivery/channels/push/types.js";
 import { escalationSetup } from "./setup.js";

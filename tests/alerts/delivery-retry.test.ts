@@ -1,7 +1,8 @@
 // Review D9: looking for failed sends to retry must not walk every failed send in
 // history on each idle pass: the query is driven from open alerts.
 import { expect, it } from "vitest";
-import { alerts, notifications } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { failedToRetry, sendQueued } from "../../src/lone-working/delivery/index.js";
 import { escalationSetup } from "./setup.js";
 

@@ -4,7 +4,8 @@
 // claimed always goes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { alertSteps, notifications, schedulerRuns } from "../../src/lone-working/alerts/schema.js";
+import { alertSteps, schedulerRuns } from "../../src/lone-working/escalation/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { advance } from "../../src/lone-working/escalation/pass.js";
 import { raiseAlert } from "../../src/lone-working/escalation/store.js";
 import { RUN_ID, deliveryStore, enqueue, reachable, readClaimable, registerChannel, sendQueued, takeClaims, type Channel } from "../../src/lone-working/delivery/index.js";

@@ -2,7 +2,7 @@
 // visit unwatched: the next missed check-in raises a new alert.
 import { expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
 import { visits } from "../../src/lone-working/visits/schema.js";
 import { escalationSetup } from "./setup.js";
 

@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
 import { tick } from "../../src/lone-working/escalation/pass.js";
-import { alerts, alertSteps, notifications } from "../../src/lone-working/alerts/schema.js";
+import { alerts, alertSteps } from "../../src/lone-working/escalation/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { RecordingPush, fakeRota } from "./fakes.js";
 
 let env: TestEnv;

@@ -5,7 +5,7 @@ import { afterEach, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { startScheduler, type Scheduler } from "../../src/lone-working/escalation/scheduler.js";
 import { RUN_ID } from "../../src/lone-working/delivery/index.js";
-import { schedulerRuns } from "../../src/lone-working/alerts/schema.js";
+import { schedulerRuns } from "../../src/lone-working/escalation/schema.js";
 import { readinessChecks } from "../../src/http/health.js";
 import { escalationSetup } from "./setup.js";
 

@@ -5,7 +5,7 @@ import { expectInvalid, testEnv } from "../helpers.js";
 import { rotaRange } from "../../src/web/pages/rota.js";
 import { BarChart, countBy } from "../../src/web/charts.js";
 import { fmtSeconds, fmtSpan } from "../../src/web/format.js";
-import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
 
 /** What a person reads: the text between the tags (attribute values are for machines). */
 const visible = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ");

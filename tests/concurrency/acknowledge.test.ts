@@ -2,7 +2,8 @@
 // not by a read made before it. Two connections on one file database, each with its own app.
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { alerts, notifications } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { auditLog } from "../../src/audit/schema.js";
 import { verifyChain } from "../../src/audit/store.js";
 import { writeTx } from "../../src/db/connection.js";

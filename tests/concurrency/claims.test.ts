@@ -1,7 +1,7 @@
 // Issue 10: a notification is claimed by one conditional statement, so two claimers on two
 // connections (or two processes) never both send it, whichever read it first.
 import { afterEach, describe, expect, it } from "vitest";
-import { notifications } from "../../src/lone-working/alerts/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { writeTx } from "../../src/db/connection.js";
 import { raiseAlert } from "../../src/lone-working/escalation/store.js";
 import { readClaimable, takeClaims } from "../../src/lone-working/delivery/index.js";

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { checkIns } from "../../src/lone-working/visits/schema.js";
-import { alerts, alertSteps, notifications } from "../../src/lone-working/alerts/schema.js";
+import { alerts, alertSteps } from "../../src/lone-working/escalation/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { api, cleanup, deliveries, kill9, makeWorld, sleep, startServer, startWorker, subscribeAll, type World } from "./harness.js";
 
 const LADDER = [

@@ -5,7 +5,7 @@
 // the same text to the same phone (same Topic) within milliseconds.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { notifications } from "../../src/lone-working/alerts/schema.js";
+import { notifications } from "../../src/lone-working/delivery/schema.js";
 import { api, cleanup, kill9, makeWorld, sleep, startServer, subscribeAll, type World } from "./harness.js";
 import { decryptFor } from "../push/push-receiver.js";
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { startStandby, type Standby } from "../../src/lone-working/escalation/scheduler.js";
 import { RUN_ID } from "../../src/lone-working/delivery/index.js";
-import { schedulerRuns } from "../../src/lone-working/alerts/schema.js";
+import { schedulerRuns } from "../../src/lone-working/escalation/schema.js";
 import { loggedApp } from "./support.js";
 import { api, cleanup, kill9, makeWorld, sleep, startServer, startWorker, subscribeAll, type World } from "../crash/harness.js";
 import { decryptFor } from "../push/push-receiver.js";

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { count } from "drizzle-orm";
 import { testEnv, type TestEnv } from "../helpers.js";
 import { checkIns, visits, idempotencyKeys } from "../../src/lone-working/visits/schema.js";
-import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
 import { bodyDigest } from "../../src/lone-working/visits/idempotency.js";
 
 let env: TestEnv;

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { count } from "drizzle-orm";
 import { expectInvalid, testEnv, type TestEnv } from "../helpers.js";
 import { checkIns, visits, idempotencyKeys } from "../../src/lone-working/visits/schema.js";
-import { alerts } from "../../src/lone-working/alerts/schema.js";
+import { alerts } from "../../src/lone-working/escalation/schema.js";
 
 let env: TestEnv;
 const inMinutes = (m: number) => new Date(env.clock.now().getTime() + m * 60_000).toISOString();

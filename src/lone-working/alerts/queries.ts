@@ -1,6 +1,6 @@
 // What the API answers about alerts: the alert, its notifications and, for managers, its card.
 import type { Deps, CurrentUser } from "../../deps.js";
-import type { AlertStatus } from "./schema.js";
+import type { AlertStatus } from "../escalation/schema.js";
 import { alarmCards, type AlarmCard } from "./card.js";
 import { workerMaySee } from "./rules.js";
 import { alertsStore, type AlertRow } from "./store.js";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../../http/route.js";
 import { sendReport, FormatQuery } from "../../reports/format.js";
-import { ALERT_STATUSES } from "./schema.js";
+import { ALERT_STATUSES } from "../escalation/schema.js";
 import { currentPolicy, NOTIFY_TARGETS, type Policy } from "../escalation/policy.js";
 import { escalationStore } from "../escalation/store.js";
 import { acknowledge, recordReceipt, resolve } from "./commands.js";

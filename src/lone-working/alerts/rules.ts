@@ -3,7 +3,7 @@
 import type { CurrentUser } from "../../deps.js";
 import { Forbidden, InvalidInput, NotFound } from "../../errors.js";
 import { ALERT_RESPONDERS, hasAny } from "../../staff/roles.js";
-import type { alerts } from "./schema.js";
+import type { alerts } from "../escalation/schema.js";
 
 type AlertRow = typeof alerts.$inferSelect;
 

@@ -15,7 +15,7 @@ import { nextDue } from "../watch/due.js";
 import { rewatch } from "../watch/store.js";
 import { acknowledgeIfOpen, alertRow, resolveIfUnresolved } from "../escalation/store.js";
 import { cancelQueued, enqueue, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
-import { alerts, type AlertStatus } from "./schema.js";
+import { alerts, type AlertStatus } from "../escalation/schema.js";
 import { dealingWithIt, forManager, workerIsTold } from "./rules.js";
 
 export type AlertRow = typeof alerts.$inferSelect;

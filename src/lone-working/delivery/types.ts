@@ -1,5 +1,5 @@
 // The shapes delivery hands to and takes from the rest of lone working.
-import type { notifications, NotificationPurpose } from "../alerts/schema.js";
+import type { notifications, NotificationPurpose } from "../delivery/schema.js";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 

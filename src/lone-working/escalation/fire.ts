@@ -5,7 +5,7 @@
 import type { Deps } from "../../deps.js";
 import type { Tx } from "../../db/connection.js";
 import { appendAudit } from "../../audit/store.js";
-import type { NotificationPurpose } from "../alerts/schema.js";
+import type { NotificationPurpose } from "../delivery/schema.js";
 import { enqueue, shownSteps, type Claimed } from "../delivery/index.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
 import { messageFor, reminderFor, type MessageContext } from "./messages.js";

@@ -1,7 +1,7 @@
 // Raising an alert, as pure rules: where a ladder starts and what a new alert row holds.
 // The insert itself (once-only by its trigger key) is escalation/store.ts raiseAlert.
 import type { Actor } from "../../audit/chain.js";
-import type { alerts, AlertReason } from "../alerts/schema.js";
+import type { alerts, AlertReason } from "./schema.js";
 import type { Policy } from "./policy.js";
 
 export type AlertRow = typeof alerts.$inferSelect;

@@ -13,7 +13,7 @@ import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { InvalidInput, RuleViolation } from "../../errors.js";
 import { staff, type Role } from "../../staff/schema.js";
-import { alerts, alertSteps, schedulerRuns } from "../alerts/schema.js";
+import { alerts, alertSteps, schedulerRuns } from "./schema.js";
 import { visits } from "../visits/schema.js";
 import { announcementCount, cancelQueued, enqueue, ladderRecipients, RUN_ID } from "../delivery/index.js";
 import { currentPolicy, policyProblems, savePolicy, type Policy } from "./policy.js";

@@ -17,7 +17,7 @@ import { inCurrentVia } from "../../audit/via.js";
 import { Conflict } from "../../errors.js";
 import { staff } from "../../staff/schema.js";
 import { raiseAlert, signOfLife, insertAlertRecord } from "../escalation/store.js";
-import type { alerts } from "../alerts/schema.js";
+import type { alerts } from "../escalation/schema.js";
 import { nextDue, vouchedAt } from "../watch/due.js";
 import { armNew, clear, rearm } from "../watch/store.js";
 import { checkIns, duressPins, visits, type CheckInKind, type VisitPurpose, type VisitStatus } from "./schema.js";
