@@ -28,9 +28,16 @@ export interface CurrentUser {
   category: Category;
 }
 
+/** The app serving a request, as pages call it in-process with the caller's rights (src/web/api.ts). */
+export interface InProcessApi {
+  request(input: string, init?: RequestInit, env?: unknown): Response | Promise<Response>;
+}
+
 export type AppEnv = {
   Variables: {
     deps: Deps;
+    /** Set by src/app.ts beside `deps`. */
+    api: InProcessApi;
     requestId: string;
     user?: CurrentUser;
     authVia?: "cookie" | "bearer";

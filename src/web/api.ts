@@ -16,16 +16,6 @@ import type { FieldError } from "../errors.js";
 import { ProblemSchema, issuesToErrors } from "../http/problem.js";
 
 /** What a page calls: the app itself (`app.request`), never a second one. */
-export interface InProcessApi {
-  request(input: string, init?: RequestInit, env?: unknown): Response | Promise<Response>;
-}
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The app serving this request (src/app.ts sets it beside `deps`): pages read through it. */
-    api: InProcessApi;
-  }
-}
 
 export type Problem = z.output<typeof ProblemSchema>;
 
