@@ -1,7 +1,8 @@
 // How a store is built. A store is one module's table access, one async function per use
 // case, each one transaction. Services call `xStore(deps.db).useCase(...)` and never see SQL,
 // so a second database engine is a second factory behind the same interface.
-import type { Db } from "./connection.js";
+import type { Db, Tx } from "./connection.js";
+import { clientOf } from "./prepared.js";
 
 /**
  * A store per database connection, built once: the factory may prepare statements
@@ -16,5 +17,20 @@ export function storeFor<S>(make: (db: Db) => S): (db: Db) => S {
       built.set(db, s);
     }
     return s;
+  };
+}
+
+/**
+ * Statements (drizzle's `.prepare()`) built once per connection for tx-level functions: a
+ * transaction runs on its connection, so every transaction on it reuses the same statements
+ * instead of preparing its own. `make` gets the handle it was first asked with.
+ */
+export function perConnection<Q>(make: (h: Db | Tx) => Q): (h: Db | Tx) => Q {
+  const built = new WeakMap<object, Q>();
+  return (h) => {
+    const client = clientOf(h);
+    let q = built.get(client);
+    if (!q) built.set(client, (q = make(h)));
+    return q;
   };
 }

@@ -6,7 +6,8 @@
 // re-arm stays hand-prepared SQL, as the rest of the check-in path (bench/checkin.ts).
 import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/connection.js";
-import { clientOf, prepared } from "../../db/prepared.js";
+import { prepared } from "../../db/prepared.js";
+import { perConnection } from "../../db/store-kit.js";
 import { visits } from "../visits/schema.js";
 
 type VisitRow = typeof visits.$inferSelect;
@@ -23,13 +24,7 @@ function build(h: Db | Tx) {
       .prepare(),
   };
 }
-const built = new WeakMap<object, ReturnType<typeof build>>();
-function stmts(h: Db | Tx): ReturnType<typeof build> {
-  const client = clientOf(h);
-  let s = built.get(client);
-  if (!s) built.set(client, (s = build(h)));
-  return s;
-}
+const stmts = perConnection(build);
 /** A new visit's columns other than the watch's own. */
 export type UnwatchedVisit = Omit<typeof visits.$inferInsert, "nextCheckInDue" | "overdueAlertId">;
 

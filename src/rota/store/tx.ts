@@ -7,7 +7,7 @@
 // expanding patterns, so the escalation ladder can ask at every step.
 import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/connection.js";
-import { clientOf } from "../../db/prepared.js";
+import { perConnection } from "../../db/store-kit.js";
 import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { NotFound, RuleViolation } from "../../errors.js";
@@ -29,18 +29,6 @@ export function readTx<T>(db: Db, fn: (tx: Tx) => T): T {
 }
 
 export const actorId = (a: Actor) => (a.type === "staff" ? a.id : `system:${a.job}`);
-
-/** A query prepared once per connection: a transaction runs on its connection, so every
- *  transaction on it reuses the same statement instead of preparing its own. */
-function perConnection<Q>(make: (h: Db | Tx) => Q): (h: Db | Tx) => Q {
-  const cache = new WeakMap<object, Q>();
-  return (h) => {
-    const client = clientOf(h);
-    let q = cache.get(client);
-    if (!q) cache.set(client, (q = make(h)));
-    return q;
-  };
-}
 
 /** Assignments not cancelled that overlap [from, to). The lower bound on `start` keeps the
  *  scan on the (start, end) index instead of every assignment ever made. */
