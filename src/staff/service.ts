@@ -1,22 +1,13 @@
 import type { Deps } from "../deps.js";
-import type { Category, Role } from "./schema.js";
 import { type Actor } from "../audit/chain.js";
 import { InvalidInput, NotFound } from "../errors.js";
 import { assertNotCurrentPassword, assertPasswordAllowed, hashPassword } from "../auth/password.js";
-import { staffStore, type StaffChanges, type StaffView } from "./store.js";
+import { staffStore, type NewStaffRow, type StaffChanges, type StaffView } from "./store.js";
 
 export { toView, type StaffChanges, type StaffView } from "./store.js";
 
-export interface NewStaff {
-  name: string;
-  email: string;
-  roles: Role[];
-  team?: string;
-  category?: Category;
-  startDate?: string;
-  fte?: number;
-  password?: string;
-}
+/** A new person as given: the password in clear (hashed before it is stored), or none. */
+export type NewStaff = Omit<NewStaffRow, "passwordHash"> & { password?: string };
 
 export async function createStaff(deps: Deps, actor: Actor, input: NewStaff): Promise<StaffView> {
   const store = staffStore(deps.db);

@@ -39,16 +39,7 @@ import {
 } from "./tx.js";
 
 /** A pattern row as the service has checked and normalised it. */
-export interface PatternValues {
-  rrule: string;
-  startTime: string;
-  durationMinutes: number;
-  label: string | null;
-  startsOn: string;
-  endsOn: string | null;
-  skipBankHolidays: boolean;
-  addBankHolidays: boolean;
-}
+export type PatternValues = Omit<PatternSpec, "id">;
 
 export interface RotationOutcome {
   assignments: { id: string; staffId: string; start: Date; end: Date; warnings: Warning[] }[];
