@@ -3,7 +3,7 @@
 // Run one alone with `TZ=UTC npx tsx bench/<name>.ts`.
 import { spawnSync } from "node:child_process";
 
-const BENCHES = ["rota-coverage", "reports", "foundation", "dispatch", "checkin"];
+const BENCHES = ["rota-coverage", "reports", "foundation", "prepared-forms", "dispatch", "checkin"];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of BENCHES.filter((b) => only.length === 0 || only.includes(b))) {
