@@ -35,7 +35,7 @@ process.on("message", async () => {
       writeTx(deps.db, (tx) => appendAudit(tx, { type: "system", job: label }, { action: "race", entity: "test", entityId: `${label}-${i}` }, deps.clock.now()));
     }
   } else {
-    await startSends(deps).done;
+    await (await startSends(deps)).done;
     ids.push(...sent);
   }
   deps.db.$client.close();

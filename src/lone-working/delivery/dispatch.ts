@@ -2,10 +2,10 @@
 // scheduler starts sends and never waits on them, so a hanging send holds up nothing.
 import type { Deps } from "../../deps.js";
 import { channelNamed, type OutgoingMessage } from "./channels/index.js";
-import { readClaimable, takeClaims, whileInFlight } from "./claims.js";
+import { isInFlight, whileInFlight } from "./claims.js";
 import { SEND_TIMEOUT_MS } from "./constants.js";
 import { resultRecorder, writeUnrecorded } from "./results.js";
-import { anyClaimable, deliveryStore, stillToSend } from "./store.js";
+import { deliveryStore, stillToSend } from "./store.js";
 import type { Claimed, SendResult } from "./types.js";
 
 /**
@@ -13,15 +13,15 @@ import type { Claimed, SendResult } from "./types.js";
  * their results: tests and scripts. The scheduler uses startSends and does not wait.
  */
 export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
-  return startSends(deps, limit).done;
+  return (await startSends(deps, limit)).done;
 }
 
 /**
- * Claim what is queued now (synchronously) and start sending it; `done` settles when the
- * results are recorded. The scheduler does not wait on it, so a push service that hangs
- * never holds up the ladder of any alert.
+ * Claim what is queued now and start sending it; resolves once the claim has committed,
+ * and `done` settles when the results are recorded. The scheduler does not wait on `done`,
+ * so a push service that hangs never holds up the ladder of any alert.
  */
-export function startSends(deps: Deps, limit = 2000): { claimed: number; done: Promise<number> } {
+export async function startSends(deps: Deps, limit = 2000): Promise<{ claimed: number; done: Promise<number> }> {
   const now = deps.clock.now();
   writeUnrecorded(deps);
   // Not awaited: on SQLite the rows are queued again by now (and claimed just below);
@@ -29,10 +29,8 @@ export function startSends(deps: Deps, limit = 2000): { claimed: number; done: P
   deliveryStore(deps.db)
     .requeueFailed(now)
     .catch((e) => deps.log.error({ err: e }, "failed sends could not be queued again; the next pass tries"));
-  // A cheap read first: most passes have nothing to send. Our own claims are never
-  // claimable (in a burst they are most of "sending").
-  if (!anyClaimable(deps.db)) return { claimed: 0, done: Promise.resolve(0) };
-  const claimed = takeClaims(deps, readClaimable(deps, now, limit), now);
+  // Our own claims are never claimable (in a burst they are most of "sending").
+  const claimed = await deliveryStore(deps.db).claim(now, limit, isInFlight);
   if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(0) };
   return { claimed: claimed.length, done: sendNow(deps, claimed) };
 }

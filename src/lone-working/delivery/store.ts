@@ -2,11 +2,10 @@
 // stores write it through the tx-level helpers here (enqueue, cancelQueued, markShown),
 // inside their own transaction; services use deliveryStore(db)'s async use cases.
 //
-// The claim (anyClaimable, queuedOrSending, takeClaims) and stillToSend stay synchronous,
-// connection-level functions: the scheduler's pass is synchronous by design (it claims,
-// starts the sends and claims again on a full batch, never waiting on a send), and a
-// channel asks stillWanted() synchronously before each request. A second engine's adapter
-// makes startSends return a promise (its one caller is the scheduler's dispatch()).
+// The claim is a use case (deliveryStore(db).claim, awaited by startSends). stillToSend stays
+// a synchronous, connection-level read: a channel asks stillWanted() synchronously before
+// each request. takeClaims/claimable stay as connection-level steps for the claim races'
+// tests (two connections reading, then claiming, in an order the test chooses).
 import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
@@ -225,6 +224,13 @@ export interface DeliveryStore {
   recordResults(results: SendResult[], at: Date): Promise<void>;
   /** Failed ladder sends of alerts still open go again after a while (the ladder climbs meanwhile). Returns how many. */
   requeueFailed(now: Date): Promise<number>;
+  /**
+   * Claim up to `limit` rows for this process (see takeClaims): queued rows, and rows left
+   * "sending" by a process whose heartbeat stopped; never a live process's claim, nor a row
+   * `skip` names (this process is sending it right now). A plain read first (most passes have
+   * nothing to send), then one transaction of conditional UPDATEs. Returns the rows claimed.
+   */
+  claim(now: Date, limit: number, skip: (id: string) => boolean): Promise<Claimed[]>;
 }
 
 export const deliveryStore = storeFor<DeliveryStore>((db) => ({
@@ -249,6 +255,10 @@ export const deliveryStore = storeFor<DeliveryStore>((db) => ({
       }
       appendAudit(tx, DELIVERY_ACTOR, { action: "notify", entity: "notifications", entityId: results[0]!.id, data: results }, at);
     });
+  },
+  async claim(now, limit, skip) {
+    if (!anyClaimable(db)) return [];
+    return claimRows(db, claimable(db, now, limit, skip), now);
   },
   async requeueFailed(now) {
     const ids = failedToRetry(db, now)
@@ -299,8 +309,24 @@ export function queuedOrSending(db: Db, limit: number): Claimed[] {
  * resolved) are cancelled the same way. One transaction: one fsync for the lot.
  */
 export function takeClaims(deps: Deps, rows: Claimed[], now: Date): Claimed[] {
+  return claimRows(deps.db, rows, now);
+}
+
+/**
+ * What this process may claim: queued rows, and rows left "sending" by a process whose
+ * heartbeat stopped (killed mid-send). Never a live process's claim, our own included: a
+ * row is sent at most once by a live process. A plain read (no write lock).
+ */
+export function claimable(db: Db, now: Date, limit: number, skip: (id: string) => boolean): Claimed[] {
+  const live = liveRuns(db, now);
+  return queuedOrSending(db, limit * 2)
+    .filter((r) => !skip(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")))
+    .slice(0, limit);
+}
+
+function claimRows(db: Db, rows: Claimed[], now: Date): Claimed[] {
   if (rows.length === 0) return [];
-  return writeTx(deps.db, (tx) => {
+  return writeTx(db, (tx) => {
     const { take, cancel } = stmts(tx);
     const send: Claimed[] = [];
     for (const r of rows) {

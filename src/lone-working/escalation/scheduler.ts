@@ -14,7 +14,7 @@ export interface Scheduler {
   /** Re-read due times now (a write changed them). */
   wake(): void;
   stop(): void;
-  /** Resolves when the sends started so far have finished (their results recorded). */
+  /** Resolves when the pass under way, and the sends started so far, have finished (results recorded). */
   idle(): Promise<void>;
 }
 
@@ -25,9 +25,9 @@ export interface SchedulerOptions extends EngineOptions {
 
 const MAX_TIMER_MS = 60_000;
 /**
- * After a pass that took t ms, the next waits at least min(t, this): a pass is synchronous,
- * and back-to-back passes in a burst would leave the event loop no turns to encrypt and
- * send what the previous passes queued (the sender works a few messages per turn).
+ * After a pass that took t ms, the next waits at least min(t, this): back-to-back passes in
+ * a burst would leave the event loop no turns to encrypt and send what the previous passes
+ * queued (the sender works a few messages per turn).
  */
 const MAX_BREATHER_MS = 50;
 /**
@@ -39,7 +39,10 @@ export const PASS_STALE_MS = HEARTBEAT_STALE_MS / 2;
 
 export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Scheduler {
   let stopped = false;
-  let passing = false;
+  /** The pass running now, if any: this scheduler never runs two of its passes at once. */
+  let passing: Promise<void> | undefined;
+  /** Something fell due (the timer, the sweep) while a pass ran: run one more after it. */
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
   let lastPassMs = 0;
   /** When a pass last ran to its end (deps.clock); passes come at least every second. */
@@ -48,13 +51,15 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
   /** Sends started by passes and not yet recorded; passes never wait for them. */
   const sends = new Set<Promise<unknown>>();
 
-  const arm = () => {
+  /** Re-arm the precise timer: at the next due time, or (dueNow) as soon as the breather allows. */
+  const arm = (dueNow = false) => {
     clearTimeout(timer);
     if (stopped) return;
     let ms = MAX_TIMER_MS;
+    const breather = Math.max(5, Math.min(2 * lastPassMs, MAX_BREATHER_MS));
     try {
-      const next = nextDueAt(deps.db);
-      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(5, Math.min(2 * lastPassMs, MAX_BREATHER_MS), next.getTime() - deps.clock.now().getTime()));
+      const next = dueNow ? deps.clock.now() : nextDueAt(deps.db);
+      if (next) ms = Math.min(MAX_TIMER_MS, Math.max(breather, next.getTime() - deps.clock.now().getTime()));
     } catch (e) {
       deps.log.error({ err: e }, "escalation: could not read the next due time");
     }
@@ -69,35 +74,46 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
   };
 
   /** Start sending what is queued; a full batch means more waits, so claim again. */
-  function dispatch(): void {
+  async function dispatch(): Promise<void> {
     for (let i = 0; i < 10; i++) {
-      const { claimed, done } = startSends(deps);
+      const { claimed, done } = await startSends(deps);
       if (claimed === 0) return;
       track(done);
       if (claimed < 2000) return;
     }
   }
 
-  // A pass is synchronous (row work only): it runs to the end, every time it is due,
-  // whatever the push services are doing with sends started earlier.
-  function run(): void {
-    if (stopped || passing) return;
-    passing = true;
+  /** One pass: row work only. It runs to the end, whatever the push services are doing with sends started earlier. */
+  async function pass(): Promise<void> {
     const t0 = performance.now();
     try {
       // What each chunk queues is claimed in its own transaction and starts sending as it
       // commits; dispatch then picks up anything else queued (retries, other processes' rows).
-      advance(deps, opts, track);
-      dispatch();
+      await advance(deps, opts, track);
+      await dispatch();
       lastPassOkAt = deps.clock.now().getTime();
       saidFailing = false;
     } catch (e) {
       deps.log.error({ err: e }, "escalation pass failed; the sweep will try again");
     } finally {
-      passing = false;
       lastPassMs = performance.now() - t0;
-      arm();
     }
+  }
+
+  // Passes run one at a time: a timer or sweep that comes due while one runs is not dropped,
+  // it asks for one more pass, which starts after this one ends (after the breather).
+  function run(): void {
+    if (stopped) return;
+    if (passing) {
+      again = true;
+      return;
+    }
+    again = false;
+    passing = pass().finally(() => {
+      passing = undefined;
+      arm(again);
+      again = false;
+    });
   }
 
   // Beats between passes (sends in flight stay ours), but only while passes complete.
@@ -144,6 +160,7 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
       void sweep.destroy();
     },
     idle: async () => {
+      await passing; // a pass under way ends first (it may start sends)
       while (sends.size > 0) await Promise.allSettled([...sends]);
       writeUnrecorded(deps); // a last try for results the database refused earlier
     },
