@@ -224,10 +224,10 @@ async function enginePhases(dir: string, rx: { port: number; ca: string }): Prom
   deps.push = sender;
   const t = (label: string, ms: number, n: number) => console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  (${(ms / Math.max(1, n)).toFixed(2)} ms each, n=${n})`);
   let t0 = wall();
-  const raised = sweepMissed(deps, new Date(wall())).length;
+  const raised = (await sweepMissed(deps, new Date(wall()))).length;
   t("sweepMissed: raise alerts", wall() - t0, raised);
   t0 = wall();
-  const queued = advanceDue(deps, new Date(wall()));
+  const queued = await advanceDue(deps, new Date(wall()));
   t("advanceDue: fire step 0, queue notifications", wall() - t0, queued);
   t0 = wall();
   const sent = await sendQueued(deps);

@@ -28,7 +28,7 @@ describe("batched escalation", () => {
     const total = CHUNK * 2 + 50;
     const { e, worker } = await burst(total);
     const auditBefore = e.auditCount();
-    advance(e.deps, {});
+    await advance(e.deps, {});
     const db = e.deps.db;
     expect(db.select({ n: count() }).from(alerts).get()!.n).toBe(total);
     expect(db.select({ n: count() }).from(visits).where(eq(visits.status, "active")).all()[0]!.n).toBe(total);
@@ -41,8 +41,8 @@ describe("batched escalation", () => {
     // Every visit points at its alert; a second pass raises and queues nothing more.
     expect(db.select({ n: count() }).from(visits).where(eq(visits.status, "active")).all()[0]!.n).toBe(total);
     const queuedBefore = db.select({ n: count() }).from(notifications).get()!.n;
-    advance(e.deps, {});
-    expect(sweepMissed(e.deps, e.clock.now())).toEqual([]);
+    await advance(e.deps, {});
+    expect(await sweepMissed(e.deps, e.clock.now())).toEqual([]);
     expect(db.select({ n: count() }).from(alerts).get()!.n).toBe(total);
     expect(db.select({ n: count() }).from(notifications).get()!.n).toBe(queuedBefore);
   });
@@ -50,12 +50,12 @@ describe("batched escalation", () => {
   it("an alert whose work throws rolls back alone; the rest of its chunk commits", async () => {
     const { e, rota } = await burst(10);
     const db = e.deps.db;
-    sweepMissed(e.deps, e.clock.now()); // raised, nothing fired yet
+    await sweepMissed(e.deps, e.clock.now()); // raised, nothing fired yet
     const ids = db.select({ id: alerts.id }).from(alerts).all().map((a) => a.id);
     expect(ids).toHaveLength(10);
     // A stored policy that cannot be read makes that alert's firing throw.
     db.$client.prepare("UPDATE alerts SET policy = '{\"broken\":true}' WHERE id = ?").run(ids[3]);
-    const queued = advanceDue(e.deps, e.clock.now(), { onDutyAt: rota.onDutyAt });
+    const queued = await advanceDue(e.deps, e.clock.now(), { onDutyAt: rota.onDutyAt });
     expect(queued).toBe(9);
     const fired = new Set(db.select({ a: alertSteps.alertId }).from(alertSteps).all().map((r) => r.a));
     expect(fired.size).toBe(9);
@@ -66,12 +66,12 @@ describe("batched escalation", () => {
   it("an acknowledged alert in the burst does not fire; a scheduler pass sends what it claims as it commits", async () => {
     const { e, push, worker, m1 } = await burst(5);
     const db = e.deps.db;
-    sweepMissed(e.deps, e.clock.now());
+    await sweepMissed(e.deps, e.clock.now());
     const [first] = db.select({ id: alerts.id }).from(alerts).limit(1).all();
     const ack = await m1.client.post(`/api/alerts/${first!.id}/acknowledge`, {});
     expect(ack.status).toBe(200);
     const sends: Promise<number>[] = [];
-    advance(e.deps, {}, (p) => sends.push(p));
+    await advance(e.deps, {}, (p) => sends.push(p));
     expect(sends.length).toBeGreaterThan(0);
     expect(await Promise.all(sends).then((r) => r.reduce((a, b) => a + b, 0))).toBe(4);
     expect(push.to(worker.id)).toHaveLength(4);

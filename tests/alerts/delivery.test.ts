@@ -57,8 +57,8 @@ describe("claims", () => {
     s.e.clock.advanceMinutes(10);
     // Queue without claiming (as a web tier would), then read what is claimable.
     const { advanceDue, sweepMissed } = await import("../../src/lone-working/escalation/pass.js");
-    sweepMissed(s.e.deps, s.e.clock.now(), { fire: { onDutyAt: s.rota.onDutyAt } });
-    advanceDue(s.e.deps, s.e.clock.now(), { onDutyAt: s.rota.onDutyAt });
+    await sweepMissed(s.e.deps, s.e.clock.now(), { fire: { onDutyAt: s.rota.onDutyAt } });
+    await advanceDue(s.e.deps, s.e.clock.now(), { onDutyAt: s.rota.onDutyAt });
     const now = s.e.clock.now();
     const seen = readClaimable(s.e.deps, now, 100);
     expect(seen).toHaveLength(1);
@@ -83,7 +83,7 @@ describe("claims", () => {
     await s.worker.client.post("/api/visits", { purpose: "home_visit", location: { address: "3a Claim St" }, expectedEnd: s.at(10) });
     s.e.clock.advanceMinutes(16);
     const { advance } = await import("../../src/lone-working/escalation/pass.js");
-    advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }); // queued, not sent
+    await advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }); // queued, not sent
     const n = s.e.deps.db.select().from(notifications).where(eq(notifications.staffId, s.m1.id)).get()!;
     // A process claimed it and died mid-send; then m1 acknowledged.
     s.e.deps.db.update(notifications).set({ status: "sending", claimedBy: "dead-run", claimedAt: s.e.clock.now(), attempts: 1 }).where(eq(notifications.id, n.id)).run();
@@ -179,7 +179,7 @@ describe("a claimed send always goes", () => {
     const sends: Promise<number>[] = [];
     try {
       // As the scheduler runs a pass: what each chunk queues is claimed in its transaction.
-      advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }, (done) => sends.push(done));
+      await advance(s.e.deps, { onDutyAt: s.rota.onDutyAt }, (done) => sends.push(done));
     } catch {
       /* the scheduler logs a failed pass and goes on */
     } finally {

@@ -122,7 +122,7 @@ describe("missed check-in ladder", () => {
     env.clock.advanceMinutes(15);
     // Fire the steps but do not send yet: queue only.
     const { advanceDue } = await import("../../src/lone-working/escalation/pass.js");
-    advanceDue(env.deps, env.clock.now(), { onDutyAt: rota.onDutyAt });
+    await advanceDue(env.deps, env.clock.now(), { onDutyAt: rota.onDutyAt });
     const alert = env.deps.db.select().from(alerts).get()!;
     expect(env.deps.db.select({ n: count() }).from(notifications).where(eq(notifications.status, "queued")).get()!.n).toBeGreaterThan(0);
     const selfAck = await env.person({ roles: ["amhp", "manager"] });

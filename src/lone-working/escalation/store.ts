@@ -87,7 +87,7 @@ export function insertAlertRecord(tx: Tx, row: typeof alerts.$inferInsert): Aler
 }
 
 // ---------------------------------------------------------------------------------------
-// Firing (tx-level, inside a chunk's transaction: see inChunks).
+// Firing (tx-level, inside a chunk's transaction: see fire-store.ts).
 
 /** An alerts row, read inside the caller's transaction. */
 export function alertById(tx: Tx | Db, id: string): AlertRow | undefined {
@@ -185,51 +185,6 @@ export function activeWithRole(db: Db | Tx, role: Role): string[] {
     .all()
     .filter((r) => r.roles.includes(role))
     .map((r) => r.id);
-}
-
-/**
- * Run `work` for each item, `chunk` items to one IMMEDIATE transaction (one fsync for the
- * chunk, not one per alert). Each item runs in its own savepoint: one that throws rolls
- * back alone (`failed` is told, then `undo` so the caller can forget what it gathered for
- * it), and the others in its chunk still commit. `committed` is called after each chunk
- * commits with its results. `begin` makes a fresh per-chunk context.
- */
-export function inChunks<I, R, C>(
-  db: Db,
-  items: I[],
-  chunk: number,
-  begin: (tx: Tx) => C,
-  work: (tx: Tx, item: I, ctx: C) => R,
-  hooks: { failed: (e: unknown, item: I, ctx: C) => void; committed?: (results: R[], ctx: C) => void },
-): R[] {
-  const out: R[] = [];
-  const savepoint = prepared(db, "SAVEPOINT engine_item");
-  const rollbackTo = prepared(db, "ROLLBACK TO engine_item");
-  const release = prepared(db, "RELEASE engine_item");
-  for (let i = 0; i < items.length; i += chunk) {
-    const part = items.slice(i, i + chunk);
-    let ctx!: C;
-    const done = writeTx(db, (tx) => {
-      ctx = begin(tx);
-      const rs: R[] = [];
-      for (const item of part) {
-        savepoint.run();
-        try {
-          rs.push(work(tx, item, ctx));
-        } catch (e) {
-          // If even this fails the transaction is unusable: it escapes, and the pass fails
-          // (the sweep tries again within a second).
-          rollbackTo.run();
-          hooks.failed(e, item, ctx);
-        }
-        release.run();
-      }
-      return rs;
-    });
-    out.push(...done);
-    hooks.committed?.(done, ctx);
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
