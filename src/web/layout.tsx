@@ -9,7 +9,11 @@ export function navFor(user: CurrentUser | undefined) {
     { href: "/", label: "My duty" },
     { href: "/rota", label: "Rota" },
     { href: "/board", label: "Board" },
+    { href: "/team", label: "My team" },
+    { href: "/staff", label: "Staff" },
+    { href: "/swaps", label: "Swaps" },
     { href: "/hr", label: "HR" },
+    { href: "/admin/policy", label: "Admin" },
   ] as const;
   return items.filter((n) => mayOpen(user, n.href)).map((n) => ({ ...n }));
 }

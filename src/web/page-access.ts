@@ -2,7 +2,7 @@
 // page × role matrix test walks. A page is registered through `definePage` in pages.ts,
 // which looks its path up here, so a page cannot exist without a rule.
 import type { CurrentUser } from "../deps.js";
-import { ALERT_RESPONDERS, RECORD_KEEPERS, hasAny } from "../staff/roles.js";
+import { ADMINS, ALERT_RESPONDERS, HR_WRITERS, LINE_MANAGERS, RECORD_KEEPERS, ROTA_EDITORS, hasAny } from "../staff/roles.js";
 import type { Role } from "../staff/schema.js";
 
 export type PageAccess =
@@ -20,6 +20,18 @@ export const PAGES = {
   "/alerts/:id": { access: ALERT_RESPONDERS, forbidden: "Alerts are for duty managers." },
   "/rota": { access: "signed_in" },
   "/hr": { access: RECORD_KEEPERS, forbidden: "HR reports are for HR, managers and administrators." },
+  "/staff": { access: RECORD_KEEPERS, forbidden: "The staff directory is for HR, managers and administrators." },
+  "/staff/new": { access: HR_WRITERS, forbidden: "Adding staff is for HR and administrators." },
+  // A person's record: HR, their managers and they themselves (the API decides whose).
+  "/staff/:id": { access: "signed_in" },
+  "/staff/:id/edit": { access: HR_WRITERS, forbidden: "Changing staff details is for HR and administrators." },
+  "/teams": { access: RECORD_KEEPERS, forbidden: "Teams are for HR, managers and administrators." },
+  "/team": { access: LINE_MANAGERS, forbidden: "My team is for team managers." },
+  "/swaps": { access: ROTA_EDITORS, forbidden: "Approving swaps is for managers." },
+  "/rota/:id": { access: "signed_in" },
+  "/admin/policy": { access: ADMINS, forbidden: "The escalation policy is for administrators." },
+  "/admin/tokens": { access: ADMINS, forbidden: "API tokens are for administrators." },
+  "/admin/audit": { access: ADMINS, forbidden: "The audit log is for administrators." },
 } as const satisfies Record<string, PageAccess>;
 
 export type PagePath = keyof typeof PAGES;

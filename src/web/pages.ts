@@ -4,7 +4,6 @@ import type { AppEnv } from "../deps.js";
 import { localDay, addDays, zonedInstant, isDayInRange } from "../calendar/days.js";
 import { load, dataOr } from "./api.js";
 import { definePage, page } from "./define-page.js";
-import { LoginPage } from "./pages/login.js";
 import { HomePage } from "./pages/home.js";
 import { VisitPage } from "./pages/visit.js";
 import { BoardPage } from "./pages/board.js";
@@ -19,6 +18,14 @@ import { StaffList } from "../staff/routes.js";
 import { IntegrityRow, Row } from "../reports/routes.js";
 import { reportResponse } from "../reports/format.js";
 import { LoneWorkingReport } from "../lone-working/alerts/routes.js";
+
+// Each job's pages live in their own file; /staff/new before /staff/:id (first registered wins).
+import "./login-pages.js";
+import "./staff-pages.js";
+import "./record-pages.js";
+import "./team-pages.js";
+import "./rota-builder-pages.js";
+import "./admin-pages.js";
 
 export { PAGES } from "./page-access.js";
 export { webPages } from "./define-page.js";
@@ -40,7 +47,6 @@ const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf
 // The API's own bounds (1900..2100): a day past them walked the chart's month loop for ever.
 const isDay = (s: string | undefined): s is string => !!s && isDayInRange(s);
 
-definePage("/login", (c) => page(c, LoginPage()));
 
 definePage("/", async (c, user) => {
   const now = c.get("deps").clock.now();

@@ -1,0 +1,5 @@
+// Pages registered here (issue 11): /staff/:id. Placeholders until built.
+import { definePage, page } from "./define-page.js";
+import { Layout } from "./layout.js";
+
+definePage("/staff/:id", (c, user) => page(c, <Layout title="Not built yet" user={user}><h1>Not built yet</h1></Layout>));
