@@ -3,6 +3,10 @@
   "use strict";
   const tz = document.body.dataset.tz || "Europe/London";
 
+  // A form re-shown with errors: take the reader to the summary (src/web/forms.tsx).
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
   /** JSON API call; throws {status, problem} on an HTTP error and TypeError when there is no network. */
   async function api(method, path, body, headers) {
     const h = Object.assign({ Accept: "application/json" }, headers || {});
