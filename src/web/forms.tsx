@@ -80,7 +80,7 @@ export function Field(props: {
   hint?: string;
   required?: boolean;
   autocomplete?: string;
-  inputmode?: string;
+  inputmode?: "decimal" | "email" | "none" | "numeric" | "search" | "tel" | "text" | "url";
   step?: string;
   min?: string;
   max?: string;
