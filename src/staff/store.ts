@@ -9,7 +9,7 @@ import { appendAudit } from "../audit/store.js";
 import { Conflict, Forbidden, NotFound, RuleViolation } from "../errors.js";
 import { endSessionsOf } from "../auth/sessions-store.js";
 import { clearSignInThrottle } from "../auth/throttle-store.js";
-import { currentPolicy } from "../lone-working/escalation/policy.js";
+import { currentPolicy } from "../lone-working/escalation/policy-store.js";
 import { MANAGER_COVER, hasAny } from "./roles.js";
 import { staff, teams, type Category, type Role, type StaffRow } from "./schema.js";
 

@@ -3,7 +3,8 @@
 import type { Db } from "../../db/connection.js";
 import { uncoveredIntervals, nextShiftOf } from "../../rota/store/tx.js";
 import { deliveryStore } from "../delivery/index.js";
-import { currentPolicy, type Policy } from "../escalation/policy.js";
+import type { Policy } from "../escalation/policy.js";
+import { currentPolicy } from "../escalation/policy-store.js";
 import { LINE_MANAGERS, hasAny } from "../../staff/roles.js";
 import { alertsStore } from "./store.js";
 

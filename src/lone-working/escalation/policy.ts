@@ -1,7 +1,6 @@
-// The escalation ladder as data, stored as a setting
-// and copied onto each alert when it is raised.
-import type { Db, Tx } from "../../db/connection.js";
-import { getSetting, putSetting } from "../../db/settings.js";
+// The escalation ladder as data (pure): its shape, the default, what makes one unsafe. It is
+// stored as a setting (read and written by policy-store.ts) and copied onto each alert when
+// it is raised.
 
 export const NOTIFY_TARGETS = ["worker", "duty_manager", "all_managers", "senior"] as const;
 export type NotifyTarget = (typeof NOTIFY_TARGETS)[number];
@@ -63,15 +62,6 @@ export function policyProblems(policy: Pick<Policy, "steps" | "panicStartsAtStep
   if (panicStartsAtStep > last) problems.push({ path: "panicStartsAtStep", message: "must be the number of one of the steps (from 0)" });
   else if (steps[panicStartsAtStep]!.notify === "worker") problems.push({ path: "panicStartsAtStep", message: "a panic alarm must start at a step that tells managers, not the worker" });
   return problems;
-}
-
-export function currentPolicy(db: Db | Tx): Policy {
-  const stored = getSetting<Policy>(db, POLICY_KEY);
-  return stored ? { ...defaultPolicy(), ...stored } : defaultPolicy();
-}
-
-export function savePolicy(tx: Tx, policy: Policy, at: Date): void {
-  putSetting(tx, POLICY_KEY, policy, at);
 }
 
 /**

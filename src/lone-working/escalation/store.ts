@@ -16,7 +16,8 @@ import { staff, type Role } from "../../staff/schema.js";
 import { alerts, alertSteps, schedulerRuns } from "./schema.js";
 import { visits } from "../visits/schema.js";
 import { announcementCount, cancelQueued, enqueue, ladderRecipients, RUN_ID } from "../delivery/index.js";
-import { currentPolicy, policyProblems, savePolicy, type Policy } from "./policy.js";
+import { policyProblems, type Policy } from "./policy.js";
+import { currentPolicy, savePolicy } from "./policy-store.js";
 import { newAlert, SYSTEM, type AlertRow, type RaiseInput } from "./raise.js";
 
 export type { AlertRow, RaiseInput } from "./raise.js";
