@@ -21,6 +21,9 @@ import { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID } from 
 import type { Claimed, NewNotifications, NotificationRow, SendResult } from "./types.js";
 
 /** Delivery's own audit rows are the escalation job's, as they always were. */
+/** A connection, or a transaction on it: what a channel reads whom it reaches through (Channel.reaches). */
+export type ReadHandle = Db | Tx;
+
 export const DELIVERY_ACTOR: Actor = { type: "system", job: "escalation" };
 
 /** Whether the alert still wants a notification of this purpose (SQL and JS say the same). */

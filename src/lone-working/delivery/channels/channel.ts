@@ -7,7 +7,7 @@
 // CHANNELS in channels/index.ts, and queue rows with `channel: "<name>"`. Claims, the
 // send-once guarantee, the time limit, result recording and retries are delivery's and
 // come for free.
-import type { Db, Tx } from "../../../db/connection.js";
+import type { ReadHandle } from "../store.js";
 import type { Deps } from "../../../deps.js";
 import type { NotificationRow, SendStatus } from "../types.js";
 
@@ -36,9 +36,10 @@ export interface Channel {
   /**
    * Of these people, who this channel can reach now (a push subscription that has not
    * failed for good; a text channel: a mobile number not marked bad). Read inside the
-   * caller's transaction (or on a connection), synchronously.
+   * caller's transaction (or on a connection), synchronously: only delivery's store calls
+   * it, and the channel answers through its own store.
    */
-  reaches(tx: Tx | Db, staffIds: readonly string[]): Set<string>;
+  reaches(db: ReadHandle, staffIds: readonly string[]): Set<string>;
   /**
    * Send a batch of claimed rows. Call `done` once per row as each result is known (it
    * is recorded at once, not when the whole batch is over). A row left without a result

@@ -1,14 +1,13 @@
 // Web push as a delivery channel: each claimed row is pushed to every subscription its
 // person has (deps.push: the VAPID sender, or a test's fake).
-import type { Db, Tx } from "../../../../db/connection.js";
 import type { Channel } from "../channel.js";
 import { workingSubscribers } from "./store.js";
 import type { PushPayload } from "./types.js";
 
 export const pushChannel: Channel = {
   name: "push",
-  reaches(tx: Tx | Db, staffIds: readonly string[]) {
-    return workingSubscribers(tx, staffIds);
+  reaches(db, staffIds) {
+    return workingSubscribers(db, staffIds);
   },
   async send(deps, batch, done) {
     await Promise.all(
