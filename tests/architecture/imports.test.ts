@@ -7,6 +7,8 @@
 //   (next_check_in_due, overdue_alert_id), so when a visit is next due has one author.
 // - Escalation decides who is told; it never imports a channel (delivery/channels/).
 // - Delivery sends what it is given; it never imports the ladder.
+// - No lone-working file outside a store imports `Tx` (even as a type): passes and services
+//   await store use cases and never hold a transaction.
 // - No import cycle anywhere: a cycle means two modules each need the other to load, so
 //   neither can be read, tested or replaced alone (alerts/service and visits/service once
 //   imported each other). Type-only imports are erased at compile time and do not count
@@ -112,6 +114,8 @@ interface ImportDecl {
   typeOnly: boolean;
   /** value names brought in (`*` for a namespace import, `default`) */
   names: string[];
+  /** every name brought in, types too (`*` for a namespace import) */
+  allNames: string[];
 }
 
 /** Every import declaration and re-export (`export … from`) in a file. */
@@ -126,20 +130,26 @@ export function importsOf(file: string, text: string): ImportDecl[] {
     const typeOnly = !!m[2];
     const clause = m[3]!.trim();
     const names: string[] = [];
+    const allNames: string[] = [];
     const braces = /\{([^}]*)\}/.exec(clause);
     if (braces) {
       for (const n of braces[1]!.split(",")) {
         const t = n.trim();
-        if (!t || /^type\s/.test(t)) continue;
+        if (!t) continue;
+        allNames.push(t.replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim());
+        if (/^type\s/.test(t)) continue;
         names.push(t.split(/\s+as\s+/)[0]!.trim());
       }
     }
-    if (/\*\s+as\s+\w+/.test(clause) || clause === "*") names.push("*");
+    if (/\*\s+as\s+\w+/.test(clause) || clause === "*") {
+      names.push("*");
+      allNames.push("*");
+    }
     const def = /^([A-Za-z_$][\w$]*)\s*(,|$)/.exec(clause);
     if (def && m[1] === "import") names.push("default");
-    out.push({ spec: m[4]!, file: resolve(m[4]!), typeOnly: typeOnly || names.length === 0, names });
+    out.push({ spec: m[4]!, file: resolve(m[4]!), typeOnly: typeOnly || names.length === 0, names, allNames });
   }
-  for (const m of text.matchAll(/^\s*import\s+"([^"]+)"/gm)) out.push({ spec: m[1]!, file: resolve(m[1]!), typeOnly: false, names: ["*"] });
+  for (const m of text.matchAll(/^\s*import\s+"([^"]+)"/gm)) out.push({ spec: m[1]!, file: resolve(m[1]!), typeOnly: false, names: ["*"], allNames: ["*"] });
   return out;
 }
 
@@ -177,6 +187,16 @@ export function storeRuleBreaks(file: string, decls: ImportDecl[], tables: Map<s
     if (hit.length) out.push(`imports table${hit.length > 1 ? "s" : ""} ${hit.join(", ")} from ${r}`);
   }
   return out;
+}
+
+/**
+ * Why a lone-working file breaks the transaction rule, or nothing: above the stores nothing
+ * holds a transaction (issue 10), so no non-store file there imports `Tx`, not even as a type
+ * (a pass that holds one could not move to a second database engine unchanged).
+ */
+export function txRuleBreaks(file: string, decls: ImportDecl[]): string[] {
+  if (!rel(file).startsWith("lone-working/") || isStoreFile(file)) return [];
+  return decls.filter((d) => d.file && rel(d.file) === "db/connection.ts" && d.allNames.some((n) => n === "Tx" || n === "*")).map(() => "imports Tx from src/db/connection.ts");
 }
 
 const WATCH_NAMES = /\b(nextCheckInDue|overdueAlertId)\b/;
@@ -228,6 +248,14 @@ describe("import rules for src/", () => {
     expect(isStoreFile(join(SRC, "hr", "store", "records.ts"))).toBe(true);
     expect(isStoreFile(join(SRC, "hr", "restore.ts"))).toBe(false);
 
+    const pass = join(SRC, "lone-working", "escalation", "pass.ts");
+    expect(txRuleBreaks(pass, importsOf(pass, `import type { Db, Tx } from "../../db/connection.js";`))).toEqual(["imports Tx from src/db/connection.ts"]);
+    expect(txRuleBreaks(pass, importsOf(pass, `import { type Tx, openDatabase } from "../../db/connection.js";`))).toEqual(["imports Tx from src/db/connection.ts"]);
+    expect(txRuleBreaks(pass, importsOf(pass, `export type { Tx as Handle } from "../../db/connection.js";`))).toEqual(["imports Tx from src/db/connection.ts"]);
+    expect(txRuleBreaks(pass, importsOf(pass, `import type { Db } from "../../db/connection.js";`))).toEqual([]);
+    expect(txRuleBreaks(join(SRC, "lone-working", "escalation", "fire-store.ts"), importsOf(pass, `import type { Db, Tx } from "../../db/connection.js";`))).toEqual([]);
+    expect(txRuleBreaks(join(SRC, "audit", "records-check.ts"), importsOf(join(SRC, "audit", "records-check.ts"), `import type { Tx } from "../db/connection.js";`))).toEqual([]);
+
     expect(writesWatchColumns(`tx.update(visits).set({ status: "completed", overdueAlertId: null }).run();`)).toBe(true);
     expect(writesWatchColumns(`tx.insert(visits).values({ id, nextCheckInDue: due }).run();`)).toBe(true);
     expect(writesWatchColumns(`prepared(tx, "UPDATE visits SET next_check_in_due = ? WHERE id = ?")`)).toBe(true);
@@ -239,6 +267,13 @@ describe("import rules for src/", () => {
     expect([...tables.values()].reduce((n, s) => n + s.size, 0)).toBeGreaterThan(25); // it sees the tables
     const found = files.flatMap((f) => storeRuleBreaks(f, decls.get(f)!, tables).map((why) => `${rel(f)}: ${why}`));
     expect(found).toEqual([]);
+  });
+
+  it("no lone-working file outside a store imports Tx (the passes and services never hold a transaction)", () => {
+    const found = files.flatMap((f) => txRuleBreaks(f, decls.get(f)!).map((why) => `${rel(f)}: ${why}`));
+    expect(found).toEqual([]);
+    // it sees the stores that do (they are exempt, not invisible)
+    expect(files.filter((f) => rel(f).startsWith("lone-working/") && decls.get(f)!.some((d) => d.file && rel(d.file) === "db/connection.ts" && d.allNames.includes("Tx"))).length).toBeGreaterThan(3);
   });
 
   it("only the watch module writes a visit's watch columns", () => {
