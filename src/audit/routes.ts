@@ -4,7 +4,7 @@ import { auditStore } from "./store.js";
 import { verifyAuditAndRecordsAsync } from "./records-check.js";
 import { ADMINS } from "../staff/roles.js";
 
-const Entry = z
+export const Entry = z
   .object({
     seq: z.number().int(),
     recordedAt: z.string(),
@@ -17,6 +17,20 @@ const Entry = z
     hash: z.string(),
   })
   .openapi("AuditEntry");
+
+/** The list and the check's answer, as the admin audit page reads them. */
+export const AuditList = z.object({ entries: z.array(Entry) });
+export const VerifyResult = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  firstBadSeq: z.number().int().optional(),
+  problem: z.string().optional(),
+  head: z.object({ seq: z.number(), hash: z.string() }).optional(),
+  records: z.object({ checked: z.number().int(), mismatchCount: z.number().int() }),
+  mismatches: z
+    .array(z.object({ entity: z.string(), id: z.string(), field: z.string(), problem: z.enum(["changed", "not_in_chain", "missing"]) }))
+    .openapi({ description: "Rows whose values differ from the chain's replay (first 1000); field \"*\" is the whole row" }),
+});
 
 export const auditRoutes = router()
   .openapi(
@@ -35,7 +49,7 @@ export const auditRoutes = router()
           before: z.coerce.number().int().min(1).optional().openapi({ description: "Only entries with a lower seq: pass the last seq of a page for the next" }),
         }),
       },
-      responses: { 200: jsonResponse(z.object({ entries: z.array(Entry) }), "Entries") },
+      responses: { 200: jsonResponse(AuditList, "Entries") },
     }),
     async (c) => {
       const q = c.req.valid("query");
@@ -59,17 +73,7 @@ export const auditRoutes = router()
       },
       responses: {
         200: jsonResponse(
-          z.object({
-            ok: z.boolean(),
-            entries: z.number().int(),
-            firstBadSeq: z.number().int().optional(),
-            problem: z.string().optional(),
-            head: z.object({ seq: z.number(), hash: z.string() }).optional(),
-            records: z.object({ checked: z.number().int(), mismatchCount: z.number().int() }),
-            mismatches: z
-              .array(z.object({ entity: z.string(), id: z.string(), field: z.string(), problem: z.enum(["changed", "not_in_chain", "missing"]) }))
-              .openapi({ description: "Rows whose values differ from the chain's replay (first 1000); field \"*\" is the whole row" }),
-          }),
+          VerifyResult,
           "Result",
         ),
       },

@@ -13,6 +13,14 @@ export const UserSchema = z
   .object({ id: z.string(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), teamId: z.string().nullable() })
   .openapi("User");
 
+/** A new token's answer (the secret, shown once) and the list (never the secrets); the admin pages read them. */
+export const TokenMade = z.object({ id: z.string(), token: z.string(), expiresAt: z.string(), readOnly: z.boolean() });
+export const TokenList = z.object({
+  tokens: z.array(
+    z.object({ id: z.string(), staffId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable(), expiresAt: z.string().nullable(), readOnly: z.boolean() }),
+  ),
+});
+
 export const LoginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
 
 export const authRoutes = router()
@@ -114,7 +122,7 @@ export const authRoutes = router()
         }),
       ),
       responses: {
-        201: jsonResponse(z.object({ id: z.string(), token: z.string(), expiresAt: z.string(), readOnly: z.boolean() }), "The token, shown once"),
+        201: jsonResponse(TokenMade, "The token, shown once"),
         404: problemResponse("Unknown staff"),
       },
     }),
@@ -134,11 +142,7 @@ export const authRoutes = router()
       access: ADMINS,
       responses: {
         200: jsonResponse(
-          z.object({
-            tokens: z.array(
-              z.object({ id: z.string(), staffId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable(), expiresAt: z.string().nullable(), readOnly: z.boolean() }),
-            ),
-          }),
+          TokenList,
           "Tokens",
         ),
       },

@@ -59,7 +59,7 @@ const AlertSchema = z
   })
   .openapi("Alert");
 
-const PolicySchema = z
+export const PolicySchema = z
   .object({
     steps: z
       .array(
