@@ -98,9 +98,11 @@ export const MyShifts = z.object({
   shifts: z.array(z.object({ assignmentId: z.string(), rotaId: z.string(), rotaName: z.string(), kind: z.enum(ROTA_KINDS), start: z.string(), end: z.string(), source: z.string() })),
 });
 
-const SwapSchema = z
+export const SwapSchema = z
   .object({ id: z.string(), assignmentId: z.string(), fromStaffId: z.string(), toStaffId: z.string(), status: z.string(), newAssignmentId: z.string().nullable() })
   .openapi("RotaSwap");
+export const SwapList = z.object({ swaps: z.array(SwapSchema.extend({ rotaId: z.string(), start: z.string(), end: z.string() })) });
+export const SwapApproved = SwapSchema.extend({ warnings: z.array(WarningSchema) });
 const swapView = (s: { id: string; assignmentId: string; fromStaffId: string; toStaffId: string; status: string; newAssignmentId: string | null }) => ({
   id: s.id,
   assignmentId: s.assignmentId,
@@ -350,7 +352,7 @@ export const rotaRoutes = router()
       access: "signed_in",
       request: { query: z.object({ status: z.enum(SWAP_STATUSES).optional() }) },
       responses: {
-        200: jsonResponse(z.object({ swaps: z.array(SwapSchema.extend({ rotaId: z.string(), start: z.string(), end: z.string() })) }), "Swaps"),
+        200: jsonResponse(SwapList, "Swaps"),
       },
     }),
     async (c) => {
@@ -380,7 +382,7 @@ export const rotaRoutes = router()
       access: ROTA_EDITORS,
       request: { params: IdParam },
       responses: {
-        200: jsonResponse(SwapSchema.extend({ warnings: z.array(WarningSchema) }), "Approved"),
+        200: jsonResponse(SwapApproved, "Approved"),
         404: problemResponse("Unknown swap"),
         409: problemResponse("Not accepted yet, or already approved"),
         422: problemResponse("Receiver not eligible, or double-booked"),
