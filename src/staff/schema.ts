@@ -25,6 +25,8 @@ export const staff = sqliteTable(
     startDate: day("start_date"),
     /** Full-time equivalent, 1 = full time; sickness triggers are pro rata. */
     fte: real("fte").notNull().default(1),
+    /** A UK mobile as E.164 (`+447700900123`), for text messages and the alarm card; null when not given. */
+    mobile: text("mobile"),
     passwordHash: text("password_hash"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: instant("created_at").notNull(),
