@@ -3,7 +3,8 @@ import { visibleText } from "../http/text.js";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Day } from "../http/route.js";
 import { actorOf } from "../http/actor.js";
 import { CATEGORIES, ROLES } from "./schema.js";
-import { createStaff, getStaff, listStaff, setPassword, unlockSignIn, updateStaff } from "./service.js";
+import { createStaff, getStaff, listStaff, setOwnMobile, setPassword, unlockSignIn, updateStaff } from "./service.js";
+import { UkMobile } from "./mobile.js";
 import { NotFound } from "../errors.js";
 import { ADMINS, HR_WRITERS, RECORD_KEEPERS, hasAny } from "./roles.js";
 
@@ -18,6 +19,8 @@ export const StaffSchema = z
     category: z.enum(CATEGORIES),
     startDate: z.string().nullable(),
     fte: z.number(),
+    /** E.164, e.g. +447700900123; null when none is recorded. */
+    mobile: z.string().nullable(),
     active: z.boolean(),
     canSignIn: z.boolean(),
   })
@@ -34,10 +37,11 @@ export const NewStaffBody = z.object({
   category: z.enum(CATEGORIES).optional(),
   startDate: Day.optional(),
   fte: z.number().gt(0).max(1).optional(),
+  mobile: UkMobile.optional(),
   password: Password.optional(),
 });
 
-const StaffChangesBody = z
+export const StaffChangesBody = z
   .object({
     name: visibleText(200),
     email: z.email().max(320),
@@ -46,9 +50,13 @@ const StaffChangesBody = z
     category: z.enum(CATEGORIES),
     startDate: Day.nullable(),
     fte: z.number().gt(0).max(1),
+    /** null clears it. */
+    mobile: UkMobile.nullable(),
     active: z.boolean(),
   })
   .partial();
+
+export const MyChangesBody = z.object({ mobile: UkMobile.nullable() });
 
 
 export const staffRoutes = router()
@@ -101,7 +109,7 @@ export const staffRoutes = router()
       method: "patch",
       path: "/api/staff/{id}",
       tags: ["Staff"],
-      summary: "Change name, email, roles, team, category, FTE or deactivate",
+      summary: "Change name, email, mobile, roles, team, category, FTE or deactivate",
       access: HR_WRITERS,
       request: { params: IdParam, ...jsonBody(StaffChangesBody) },
       responses: {
@@ -143,4 +151,16 @@ export const staffRoutes = router()
       await unlockSignIn(c.get("deps"), actorOf(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
+  )
+  .openapi(
+    defineRoute({
+      method: "patch",
+      path: "/api/me",
+      tags: ["Staff"],
+      summary: "Change your own mobile number (null clears it)",
+      access: "signed_in",
+      request: jsonBody(MyChangesBody),
+      responses: { 200: jsonResponse(StaffSchema, "You, as the staff directory shows you") },
+    }),
+    async (c) => c.json(await setOwnMobile(c.get("deps"), actorOf(c), c.get("user")!.id, c.req.valid("json").mobile), 200),
   );

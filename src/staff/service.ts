@@ -29,6 +29,11 @@ export async function updateStaff(deps: Deps, actor: Actor, id: string, changes:
   return staffStore(deps.db).update(id, changes, actor, deps.clock.now());
 }
 
+/** A person records or clears their own mobile number (no role needed: it is theirs). */
+export async function setOwnMobile(deps: Deps, actor: Actor, id: string, mobile: string | null): Promise<StaffView> {
+  return staffStore(deps.db).update(id, { mobile }, actor, deps.clock.now());
+}
+
 /** An admin sets a person's password: their sessions end and their sign-in throttle is cleared. */
 export async function setPassword(deps: Deps, actor: Actor, id: string, password: string): Promise<void> {
   const store = staffStore(deps.db);

@@ -29,6 +29,8 @@ export interface NewStaffRow {
   category?: Category;
   startDate?: string;
   fte?: number;
+  /** E.164. */
+  mobile?: string;
   passwordHash: string | null;
 }
 
@@ -40,6 +42,8 @@ export interface StaffChanges {
   category?: Category;
   startDate?: string | null;
   fte?: number;
+  /** E.164; null clears it. */
+  mobile?: string | null;
   active?: boolean;
 }
 
@@ -117,6 +121,7 @@ export const staffStore = storeFor<StaffStore>((db) => {
             category: input.category ?? "qualified",
             startDate: input.startDate ?? null,
             fte: input.fte ?? 1,
+            mobile: input.mobile ?? null,
             passwordHash: input.passwordHash,
             createdAt: now,
           })

@@ -148,3 +148,44 @@ describe("changing staff", () => {
     expect((await m.client.patch(`/api/staff/${m.id}`, { roles: ["admin"] })).status).toBe(403);
   });
 });
+
+describe("mobile numbers", () => {
+  it("are taken as people write them and stored and returned as E.164", async () => {
+    const a = await hr.client.post("/api/staff", { name: "Mo Bile", email: "mo.bile@council.example", roles: ["amhp"], mobile: "07700 900123" });
+    expect(a.status).toBe(201);
+    expect(a.body.mobile).toBe("+447700900123");
+    expect((await hr.client.get(`/api/staff/${a.body.id}`)).body.mobile).toBe("+447700900123");
+    expect((await hr.client.get("/api/staff")).body.staff.find((s: { id: string }) => s.id === a.body.id).mobile).toBe("+447700900123");
+    for (const written of ["+44 7700 900456", "+44 (0)7700 900456", "0044 7700 900456", "07700-900-456"]) {
+      const res = await hr.client.patch(`/api/staff/${a.body.id}`, { mobile: written });
+      expect(res.status, written).toBe(200);
+      expect(res.body.mobile).toBe("+447700900456");
+    }
+    expect((await hr.client.patch(`/api/staff/${a.body.id}`, { mobile: null })).body.mobile).toBeNull();
+    const none = await hr.client.post("/api/staff", { name: "No Mobile", email: "no.mobile@council.example", roles: ["amhp"] });
+    expect(none.body.mobile).toBeNull();
+  });
+
+  it("a bad number is a 400 naming mobile and writes nothing", async () => {
+    const p = await env.person({ roles: ["amhp"] });
+    const before = env.auditCount();
+    for (const bad of ["020 7946 0958", "07700 90012", "+1 415 555 0100", "phone me", "077009001234"]) {
+      expectInvalid(await hr.client.post("/api/staff", { name: "Bad Mobile", email: `bad.mobile@council.example`, roles: ["amhp"], mobile: bad }), "mobile");
+      expectInvalid(await hr.client.patch(`/api/staff/${p.id}`, { mobile: bad }), "mobile");
+      expectInvalid(await p.client.patch("/api/me", { mobile: bad }), "mobile");
+    }
+    expect(env.auditCount()).toBe(before);
+  });
+
+  it("anyone sets or clears their own with PATCH /api/me, audited; it changes nobody else's", async () => {
+    const me = await env.person({ roles: ["social_worker"] });
+    const before = env.auditCount();
+    const res = await me.client.patch("/api/me", { mobile: "+44 7700 900789" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: me.id, mobile: "+447700900789" });
+    expect(env.auditCount()).toBe(before + 1);
+    expect((await me.client.get(`/api/staff/${me.id}`)).body.mobile).toBe("+447700900789");
+    expect((await me.client.patch("/api/me", { mobile: null })).body.mobile).toBeNull();
+    expect((await env.anon.patch("/api/me", { mobile: "07700 900789" })).status).toBe(401);
+  });
+});
