@@ -10,12 +10,14 @@
 //
 // Field names are the API's field paths (`errors[].path`), so an error lands beside the field
 // the person typed into; `errorPaths` maps a path the API names to a differently named field.
+// Several forms on one page with the same field names: give each its own `form` (a short
+// key such as "void-<id>"), which goes into the ids, so every label and link finds its field.
 import type { Child } from "hono/jsx";
 
 export type FormValues = Record<string, string | string[] | undefined>;
 export type FormErrors = Record<string, string>;
 
-const idOf = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+const idOf = (name: string, form?: string) => `f-${form ? `${form}-` : ""}${name}`.replace(/[^A-Za-z0-9_-]/g, "-");
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 const many = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
 
@@ -31,7 +33,7 @@ export function errorsFor(errors: FormErrors, fields: readonly string[], detail?
 }
 
 /** Lists the form's errors, each linking to its field; says nothing when there are none. */
-export function ErrorSummary(props: { errors: FormErrors; title?: string }) {
+export function ErrorSummary(props: { errors: FormErrors; title?: string; form?: string }) {
   const entries = Object.entries(props.errors);
   if (entries.length === 0) return null;
   return (
@@ -39,29 +41,30 @@ export function ErrorSummary(props: { errors: FormErrors; title?: string }) {
       <h2>{props.title ?? "There is a problem"}</h2>
       <ul>
         {entries.map(([name, message]) => (
-          <li>{name ? <a href={`#${idOf(name)}`}>{message}</a> : message}</li>
+          <li>{name ? <a href={`#${idOf(name, props.form)}`}>{message}</a> : message}</li>
         ))}
       </ul>
     </div>
   );
 }
 
-function described(name: string, errors: FormErrors, hint?: string) {
-  const ids = [hint ? `${idOf(name)}-hint` : "", errors[name] ? `${idOf(name)}-error` : ""].filter(Boolean).join(" ");
+function described(name: string, errors: FormErrors, hint?: string, form?: string) {
+  const ids = [hint ? `${idOf(name, form)}-hint` : "", errors[name] ? `${idOf(name, form)}-error` : ""].filter(Boolean).join(" ");
   return { "aria-describedby": ids || undefined, "aria-invalid": errors[name] ? "true" : undefined };
 }
 
-function Around(props: { name: string; label: string; hint?: string; errors: FormErrors; children: Child }) {
+function Around(props: { name: string; label: string; hint?: string; errors: FormErrors; form?: string; children: Child }) {
+  const id = idOf(props.name, props.form);
   return (
     <div class={props.errors[props.name] ? "field field-error" : "field"}>
-      <label for={idOf(props.name)}>{props.label}</label>
+      <label for={id}>{props.label}</label>
       {props.hint ? (
-        <p class="hint" id={`${idOf(props.name)}-hint`}>
+        <p class="hint" id={`${id}-hint`}>
           {props.hint}
         </p>
       ) : null}
       {props.errors[props.name] ? (
-        <p class="error" id={`${idOf(props.name)}-error`}>
+        <p class="error" id={`${id}-error`}>
           {props.errors[props.name]}
         </p>
       ) : null}
@@ -84,11 +87,12 @@ export function Field(props: {
   step?: string;
   min?: string;
   max?: string;
+  form?: string;
 }) {
   return (
-    <Around name={props.name} label={props.label} hint={props.hint} errors={props.errors}>
+    <Around name={props.name} label={props.label} hint={props.hint} errors={props.errors} form={props.form}>
       <input
-        id={idOf(props.name)}
+        id={idOf(props.name, props.form)}
         name={props.name}
         type={props.type ?? "text"}
         value={props.type === "password" ? undefined : one(props.values[props.name])}
@@ -98,16 +102,16 @@ export function Field(props: {
         step={props.step}
         min={props.min}
         max={props.max}
-        {...described(props.name, props.errors, props.hint)}
+        {...described(props.name, props.errors, props.hint, props.form)}
       />
     </Around>
   );
 }
 
-export function TextArea(props: { name: string; label: string; values: FormValues; errors: FormErrors; hint?: string; required?: boolean; rows?: number }) {
+export function TextArea(props: { name: string; label: string; values: FormValues; errors: FormErrors; hint?: string; required?: boolean; rows?: number; form?: string }) {
   return (
-    <Around name={props.name} label={props.label} hint={props.hint} errors={props.errors}>
-      <textarea id={idOf(props.name)} name={props.name} rows={props.rows ?? 3} required={props.required} {...described(props.name, props.errors, props.hint)}>
+    <Around name={props.name} label={props.label} hint={props.hint} errors={props.errors} form={props.form}>
+      <textarea id={idOf(props.name, props.form)} name={props.name} rows={props.rows ?? 3} required={props.required} {...described(props.name, props.errors, props.hint, props.form)}>
         {one(props.values[props.name])}
       </textarea>
     </Around>
@@ -115,11 +119,11 @@ export function TextArea(props: { name: string; label: string; values: FormValue
 }
 
 /** One choice from a list; `options` are [value, words]. An empty first option when `blank`. */
-export function Select(props: { name: string; label: string; options: readonly (readonly [string, string])[]; values: FormValues; errors: FormErrors; hint?: string; blank?: string; required?: boolean }) {
+export function Select(props: { name: string; label: string; options: readonly (readonly [string, string])[]; values: FormValues; errors: FormErrors; hint?: string; blank?: string; required?: boolean; form?: string }) {
   const chosen = one(props.values[props.name]);
   return (
-    <Around name={props.name} label={props.label} hint={props.hint} errors={props.errors}>
-      <select id={idOf(props.name)} name={props.name} required={props.required} {...described(props.name, props.errors, props.hint)}>
+    <Around name={props.name} label={props.label} hint={props.hint} errors={props.errors} form={props.form}>
+      <select id={idOf(props.name, props.form)} name={props.name} required={props.required} {...described(props.name, props.errors, props.hint, props.form)}>
         {props.blank !== undefined ? <option value="">{props.blank}</option> : null}
         {props.options.map(([value, words]) => (
           <option value={value} selected={value === chosen}>
@@ -132,18 +136,18 @@ export function Select(props: { name: string; label: string; options: readonly (
 }
 
 /** Several choices (checkboxes sharing a name): the form sends each ticked value. */
-export function Checkboxes(props: { name: string; legend: string; options: readonly (readonly [string, string])[]; values: FormValues; errors: FormErrors; hint?: string }) {
+export function Checkboxes(props: { name: string; legend: string; options: readonly (readonly [string, string])[]; values: FormValues; errors: FormErrors; hint?: string; form?: string }) {
   const chosen = many(props.values[props.name]);
   return (
-    <fieldset id={idOf(props.name)} class={props.errors[props.name] ? "field field-error choices" : "field choices"} {...described(props.name, props.errors, props.hint)}>
+    <fieldset id={idOf(props.name, props.form)} class={props.errors[props.name] ? "field field-error choices" : "field choices"} {...described(props.name, props.errors, props.hint, props.form)}>
       <legend>{props.legend}</legend>
       {props.hint ? (
-        <p class="hint" id={`${idOf(props.name)}-hint`}>
+        <p class="hint" id={`${idOf(props.name, props.form)}-hint`}>
           {props.hint}
         </p>
       ) : null}
       {props.errors[props.name] ? (
-        <p class="error" id={`${idOf(props.name)}-error`}>
+        <p class="error" id={`${idOf(props.name, props.form)}-error`}>
           {props.errors[props.name]}
         </p>
       ) : null}
