@@ -21,6 +21,10 @@ const LateEntry = { lateEntryReason: Reason.optional() };
 export const HrRecord = z.object({ id: z.string() }).passthrough().openapi("HrRecord");
 const List = <K extends string>(key: K) => z.object({ [key]: z.array(HrRecord) } as { [P in K]: z.ZodArray<typeof HrRecord> });
 export const SicknessList = List("episodes");
+export const SupervisionList = List("supervisions");
+export const ReferralList = List("referrals");
+export const StaffRecordLists = z.object({ approvals: z.array(HrRecord), training: z.array(HrRecord), leave: z.array(HrRecord) });
+export const RecordHistory = z.object({ kind: z.string(), id: z.string(), versions: z.array(z.object({ version: z.number() }).passthrough()) });
 const created = { 201: jsonResponse(HrRecord, "Recorded"), 404: problemResponse("Unknown person, or not yours"), 422: problemResponse("A rule refused it") };
 const changed = { 200: jsonResponse(HrRecord, "Changed"), 404: problemResponse("Unknown record, or not yours"), 409: problemResponse("Void, or changed meanwhile"), 422: problemResponse("A rule refused it") };
 
@@ -75,7 +79,7 @@ export const hrRoutes = router()
       access: "signed_in",
       request: { params: IdParam },
       responses: {
-        200: jsonResponse(z.object({ approvals: z.array(HrRecord), training: z.array(HrRecord), leave: z.array(HrRecord) }), "Records"),
+        200: jsonResponse(StaffRecordLists, "Records"),
         404: problemResponse("Unknown person, or not yours"),
       },
     }),
@@ -119,7 +123,7 @@ export const hrRoutes = router()
       summary: "A person's supervision sessions",
       access: "signed_in",
       request: { params: IdParam },
-      responses: { 200: jsonResponse(List("supervisions"), "Sessions"), 404: problemResponse("Unknown person, or not yours") },
+      responses: { 200: jsonResponse(SupervisionList, "Sessions"), 404: problemResponse("Unknown person, or not yours") },
     }),
     async (c) => c.json({ supervisions: await listSupervisions(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
   )
@@ -236,7 +240,7 @@ export const hrRoutes = router()
       summary: "A person's OH referrals (reason for HR, admin and the person only)",
       access: "signed_in",
       request: { params: IdParam },
-      responses: { 200: jsonResponse(List("referrals"), "Referrals"), 404: problemResponse("Unknown person, or not yours") },
+      responses: { 200: jsonResponse(ReferralList, "Referrals"), 404: problemResponse("Unknown person, or not yours") },
     }),
     async (c) => c.json({ referrals: await listOh(c.get("deps"), user(c), c.req.valid("param").id) }, 200),
   )
@@ -265,7 +269,7 @@ export const hrRoutes = router()
       access: "signed_in",
       request: { params: KindParams() },
       responses: {
-        200: jsonResponse(z.object({ kind: z.string(), id: z.string(), versions: z.array(z.object({ version: z.number() }).passthrough()) }), "History"),
+        200: jsonResponse(RecordHistory, "History"),
         404: problemResponse("Unknown record, or not yours"),
       },
     }),
