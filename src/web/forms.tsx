@@ -153,7 +153,8 @@ export function Checkboxes(props: { name: string; legend: string; options: reado
       ) : null}
       {props.options.map(([value, words]) => (
         <label>
-          <input type="checkbox" name={props.name} value={value} checked={chosen.includes(value)} /> {words}
+          <input type="checkbox" name={props.name} value={value} checked={chosen.includes(value)} />
+          <span>{words}</span>
         </label>
       ))}
     </fieldset>
