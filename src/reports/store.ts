@@ -100,6 +100,8 @@ export interface ReportsStore {
   /** Records entered, late, voided and changed from `start` (inclusive) to `end` (exclusive). */
   integrity(scope: ReportScope, start: Date, end: Date): Promise<IntegrityCounts>;
   loneWorking(scope: ReportScope, from: Date, to: Date): Promise<LoneWorkingData>;
+  /** Sickness spells (days only, never the cause) of the people in scope overlapping [from, asOf]: one query, for the HR page's chart. */
+  sicknessSpells(scope: ReportScope, from: string, asOf: string): Promise<{ firstDay: string; lastDay: string | null }[]>;
 }
 
 export const reportsStore = storeFor<ReportsStore>((db) => {
@@ -249,6 +251,16 @@ export const reportsStore = storeFor<ReportsStore>((db) => {
       });
     },
 
+    async sicknessSpells(scope, from, asOf) {
+      const conds = [isNull(sicknessEpisodes.voidedAt), lte(sicknessEpisodes.firstDay, asOf), or(isNull(sicknessEpisodes.lastDay), gte(sicknessEpisodes.lastDay, from))];
+      if (!scope.all) conds.push(eq(staff.teamId, scope.teamId ?? "\u0000none"));
+      return db
+        .select({ firstDay: sicknessEpisodes.firstDay, lastDay: sicknessEpisodes.lastDay })
+        .from(sicknessEpisodes)
+        .innerJoin(staff, eq(staff.id, sicknessEpisodes.staffId))
+        .where(and(...conds))
+        .all();
+    },
     async loneWorking(scope, from, to) {
       return read(() => ({
         teamStaff: scope.all ? null : db.select({ id: staff.id }).from(staff).where(eq(staff.teamId, scope.teamId ?? "")).all().map((r) => r.id),
