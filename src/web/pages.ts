@@ -2,9 +2,12 @@ import type { Context } from "hono";
 import { z } from "@hono/zod-openapi";
 import type { AppEnv } from "../deps.js";
 import { localDay, addDays, zonedInstant, isDayInRange } from "../calendar/days.js";
-import { load, dataOr } from "./api.js";
-import { definePage, page } from "./define-page.js";
-import { HomePage } from "./pages/home.js";
+import { load, send, dataOr, fieldErrors } from "./api.js";
+import { definePage, page, seeOther, formOf } from "./define-page.js";
+import { HomePage, type HomeData } from "./pages/home.js";
+import { errorsFor } from "./forms.js";
+import { HrRecord } from "../hr/routes.js";
+import type { CurrentUser } from "../deps.js";
 import { VisitPage } from "./pages/visit.js";
 import { BoardPage } from "./pages/board.js";
 import { RotaPage, rotaRange, type RotaData } from "./pages/rota.js";
@@ -12,7 +15,7 @@ import { HrPage, REPORTS, summaryOf, type HrData, type ReportKey } from "./pages
 import { filterReportRows } from "../reports/format.js";
 import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
-import { MyShifts, OnDuty, RotaList, ShiftList, Coverage } from "../rota/routes.js";
+import { MyShifts, OnDuty, RotaList, ShiftList, Coverage, SwapList, SwapSchema } from "../rota/routes.js";
 import { VisitList } from "../lone-working/visits/routes.js";
 import { StaffList } from "../staff/routes.js";
 import { IntegrityRow, Row } from "../reports/routes.js";
@@ -43,32 +46,87 @@ const REPORT_BODIES = {
 } satisfies Record<ReportKey, z.ZodType<{ rows: Record<string, unknown>[] }>>;
 
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
+const SupervisionList = z.object({ supervisions: z.array(HrRecord) });
 const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf(c));
 // The API's own bounds (1900..2100): a day past them walked the chart's month loop for ever.
 const isDay = (s: string | undefined): s is string => !!s && isDayInRange(s);
 
 
-definePage("/", async (c, user) => {
+const HOME_DONE: Record<string, string> = {
+  confirmed: "Supervision confirmed. Thank you.",
+  accepted: "Shift accepted. A manager will approve the swap.",
+  offered: "Swap offered. They will see it on their home page.",
+};
+
+async function homeData(c: Context<AppEnv>, user: CurrentUser): Promise<HomeData> {
   const now = c.get("deps").clock.now();
   const to = new Date(now.getTime() + 14 * 86_400_000);
-  const [shifts, onDuty, visits] = await Promise.all([
+  const [shifts, onDuty, visits, awaiting, swaps] = await Promise.all([
     load(c, `/api/me/shifts?from=${encodeURIComponent(now.toISOString())}&to=${encodeURIComponent(to.toISOString())}`, MyShifts),
     load(c, "/api/on-duty", OnDuty),
     load(c, "/api/visits?status=active", VisitList),
+    load(c, "/api/me/supervisions/awaiting", SupervisionList),
+    load(c, "/api/swaps", SwapList),
   ]);
-  return page(
-    c,
-    HomePage({
-      user,
-      tz: tzOf(c),
-      data: {
-        shifts: dataOr(shifts)?.shifts ?? null,
-        onDuty: dataOr(onDuty),
-        // A manager's list holds everyone's visits: home shows only their own.
-        visits: dataOr(visits)?.visits.filter((v) => v.staffId === user.id) ?? null,
-      },
-    }),
-  );
+  const myShifts = dataOr(shifts)?.shifts ?? null;
+  const openSwaps = dataOr(swaps)?.swaps.filter((s) => s.status !== "approved" && (s.fromStaffId === user.id || s.toStaffId === user.id)) ?? null;
+  // Whom a shift may be offered to: the people on that rota in the eight weeks either side
+  // (an AMHP may not read the staff directory; the rota's shifts name who works it).
+  const rotaIds = [...new Set([...(myShifts ?? []).map((s) => s.rotaId), ...(openSwaps ?? []).map((s) => s.rotaId)])];
+  const from = new Date(now.getTime() - 56 * 86_400_000).toISOString();
+  const until = new Date(now.getTime() + 56 * 86_400_000).toISOString();
+  const rotaShifts = await Promise.all(rotaIds.map((id) => load(c, `/api/rotas/${encodeURIComponent(id)}/shifts?from=${encodeURIComponent(from)}&to=${encodeURIComponent(until)}`, ShiftList)));
+  const names = new Map<string, string>();
+  const colleagues = new Map<string, [string, string][]>();
+  rotaIds.forEach((id, i) => {
+    const people = new Map<string, string>();
+    for (const s of dataOr(rotaShifts[i]!)?.shifts ?? []) for (const p of s.staff) people.set(p.id, p.name);
+    for (const [pid, name] of people) names.set(pid, name);
+    people.delete(user.id);
+    colleagues.set(id, [...people].sort((a, b) => a[1].localeCompare(b[1])));
+  });
+  return {
+    shifts: myShifts,
+    onDuty: dataOr(onDuty),
+    // A manager's list holds everyone's visits: home shows only their own.
+    visits: dataOr(visits)?.visits.filter((v) => v.staffId === user.id) ?? null,
+    awaiting: dataOr(awaiting)?.supervisions ?? null,
+    swaps: openSwaps,
+    names,
+    colleagues,
+  };
+}
+
+const HOME_ACTIONS = {
+  "confirm-supervision": { path: (id: string) => `/api/supervisions/${encodeURIComponent(id)}/confirm`, done: "confirmed", schema: HrRecord },
+  "accept-swap": { path: (id: string) => `/api/swaps/${encodeURIComponent(id)}/accept`, done: "accepted", schema: SwapSchema },
+} as const;
+
+definePage("/", {
+  get: async (c, user) => page(c, HomePage({ user, tz: tzOf(c), data: await homeData(c, user), notice: HOME_DONE[c.req.query("done") ?? ""] })),
+  post: async (c, user) => {
+    const form = await formOf(c);
+    const one = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
+    const action = one("_action");
+    const refused = async (id: string, status: number, errors: Record<string, string>, values: Record<string, string> = {}) =>
+      page(c, HomePage({ user, tz: tzOf(c), data: await homeData(c, user), failure: { action, id, errors, values } }), status);
+    if (action === "offer-swap") {
+      const assignmentId = one("assignmentId");
+      const toStaffId = one("toStaffId");
+      if (!toStaffId) return refused(assignmentId, 400, { toStaffId: "Choose whom to offer the shift to." });
+      const made = await send(c, "POST", "/api/swaps", { assignmentId, toStaffId }, SwapSchema);
+      if (made.ok) return seeOther(c, "/?done=offered");
+      return refused(assignmentId, made.status, errorsFor(fieldErrors(made.problem), ["toStaffId"], made.problem?.detail ?? made.problem?.title ?? "The swap was not offered."), { toStaffId });
+    }
+    if (action === "confirm-supervision" || action === "accept-swap") {
+      const id = one("id");
+      const a = HOME_ACTIONS[action];
+      const done = await send(c, "POST", a.path(id), {}, a.schema);
+      if (done.ok) return seeOther(c, `/?done=${a.done}`);
+      return refused(id, done.status, { "": done.problem?.detail ?? done.problem?.title ?? "That did not work." });
+    }
+    return refused("", 400, { "": "Unknown action." });
+  },
 });
 
 definePage("/visits/:id", (c, user) => {

@@ -1,16 +1,46 @@
 import type { z } from "@hono/zod-openapi";
 import type { CurrentUser } from "../../deps.js";
-import type { MyShifts, OnDuty } from "../../rota/routes.js";
+import type { MyShifts, OnDuty, SwapList } from "../../rota/routes.js";
+import type { HrRecord } from "../../hr/routes.js";
+import { ErrorSummary, Notice, type FormErrors } from "../forms.js";
 import type { VisitList } from "../../lone-working/visits/routes.js";
 import { Layout } from "../layout.js";
 import { localDay } from "../../calendar/days.js";
-import { fmtDay, fmtSpan, fmtTime } from "../format.js";
+import { fmtDate, fmtDay, fmtSpan, fmtTime, words } from "../format.js";
 
 /** What the API gave (null: it refused, and the page says so). */
 export interface HomeData {
   shifts: z.output<typeof MyShifts>["shifts"] | null;
   onDuty: z.output<typeof OnDuty> | null;
   visits: z.output<typeof VisitList>["visits"] | null;
+  /** Supervision sessions waiting for my confirmation. */
+  awaiting: z.output<typeof HrRecord>[] | null;
+  /** Swaps I offered or was offered, still open. */
+  swaps: z.output<typeof SwapList>["swaps"] | null;
+  /** Names of people (colleagues on my rotas; everyone for a manager). */
+  names: Map<string, string>;
+  /** Whom each of my shifts may be offered to, by rota: [id, name]. */
+  colleagues: Map<string, [string, string][]>;
+}
+
+/** A refused form on this page: which one (action and record id) and why. */
+export interface HomeFailure {
+  action: string;
+  id: string;
+  errors: FormErrors;
+  values: Record<string, string>;
+}
+
+const Hidden = (p: { name: string; value: string }) => <input type="hidden" name={p.name} value={p.value} />;
+
+function SwapFormError({ failure, action, id }: { failure?: HomeFailure; action: string; id: string }) {
+  if (!failure || failure.action !== action || failure.id !== id) return null;
+  const message = failure.errors[""];
+  return message ? (
+    <p class="error" id={`${action}-${id}-error`}>
+      {message}
+    </p>
+  ) : null;
 }
 
 const Choice = (p: { name: string; value: string; label: string; checked?: boolean }) => (
@@ -20,12 +50,22 @@ const Choice = (p: { name: string; value: string; label: string; checked?: boole
   </label>
 );
 
-export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; data: HomeData }) {
-  const { shifts, onDuty, visits } = data;
+export function HomePage({ user, tz, data, notice, failure }: { user: CurrentUser; tz: string; data: HomeData; notice?: string; failure?: HomeFailure }) {
+  const { shifts, onDuty, visits, awaiting, swaps, names, colleagues } = data;
+  const nameOf = (id: string) => names.get(id) ?? "a colleague";
+  const offeredToMe = (swaps ?? []).filter((s) => s.toStaffId === user.id && s.status === "offered");
+  const openByAssignment = new Map((swaps ?? []).filter((s) => s.fromStaffId === user.id && s.status !== "approved").map((s) => [s.assignmentId, s]));
+  const when = (start: string, end: string) => (
+    <>
+      <strong>{fmtDay(localDay(new Date(start), tz))}</strong> {fmtSpan(start, end, tz)}
+    </>
+  );
   return (
     <Layout title="My duty" user={user} current="/" scripts={["home.js"]} tz={tz}>
       <h1>My duty</h1>
       <p>Signed in as {user.name}.</p>
+      <Notice text={notice} />
+      <ErrorSummary errors={failure ? { "": Object.values(failure.errors)[0] ?? "That did not work." } : {}} />
 
       {visits && visits.length > 0 ? (
         <section class="card urgent" aria-labelledby="active-h">
@@ -37,6 +77,65 @@ export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; da
                   Open visit: {v.location.address}
                 </a>
                 <p class="hint">Next check-in due {fmtTime(v.nextCheckInDue, tz)}; expected end {fmtTime(v.expectedEnd, tz)}.</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {awaiting && awaiting.length > 0 ? (
+        <section class="card" aria-labelledby="confirm-h">
+          <h2 id="confirm-h">Supervision to confirm</h2>
+          <p class="hint">A supervision counts once both of you have confirmed it.</p>
+          <ul class="plain">
+            {awaiting.map((r) => {
+              const heldOn = typeof r.heldOn === "string" ? r.heldOn : null;
+              const kind = typeof r.kind === "string" ? words(r.kind) : null;
+              const minutes = typeof r.durationMinutes === "number" ? r.durationMinutes : null;
+              const mine = r.staffId === user.id;
+              return (
+                <li class="supervision-line">
+                  <p>
+                    {mine ? "Your supervision" : `Supervision you gave ${nameOf(String(r.staffId))}`}
+                    {heldOn ? <> held on <strong>{fmtDate(heldOn)}</strong></> : null}
+                    {kind ? ` · ${kind}` : null}
+                    {minutes ? ` · ${minutes} minutes` : null}
+                  </p>
+                  <SwapFormError failure={failure} action="confirm-supervision" id={r.id} />
+                  <form method="post" action="/">
+                    <Hidden name="_action" value="confirm-supervision" />
+                    <Hidden name="id" value={r.id} />
+                    <button type="submit" aria-label={`Confirm the supervision${heldOn ? ` held on ${fmtDate(heldOn)}` : ""}`}>
+                      Confirm
+                    </button>
+                  </form>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ) : null}
+
+      {offeredToMe.length > 0 ? (
+        <section class="card" aria-labelledby="offers-h">
+          <h2 id="offers-h">Shifts offered to you</h2>
+          <p class="hint">Once you accept, a manager approves the swap and the shift becomes yours.</p>
+          <ul class="plain">
+            {offeredToMe.map((s) => (
+              <li class="swap-line">
+                <p>
+                  {when(s.start, s.end)}
+                  <br />
+                  Offered by {nameOf(s.fromStaffId)}
+                </p>
+                <SwapFormError failure={failure} action="accept-swap" id={s.id} />
+                <form method="post" action="/">
+                  <Hidden name="_action" value="accept-swap" />
+                  <Hidden name="id" value={s.id} />
+                  <button type="submit" aria-label={`Accept the shift offered by ${nameOf(s.fromStaffId)}`}>
+                    Accept
+                  </button>
+                </form>
               </li>
             ))}
           </ul>
@@ -117,12 +216,50 @@ export function HomePage({ user, tz, data }: { user: CurrentUser; tz: string; da
             <p>No shifts.</p>
           ) : (
             <ul class="plain">
-              {shifts.map((s) => (
-                <li>
-                  <strong>{fmtDay(localDay(new Date(s.start), tz))}</strong> {fmtSpan(s.start, s.end, tz)}
-                  {s.rotaName ? <span class="hint"> · {s.rotaName}</span> : null}
-                </li>
-              ))}
+              {shifts.map((s) => {
+                const open = openByAssignment.get(s.assignmentId);
+                const people = colleagues.get(s.rotaId) ?? [];
+                const fid = `offer-${s.assignmentId}`;
+                const err = failure?.action === "offer-swap" && failure.id === s.assignmentId ? failure : undefined;
+                const fieldError = err ? (err.errors.toStaffId ?? err.errors[""]) : undefined;
+                return (
+                  <li class="shift-line">
+                    {when(s.start, s.end)}
+                    {s.rotaName ? <span class="hint"> · {s.rotaName}</span> : null}
+                    {open ? (
+                      <p class="hint">
+                        {open.status === "accepted" ? `${nameOf(open.toStaffId)} accepted your swap; waiting for a manager to approve.` : `Offered to ${nameOf(open.toStaffId)}; waiting for them to accept.`}
+                      </p>
+                    ) : people.length === 0 ? (
+                      <p class="hint">Nobody else on this rota to offer it to.</p>
+                    ) : (
+                      <form method="post" action="/" class="offer-swap">
+                        <Hidden name="_action" value="offer-swap" />
+                        <Hidden name="assignmentId" value={s.assignmentId} />
+                        <div class={fieldError ? "field field-error" : "field"}>
+                          <label for={fid}>Offer to</label>
+                          {fieldError ? (
+                            <p class="error" id={`${fid}-error`}>
+                              {fieldError}
+                            </p>
+                          ) : null}
+                          <select id={fid} name="toStaffId" aria-describedby={fieldError ? `${fid}-error` : undefined} aria-invalid={fieldError ? "true" : undefined}>
+                            <option value="">Choose a colleague</option>
+                            {people.map(([id, name]) => (
+                              <option value={id} selected={err?.values.toStaffId === id}>
+                                {name}
+                              </option>
+                            ))}
+                          </select>
+                        </div>
+                        <button type="submit" class="secondary">
+                          Offer swap
+                        </button>
+                      </form>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </section>
