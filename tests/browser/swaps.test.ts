@@ -71,7 +71,13 @@ describe("Swaps", { timeout: 90_000 }, () => {
     await expect(offers.textContent()).resolves.toContain("Offered by Tess Giver");
     await screenshots(tp, "home-swap-offered");
     expect(await axeOf(tp)).toEqual([]);
+    const staleAccept = await takerCtx.newPage(); // a second tab on the same page, to accept twice
+    await staleAccept.goto(`${suite.server.url}/`);
     await Promise.all([tp.waitForURL(/done=accepted/), offers.getByRole("button", { name: /Accept/ }).click()]);
+    const beforeStale = await auditHead();
+    await staleAccept.getByRole("region", { name: "Shifts offered to you" }).getByRole("button", { name: /Accept/ }).click();
+    await staleAccept.locator(".error-summary").waitFor();
+    expect(await auditHead()).toBe(beforeStale);
     const offered = (await suite.admin.ok("GET", "/api/swaps")).swaps.find((s: { assignmentId: string }) => s.assignmentId === given.id);
     expect(offered).toMatchObject({ fromStaffId: giver.id, toStaffId: taker.id, status: "accepted" });
 
@@ -81,8 +87,15 @@ describe("Swaps", { timeout: 90_000 }, () => {
     await expect(waiting.textContent()).resolves.toContain("From Tess Giver to Uma Taker");
     await screenshots(mp, "swaps");
     expect(await axeOf(mp)).toEqual([]);
+    const staleApprove = await mgrCtx.newPage();
+    await staleApprove.goto(`${suite.server.url}/swaps`);
     await Promise.all([mp.waitForURL(/done=approved/), waiting.getByRole("button", { name: /Approve: Tess Giver to Uma Taker/ }).click()]);
     await expect(mp.getByRole("status").first().textContent()).resolves.toContain("Swap approved");
+    // Approving it again from a tab left open is refused in words, and writes nothing.
+    const beforeAgain = await auditHead();
+    const again = await staleApprove.getByRole("button", { name: /Approve: Tess Giver to Uma Taker/ }).click().then(() => staleApprove.locator(".error-summary").textContent());
+    expect(again).toMatch(/approved|accepted/i);
+    expect(await auditHead()).toBe(beforeAgain);
 
     // Read back through the API: approved, and the shift is now the receiver's.
     const mgr = await Api.login(suite.server.url, manager.email, manager.password);
