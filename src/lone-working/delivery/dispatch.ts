@@ -24,11 +24,10 @@ export async function sendQueued(deps: Deps, limit = 2000): Promise<number> {
 export async function startSends(deps: Deps, limit = 2000): Promise<{ claimed: number; done: Promise<number> }> {
   const now = deps.clock.now();
   writeUnrecorded(deps);
-  // Not awaited: on SQLite the rows are queued again by now (and claimed just below);
-  // elsewhere the next pass claims them.
-  deliveryStore(deps.db)
-    .requeueFailed(now)
-    .catch((e) => deps.log.error({ err: e }, "failed sends could not be queued again; the next pass tries"));
+  // Before the claim, so retries go out in this claim; a failure fails the pass (the
+  // scheduler then stops beating after PASS_STALE_MS, and a standby or /readyz notices),
+  // rather than leaving failed ladder sends never retried with only a log line to say so.
+  await deliveryStore(deps.db).requeueFailed(now);
   // Our own claims are never claimable (in a burst they are most of "sending").
   const claimed = await deliveryStore(deps.db).claim(now, limit, isInFlight);
   if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(0) };

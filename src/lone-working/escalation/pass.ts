@@ -82,8 +82,6 @@ export async function advance(deps: Deps, opts: EngineOptions = {}, onSends?: (d
   const claimed: OnClaimed | undefined = onSends && ((claims) => claims.length > 0 && onSends(sendNow(deps, claims)));
   await sweepMissed(deps, now, { fire: opts, claimed });
   await advanceDue(deps, now, opts, claimed);
-  // After the work, not before: a beat says passes complete (a standby and /readyz trust it).
-  heartbeat(deps, { ifOlderThanMs: 1000 });
 }
 
 /**
@@ -92,6 +90,7 @@ export async function advance(deps: Deps, opts: EngineOptions = {}, onSends?: (d
  */
 export async function tick(deps: Deps, opts: EngineOptions = {}): Promise<{ sent: number }> {
   await advance(deps, opts);
+  heartbeat(deps, { ifOlderThanMs: 1000 });
   let sent = 0;
   // Keep sending until the queue is empty (a big batch may leave some behind).
   for (let i = 0; i < 10; i++) {

@@ -91,6 +91,9 @@ export function startScheduler(deps: Deps, opts: SchedulerOptions = {}): Schedul
       // commits; dispatch then picks up anything else queued (retries, other processes' rows).
       await advance(deps, opts, track);
       await dispatch();
+      // After all of it, not before: a beat says passes complete, failed sends queued again
+      // included (a standby and /readyz trust it).
+      heartbeat(deps, { ifOlderThanMs: 1000 });
       lastPassOkAt = deps.clock.now().getTime();
       saidFailing = false;
     } catch (e) {
