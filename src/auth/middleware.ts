@@ -63,7 +63,11 @@ export const originCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
     const origin = c.req.header("origin") ?? refererOrigin(c.req.header("referer"));
     const allowed = new Set([new URL(c.get("deps").config.PUBLIC_URL).origin, new URL(c.req.url).origin]);
     const hasCookie = Boolean(c.req.header("cookie"));
-    if (origin ? !allowed.has(origin) : hasCookie) {
+    // Our pages send Referrer-Policy: no-referrer, under which a browser posts a form from
+    // our own page with `Origin: null`; its Sec-Fetch-Site (which no page can set) then
+    // says whether the form was on this origin. A null origin without it is refused.
+    const ownForm = origin === "null" && c.req.header("sec-fetch-site") === "same-origin";
+    if (!ownForm && (origin ? !allowed.has(origin) : hasCookie)) {
       throw new Forbidden("Cross-site request refused (Origin does not match this service).");
     }
   }
