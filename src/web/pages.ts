@@ -17,7 +17,7 @@ import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
 import { MyShifts, OnDuty, RotaList, ShiftList, Coverage, SwapList, SwapSchema } from "../rota/routes.js";
 import { VisitList } from "../lone-working/visits/routes.js";
-import { StaffList } from "../staff/routes.js";
+import { StaffList, StaffSchema } from "../staff/routes.js";
 import { IntegrityRow, Row } from "../reports/routes.js";
 import { reportResponse } from "../reports/format.js";
 import { LoneWorkingReport } from "../lone-working/alerts/routes.js";
@@ -85,12 +85,17 @@ async function homeData(c: Context<AppEnv>, user: CurrentUser): Promise<HomeData
     people.delete(user.id);
     colleagues.set(id, [...people].sort((a, b) => a[1].localeCompare(b[1])));
   });
+  // A session I gave, recorded by the supervisee: their name, when the API lets me read them.
+  const awaitingRows = dataOr(awaiting)?.supervisions ?? null;
+  const others = [...new Set((awaitingRows ?? []).map((r) => String(r.staffId)).filter((id) => id !== user.id && !names.has(id)))];
+  const people = await Promise.all(others.map((id) => load(c, `/api/staff/${encodeURIComponent(id)}`, StaffSchema)));
+  for (const p of people) if (p.ok) names.set(p.data.id, p.data.name);
   return {
     shifts: myShifts,
     onDuty: dataOr(onDuty),
     // A manager's list holds everyone's visits: home shows only their own.
     visits: dataOr(visits)?.visits.filter((v) => v.staffId === user.id) ?? null,
-    awaiting: dataOr(awaiting)?.supervisions ?? null,
+    awaiting: awaitingRows,
     swaps: openSwaps,
     names,
     colleagues,

@@ -99,5 +99,16 @@ describe("My team", { timeout: 90_000 }, () => {
     expect(await stale.locator(".error-summary").textContent()).toContain("You have already confirmed this session");
     expect(await auditHead()).toBe(before);
     await context.close();
+
+    // The other way round: a session the supervisee recorded waits on the supervisor's home page.
+    const workerApi = await Api.login(suite.server.url, worker.email, worker.password);
+    const theirs = await workerApi.ok("POST", `/api/staff/${worker.id}/supervisions`, { heldOn: day(0), supervisorId: manager.id });
+    const { context: mctx, page: mp } = await noScript(manager, "/", DESK);
+    const waiting = mp.getByRole("region", { name: "Supervision to confirm" });
+    await expect(waiting.textContent()).resolves.toContain("Supervision you gave Sol Supervisee");
+    await Promise.all([mp.waitForURL(/done=confirmed/), waiting.getByRole("button", { name: /Confirm/ }).click()]);
+    const both = (await mgr.ok("GET", `/api/staff/${worker.id}/supervisions`)).supervisions.find((s: { id: string }) => s.id === theirs.id);
+    expect(both).toMatchObject({ status: "confirmed" });
+    await mctx.close();
   });
 });
