@@ -4,6 +4,7 @@ import type { Coverage, MyShifts, RotaSchema, ShiftSchema } from "../../rota/rou
 import { Layout } from "../layout.js";
 import { addDays, eachDay, localDay, weekday } from "../../calendar/days.js";
 import { fmtDay, fmtSpan, fmtTime } from "../format.js";
+import { ROTA_EDITORS, hasAny } from "../../staff/roles.js";
 
 export type Shift = z.output<typeof ShiftSchema>;
 export type Gap = z.output<typeof Coverage>["gaps"][number];
@@ -103,6 +104,13 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
   return (
     <Layout title="Rota" user={user} current="/rota" tz={tz} scripts={["rota.js"]}>
       <h1>Rota</h1>
+      {hasAny(user, ROTA_EDITORS) ? (
+        <p>
+          <a class="button secondary" href="/rota/new">
+            New rota
+          </a>
+        </p>
+      ) : null}
       {rotas === null ? <p class="notice warn">Rotas are not available right now.</p> : null}
       {rotas && rotas.length ? (
         <form method="get" action="/rota" class="filters card">
@@ -139,6 +147,9 @@ export function RotaPage({ user, tz, data, today }: { user: CurrentUser; tz: str
           <h2 id="cal-h">
             {rota.name}: {title}
           </h2>
+          <p>
+            <a href={`/rota/${encodeURIComponent(rota.id)}?date=${date}`}>{hasAny(user, ROTA_EDITORS) ? `Build ${rota.name}: patterns, gaps, assignments` : `${rota.name}: patterns and week`}</a>
+          </p>
           <nav class="actions" aria-label="Move in time">
             <a class="button secondary" href={link({ date: prev })}>
               ← Earlier

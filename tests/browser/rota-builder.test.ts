@@ -1,0 +1,147 @@
+// The rota builder (/rota/:id, /rota/new) as a manager, with JavaScript off: create a
+// rota, preview and add a pattern, fill a gap from the week view, see an ineligible
+// person's refusal beside the Person field, cancel an assignment (a reason is needed),
+// run a rotation, end a pattern. Each is read back through the API; every refusal
+// writes nothing (the audit chain's length is unchanged).
+import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { browserSuite, makePerson, phoneContext, screenshots, seriousViolations, signIn } from "./harness.js";
+
+const suite = browserSuite();
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const auditLength = async () => (await suite.admin.ok("GET", "/api/audit/verify")).entries as number;
+const fieldError = (page: Page, id: string) => page.locator(`#f-${id}-error`).textContent();
+
+describe("rota builder", { timeout: 120_000 }, () => {
+  let context: BrowserContext;
+  let page: Page;
+  let rotaId = "";
+  let amhp: { id: string; name: string };
+  let unapproved: { id: string; name: string };
+  let storageState: Awaited<ReturnType<BrowserContext["storageState"]>>;
+  /** Screenshots and axe need scripts: the same page, same session, in a context with JavaScript on. */
+  async function look(url: string, name: string) {
+    const ctx = await phoneContext(suite.browser, { storageState });
+    const p = await ctx.newPage();
+    await p.goto(url);
+    await screenshots(p, name);
+    expect(await seriousViolations(p)).toEqual([]);
+    await ctx.close();
+  }
+
+  it("creates a rota from /rota with JavaScript off", async () => {
+    const manager = await makePerson(suite.admin, ["manager"], { name: "Morgan Byrne" });
+    amhp = await makePerson(suite.admin, ["amhp"], { name: "Sam Okafor" });
+    unapproved = await makePerson(suite.admin, ["amhp"], { name: "Alex Nowak" });
+    await suite.admin.ok("POST", `/api/staff/${amhp.id}/amhp-approvals`, { validFrom: day(-1), validUntil: day(700) });
+    // Signed in with JavaScript (the sign-in page is not this area's), the session carried over.
+    const signing = await phoneContext(suite.browser);
+    await signIn(await signing.newPage(), suite.server.url, manager, "/");
+    storageState = await signing.storageState();
+    await signing.close();
+    context = await phoneContext(suite.browser, { javaScriptEnabled: false, storageState });
+    page = await context.newPage();
+    await page.goto(`${suite.server.url}/rota`);
+    await page.getByRole("link", { name: "New rota" }).click();
+    await page.getByLabel("Name").fill("AMHP day duty, North");
+    await page.getByLabel("Kind").selectOption("amhp_duty");
+    await look(page.url(), "rota-new");
+    await page.getByRole("button", { name: "Create rota" }).click();
+    await page.getByRole("heading", { name: "AMHP day duty, North" }).waitFor();
+    rotaId = new URL(page.url()).pathname.split("/").pop()!;
+    const rotas = await suite.admin.ok("GET", "/api/rotas");
+    expect(rotas.rotas.find((r: { id: string }) => r.id === rotaId)).toMatchObject({ name: "AMHP day duty, North", kind: "amhp_duty", requiredStaff: 1 });
+  });
+
+  it("previews a pattern, refuses a bad start time beside the field, then adds it", async () => {
+    const form = page.locator("#add-pattern");
+    await form.getByLabel("Label").fill("Day");
+    for (const d of ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]) await form.getByLabel(d, { exact: true }).check();
+    await form.getByLabel("Start time").fill("25:00");
+    await form.getByLabel("Length").fill("8");
+    await form.getByLabel("Starts on").fill(day(-7));
+    const before = await auditLength();
+    await form.getByRole("button", { name: "Add pattern" }).click();
+    expect(await fieldError(page, "startTime")).toMatch(/HH:MM/);
+    await expect(page.locator("#add-pattern").getByLabel("Label").inputValue()).resolves.toBe("Day");
+    await expect(page.locator("#add-pattern").getByLabel("Length").inputValue()).resolves.toBe("8");
+    expect(await auditLength()).toBe(before);
+    expect((await suite.admin.ok("GET", `/api/rotas/${rotaId}`)).patterns).toHaveLength(0);
+
+    await page.locator("#add-pattern").getByLabel("Start time").fill("09:00");
+    await page.locator("#add-pattern").getByRole("button", { name: "Preview" }).click();
+    const preview = page.locator(".rb-preview");
+    await expect(preview.textContent()).resolves.toContain("09:00–17:00");
+    await expect(preview.textContent()).resolves.toMatch(/Around the clock change on/);
+    expect(await auditLength()).toBe(before);
+    expect((await suite.admin.ok("GET", `/api/rotas/${rotaId}`)).patterns).toHaveLength(0);
+
+    await page.locator("#add-pattern").getByRole("button", { name: "Add pattern" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toContain("Pattern added.");
+    const { patterns } = await suite.admin.ok("GET", `/api/rotas/${rotaId}`);
+    expect(patterns).toEqual([expect.objectContaining({ rrule: "FREQ=DAILY", startTime: "09:00", durationMinutes: 480, label: "Day", startsOn: day(-7) })]);
+  });
+
+  it("fills a gap from the week view, and shows an ineligible person's refusal beside Person", async () => {
+    await page.getByRole("link", { name: /^Assign someone to the gap 09:00–17:00/ }).last().click();
+    const assign = page.locator("#assign");
+    // The picker puts who is free first and says why the others are not.
+    await expect(assign.locator('optgroup[label="Free for this shift"]').textContent()).resolves.toContain("Sam Okafor");
+    await expect(assign.locator('optgroup[label="Not free or not eligible"]').textContent()).resolves.toContain("Alex Nowak: no AMHP approval");
+    await look(page.url(), "rota-builder");
+
+    const slot = await assign.getByLabel("Shift or gap").inputValue();
+    const before = await auditLength();
+    await assign.getByLabel("Person").selectOption(unapproved.id);
+    await assign.getByRole("button", { name: "Assign" }).click();
+    expect(await fieldError(page, "staffId")).toContain("Alex Nowak has no AMHP approval");
+    await expect(page.locator("#assign").getByLabel("Shift or gap").inputValue()).resolves.toBe(slot);
+    expect(await auditLength()).toBe(before);
+
+    await page.locator("#assign").getByLabel("Person").selectOption(amhp.id);
+    await page.locator("#assign").getByRole("button", { name: "Assign" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/^Assigned/);
+    const [start, end] = slot.split("|");
+    const { shifts } = await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${encodeURIComponent(start!)}&to=${encodeURIComponent(end!)}`);
+    expect(shifts[0].staff.map((p: { id: string }) => p.id)).toEqual([amhp.id]);
+  });
+
+  it("cancels an assignment only with a reason", async () => {
+    await page.getByRole("link", { name: "Cancel Sam Okafor's shift" }).first().click();
+    const cancel = page.locator("#cancel");
+    const chosen = await cancel.getByLabel("Assignment").inputValue();
+    expect(chosen).not.toBe("");
+    const before = await auditLength();
+    await cancel.getByRole("button", { name: "Cancel assignment" }).click();
+    expect(await fieldError(page, "reason")).toBeTruthy();
+    expect(await auditLength()).toBe(before);
+    await expect(page.locator("#cancel").getByLabel("Assignment").inputValue()).resolves.toBe(chosen);
+
+    await page.locator("#cancel").getByLabel("Reason").fill("Booked by mistake");
+    await page.locator("#cancel").getByRole("button", { name: "Cancel assignment" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toContain("Assignment cancelled");
+    const entries = (await suite.admin.ok("GET", `/api/audit?entity=rota_assignment&id=${chosen}`)).entries;
+    expect(JSON.stringify(entries)).toContain("Booked by mistake");
+  });
+
+  it("runs a rotation over a date range, then ends the pattern", async () => {
+    const rotation = page.locator("#rotation");
+    await rotation.getByLabel("From", { exact: true }).fill(day(1));
+    await rotation.getByLabel("To", { exact: true }).fill(day(3));
+    await rotation.getByLabel("Sam Okafor").check();
+    await rotation.getByRole("button", { name: "Run rotation" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/Rotation run: 3 shifts assigned/);
+    const from = new Date(`${day(1)}T00:00:00Z`).toISOString();
+    const to = new Date(`${day(4)}T00:00:00Z`).toISOString();
+    const { shifts } = await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${from}&to=${to}`);
+    expect(shifts.filter((s: { staff: { id: string }[] }) => s.staff.some((p) => p.id === amhp.id))).toHaveLength(3);
+
+    const end = page.locator("#end-pattern");
+    await end.getByLabel("Pattern").selectOption({ index: 1 });
+    await end.getByLabel("Last day of shifts").fill(day(10));
+    await end.getByRole("button", { name: "End pattern" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toContain("Pattern ended.");
+    expect((await suite.admin.ok("GET", `/api/rotas/${rotaId}`)).patterns[0].endsOn).toBe(day(10));
+    await context.close();
+  });
+});
