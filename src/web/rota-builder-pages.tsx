@@ -10,6 +10,7 @@ import { addDays, localDay, offsetMinutes, zonedInstant, isDayInRange } from "..
 import { expandPattern, parseShiftRule, type PatternSpec } from "../rota/expand.js";
 import { Coverage, RotaList, RotaSchema, ShiftList, WarningSchema } from "../rota/routes.js";
 import { StaffList } from "../staff/routes.js";
+import { HrRecord } from "../hr/routes.js";
 import { Row } from "../reports/routes.js";
 import { reportResponse } from "../reports/format.js";
 import { MANAGER_COVER, ROTA_EDITORS, hasAny } from "../staff/roles.js";
@@ -37,6 +38,7 @@ const RotaWithPatterns = RotaSchema.extend({ patterns: z.array(PatternRead) });
 const Made = z.object({ id: z.string() });
 const Assigned = z.object({ id: z.string(), warnings: z.array(WarningSchema) });
 const RotationMade = z.object({ assignments: z.array(z.object({ id: z.string() })), skipped: z.array(z.object({ staffId: z.string(), reason: z.string() })), unfilled: z.array(z.object({ start: z.string() })) });
+const HrRecords = z.object({ leave: z.array(HrRecord) });
 const Report = reportResponse(Row, "").content["application/json"].schema;
 
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
@@ -90,8 +92,9 @@ function parseSlot(slot: string | undefined): { start: string; end: string } | u
 
 /**
  * Who is free for the slot, as far as the API tells this caller: the role for manager
- * cover, the approvals report for AMHP duty, the sickness report for who is off sick,
- * every rota's shifts for who is already on duty. The API still decides on "Assign".
+ * cover, the approvals report for AMHP duty, each person's leave records, the sickness
+ * report for who is off sick, every rota's shifts for who is already on duty. Working
+ * Time is not among them: the API says it only when assigning (as warnings). The API still decides on "Assign".
  */
 async function candidatesFor(c: Context<AppEnv>, rota: { id: string; kind: string }, slot: { start: string; end: string } | undefined): Promise<{ candidates: Candidate[] | null; people: { id: string; name: string }[] | null }> {
   const staff = dataOr(await load(c, "/api/staff", StaffList))?.staff.filter((s) => s.active) ?? null;
@@ -112,6 +115,18 @@ async function candidatesFor(c: Context<AppEnv>, rota: { id: string; kind: strin
       const shifts = dataOr(await load(c, `/api/rotas/${enc(r.id)}/shifts?from=${enc(slot.start)}&to=${enc(slot.end)}`, ShiftList))?.shifts ?? [];
       for (const s of shifts) for (const p of s.staff) if (p.start < slot.end && slot.start < p.end && !onDuty.has(p.id)) onDuty.set(p.id, r.name);
     }
+    // Leave, from each person's own records (those who could hold this kind of shift).
+    const mayHold = staff.filter((s) => (rota.kind === "manager_cover" ? hasAny(s, MANAGER_COVER) : s.roles.includes("amhp")));
+    const onLeave = new Map<string, string>();
+    await Promise.all(
+      mayHold.map(async (s) => {
+        for (const l of dataOr(await load(c, `/api/staff/${enc(s.id)}/hr-records`, HrRecords))?.leave ?? []) {
+          const r = l as Record<string, unknown>;
+          if (r.voidedAt || typeof r.from !== "string" || typeof r.to !== "string") continue;
+          if (r.from <= last && r.to >= first) onLeave.set(s.id, `on ${typeof r.kind === "string" ? words(r.kind).toLowerCase() : ""} leave ${fmtDate(r.from)} to ${fmtDate(r.to)}`.replace("  ", " "));
+        }
+      }),
+    );
     const approvalRows = new Map((dataOr(approvals as Answer<z.output<typeof Report>>)?.rows ?? []).map((r) => [String(r.staffId), r as Record<string, unknown>]));
     const sick = new Set((dataOr(sickness)?.rows ?? []).filter((r) => (r as Record<string, unknown>).currentlyAbsent === true).map((r) => String(r.staffId)));
     for (const s of staff) {
@@ -125,6 +140,7 @@ async function candidatesFor(c: Context<AppEnv>, rota: { id: string; kind: strin
         else if (until < last) reasons.push(`AMHP approval ends ${fmtDate(until)}`);
         else if (from && from > first) reasons.push(`AMHP approval starts ${fmtDate(from)}`);
       }
+      if (onLeave.has(s.id)) reasons.push(onLeave.get(s.id)!);
       if (sick.has(s.id)) reasons.push("off sick");
       if (onDuty.has(s.id)) reasons.push(`already on duty then (${onDuty.get(s.id)})`);
       if (reasons.length) why.set(s.id, reasons.join("; "));

@@ -18,6 +18,7 @@ describe("rota builder", { timeout: 120_000 }, () => {
   let rotaId = "";
   let amhp: { id: string; name: string };
   let unapproved: { id: string; name: string };
+  let away: { id: string; name: string };
   let storageState: Awaited<ReturnType<BrowserContext["storageState"]>>;
   /** Screenshots and axe need scripts: the same page, same session, in a context with JavaScript on. */
   async function look(url: string, name: string) {
@@ -33,7 +34,9 @@ describe("rota builder", { timeout: 120_000 }, () => {
     const manager = await makePerson(suite.admin, ["manager"], { name: "Morgan Byrne" });
     amhp = await makePerson(suite.admin, ["amhp"], { name: "Sam Okafor" });
     unapproved = await makePerson(suite.admin, ["amhp"], { name: "Alex Nowak" });
-    await suite.admin.ok("POST", `/api/staff/${amhp.id}/amhp-approvals`, { validFrom: day(-1), validUntil: day(700) });
+    away = await makePerson(suite.admin, ["amhp"], { name: "Kim Jones" });
+    for (const p of [amhp, away]) await suite.admin.ok("POST", `/api/staff/${p.id}/amhp-approvals`, { validFrom: day(-1), validUntil: day(700) });
+    await suite.admin.ok("POST", `/api/staff/${away.id}/leave`, { from: day(-7), to: day(14), kind: "annual" });
     // Signed in with JavaScript (the sign-in page is not this area's), the session carried over.
     const signing = await phoneContext(suite.browser);
     await signIn(await signing.newPage(), suite.server.url, manager, "/");
@@ -88,6 +91,8 @@ describe("rota builder", { timeout: 120_000 }, () => {
     // The picker puts who is free first and says why the others are not.
     await expect(assign.locator('optgroup[label="Free for this shift"]').textContent()).resolves.toContain("Sam Okafor");
     await expect(assign.locator('optgroup[label="Not free or not eligible"]').textContent()).resolves.toContain("Alex Nowak: no AMHP approval");
+    await expect(assign.locator('optgroup[label="Not free or not eligible"]').textContent()).resolves.toMatch(/Kim Jones: on annual leave/);
+    await expect(assign.locator('optgroup[label="Free for this shift"]').textContent()).resolves.not.toContain("Kim Jones");
     await look(page.url(), "rota-builder");
 
     const slot = await assign.getByLabel("Shift or gap").inputValue();
