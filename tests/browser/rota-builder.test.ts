@@ -46,6 +46,14 @@ describe("rota builder", { timeout: 120_000 }, () => {
     page = await context.newPage();
     await page.goto(`${suite.server.url}/rota`);
     await page.getByRole("link", { name: "New rota" }).click();
+    // A rota needs a name: said beside the field, the kind kept, nothing made.
+    const before = await auditLength();
+    await page.getByLabel("Kind").selectOption("manager_cover");
+    await page.getByRole("button", { name: "Create rota" }).click();
+    expect(await fieldError(page, "name")).toBeTruthy();
+    await expect(page.getByLabel("Kind").inputValue()).resolves.toBe("manager_cover");
+    expect(await auditLength()).toBe(before);
+    expect((await suite.admin.ok("GET", "/api/rotas")).rotas).toHaveLength(0);
     await page.getByLabel("Name").fill("AMHP day duty, North");
     await page.getByLabel("Kind").selectOption("amhp_duty");
     await look(page.url(), "rota-new");
@@ -106,9 +114,15 @@ describe("rota builder", { timeout: 120_000 }, () => {
     await page.locator("#assign").getByLabel("Person").selectOption(amhp.id);
     await page.locator("#assign").getByRole("button", { name: "Assign" }).click();
     await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/^Assigned/);
+    // Someone on leave may still be assigned: the API's warning is shown after saving.
+    await page.getByRole("link", { name: /^Assign to 09:00–17:00/ }).last().click();
+    await page.locator("#assign").getByLabel("Person").selectOption(away.id);
+    await page.locator("#assign").getByRole("button", { name: "Assign" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/Assigned, with warnings: .*Leave/);
+    await expect(page.locator("#conflicts-h + ul").textContent()).resolves.toMatch(/Leave \(Kim Jones/);
     const [start, end] = slot.split("|");
     const { shifts } = await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${encodeURIComponent(start!)}&to=${encodeURIComponent(end!)}`);
-    expect(shifts[0].staff.map((p: { id: string }) => p.id)).toEqual([amhp.id]);
+    expect(shifts[0].staff.map((p: { id: string }) => p.id).sort()).toEqual([amhp.id, away.id].sort());
   });
 
   it("cancels an assignment only with a reason", async () => {
@@ -130,6 +144,15 @@ describe("rota builder", { timeout: 120_000 }, () => {
   });
 
   it("runs a rotation over a date range, then ends the pattern", async () => {
+    // To before From: said beside To, nothing assigned.
+    const before = await auditLength();
+    await page.locator("#rotation").getByLabel("From", { exact: true }).fill(day(3));
+    await page.locator("#rotation").getByLabel("To", { exact: true }).fill(day(1));
+    await page.locator("#rotation").getByLabel("Sam Okafor").check();
+    await page.locator("#rotation").getByRole("button", { name: "Run rotation" }).click();
+    expect(await fieldError(page, "to")).toBeTruthy();
+    await expect(page.locator("#rotation").getByLabel("Sam Okafor").isChecked()).resolves.toBe(true);
+    expect(await auditLength()).toBe(before);
     const rotation = page.locator("#rotation");
     await rotation.getByLabel("From", { exact: true }).fill(day(1));
     await rotation.getByLabel("To", { exact: true }).fill(day(3));
@@ -141,6 +164,13 @@ describe("rota builder", { timeout: 120_000 }, () => {
     const { shifts } = await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${from}&to=${to}`);
     expect(shifts.filter((s: { staff: { id: string }[] }) => s.staff.some((p) => p.id === amhp.id))).toHaveLength(3);
 
+    // Ending needs a last day: said beside it, nothing changed.
+    const beforeEnd = await auditLength();
+    await page.locator("#end-pattern").getByLabel("Pattern").selectOption({ index: 1 });
+    await page.locator("#end-pattern").getByRole("button", { name: "End pattern" }).click();
+    expect(await fieldError(page, "endsOn")).toBeTruthy();
+    expect(await auditLength()).toBe(beforeEnd);
+    expect((await suite.admin.ok("GET", `/api/rotas/${rotaId}`)).patterns[0].endsOn).toBeNull();
     const end = page.locator("#end-pattern");
     await end.getByLabel("Pattern").selectOption({ index: 1 });
     await end.getByLabel("Last day of shifts").fill(day(10));
