@@ -25,8 +25,11 @@ const email = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@
 
 export async function buildCast(deps: Deps): Promise<DemoCast> {
   const actor = { type: "system", job: "demo" } as const;
+  let phones = 0;
   const make = async (spec: Spec): Promise<DemoPerson> => {
-    const v = await createStaff(deps, actor, { ...spec, email: email(spec.name), password: DEMO_PASSWORD });
+    // Ofcom's drama range (07700 900000-900999): a mobile for the alarm card's Call link that rings nobody.
+    const mobile = `+447700900${String(++phones).padStart(3, "0")}`;
+    const v = await createStaff(deps, actor, { mobile, ...spec, email: email(spec.name), password: DEMO_PASSWORD });
     return { id: v.id, name: v.name, email: v.email, team: spec.team };
   };
   const many = async (specs: Spec[]) => {
