@@ -128,7 +128,8 @@ function plain(field: string, message: string): string {
   if (/received undefined|^Required$/i.test(message)) return `Enter ${LABELS[field] ?? "a value"}.`;
   if (/expected number/i.test(message)) return `Enter ${LABELS[field] ?? "a value"} as a number.`;
   let m = message.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (d) => fmtDate(d));
-  for (const [k, words] of Object.entries(LABELS)) m = m.replace(new RegExp(`\\b(a |the )?${k}\\b`, "g"), words);
+  // Only the API's camelCase names: "date", "from" or "reason" are words in its sentences too.
+  for (const [k, words] of Object.entries(LABELS)) if (/[A-Z]/.test(k)) m = m.replace(new RegExp(`\\b(a |the )?${k}\\b`, "g"), words);
   m = m.replace(/^(Invalid option: expected one of .*)$/, `Choose ${LABELS[field] ?? "an option"}.`);
   return m.charAt(0).toUpperCase() + m.slice(1);
 }

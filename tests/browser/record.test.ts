@@ -281,7 +281,7 @@ describe("a person's record", { timeout: 120_000 }, () => {
     const form = await open(seen, "Record a supervision", "supervision");
     await form.getByLabel("Held on").fill(day(2));
     await submit(seen, form, "Record supervision");
-    await seen.locator("#f-supervision-heldOn-error").waitFor();
+    expect(await seen.locator("#f-supervision-heldOn-error").textContent()).toMatch(/^The date \d+ \w+ \d{4} is after today/);
     await screenshots(seen, "record-error");
     expect(await seriousViolations(seen)).toEqual([]);
     await seen.context().close();

@@ -101,7 +101,7 @@ export const KIND_VIEW: Record<Kind, { title: string; one: string; fields: [stri
     one: "return-to-work interview",
     fields: [
       ["heldOn", "Held on", "day"],
-      ["notes", "Notes", "text"],
+      ["notes", "Interview notes", "text"],
     ],
   },
   "oh-referrals": {
@@ -192,7 +192,7 @@ function Flags(props: { row: Row }) {
   return (
     <>
       {isVoid(r) ? <span class="tag bad">Void</span> : null} {r.late === true ? <span class="tag warn">Late entry</span> : null}{" "}
-      {typeof r.version === "number" && r.version > 1 ? <span class="tag">Corrected</span> : null}
+      {typeof r.version === "number" && r.version > 1 ? <span class="tag">Changed</span> : null}
     </>
   );
 }
@@ -219,14 +219,14 @@ function Table(props: { personId: string; kind: Kind; rows: Row[]; rights: Right
         <tbody>
           {props.rows.map((r) => (
             <tr class={isVoid(r) ? "void" : undefined} data-id={r.id}>
-              {fields.map(([f, , as]) => (
-                <td>{shown(r, f, as, props.names)}</td>
+              {fields.map(([f, label, as]) => (
+                <td data-label={label}>{shown(r, f, as, props.names)}</td>
               ))}
-              <td>
+              <td data-label="Notes">
                 <Flags row={r} />
                 {props.extra ? props.extra(r) : null}
               </td>
-              <td>
+              <td data-label="Record">
                 <a href={recordHref(props.personId, props.kind, r.id)}>
                   History<span class="visually-hidden"> of the {view.one} {shown(r, fields[0]![0], fields[0]![2], props.names)}</span>
                 </a>
