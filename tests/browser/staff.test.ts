@@ -193,6 +193,17 @@ describe("staff and teams", { timeout: 90_000 }, () => {
     await js.context.close();
   });
 
+  it("HR changes an administrator's team without being offered the admin role, and the admin keeps it", async () => {
+    const hr = await makePerson(suite.admin, ["hr"]);
+    const boss = await makePerson(suite.admin, ["admin"], { name: "Ola Admin", team: "North" });
+    const { context, page } = await as(hr, `/staff/${boss.id}/edit`);
+    expect(await page.getByRole("group", { name: "Roles" }).getByLabel("Administrator").count()).toBe(0);
+    await page.getByLabel("Team", { exact: true }).fill("South Hub");
+    expect((await post(page, "Save changes")).status()).toBe(303);
+    expect(await suite.admin.ok("GET", `/api/staff/${boss.id}`)).toMatchObject({ team: "South Hub", roles: ["admin"] });
+    await context.close();
+  });
+
   it("HR deactivates a person after a confirmation, and reactivates them; nothing is deleted", async () => {
     const hr = await makePerson(suite.admin, ["hr"]);
     const p = await makePerson(suite.admin, ["social_worker"], { name: "Hal Leaver" });
