@@ -94,6 +94,11 @@ describe("a person's record", { timeout: 120_000 }, () => {
     episodes = (await mApi.ok("GET", `/api/staff/${worker.id}/sickness`)).episodes;
     expect(episodes[0].returnToWork).toMatchObject({ heldOn: day(0) });
     expect(await page.content()).not.toMatch(/Stress, anxiety or depression<\/td>/);
+    // Nor does the absence's own record and history.
+    await page.goto(`${server.url}/staff/${worker.id}?kind=sickness&record=${episodes[0].id}`);
+    expect(await page.locator("#record").textContent()).not.toMatch(/cause|stress|anxiety|depression/i);
+    expect(await page.locator(".versions li").count()).toBe(2);
+    await page.goto(`${server.url}/staff/${worker.id}`);
 
     // Void the supervision with a reason, from its history.
     await Promise.all([page.waitForLoadState("load"), page.locator("#supervision table a", { hasText: "History" }).first().click()]);
