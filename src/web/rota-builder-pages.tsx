@@ -154,6 +154,7 @@ interface Extra {
   cancelId?: string;
   sent?: Sent;
   preview?: Preview;
+  rotationPreview?: BuilderData["rotationPreview"];
   done?: string;
   date?: string;
 }
@@ -190,6 +191,7 @@ async function render(c: Context<AppEnv>, user: CurrentUser, id: string, extra: 
     people: picker.people,
     sent: extra.sent,
     preview: extra.preview,
+    rotationPreview: extra.rotationPreview,
     done: extra.done,
   };
   return page(c, RotaBuilderPage({ user, tz: w.tz, data }), status);
@@ -341,6 +343,26 @@ definePage("/rota/:id", {
       const made = await send(c, "POST", `/api/assignments/${enc(assignmentId)}/cancel`, { reason: one(v.reason) }, Made);
       if (made.ok) return back("done=cancelled");
       return refused("cancel", refusal(made.problem, ["assignmentId", "reason"], {}, "assignmentId"), made.status);
+    }
+    if (action === "rotation-preview") {
+      // The API's own shifts in the dates, those below the headcount: what a rotation would share out.
+      const from = one(v.from);
+      const to = one(v.to);
+      const errors: FormErrors = {};
+      if (!isDayInRange(from)) errors.from = "Enter the first day";
+      if (!isDayInRange(to)) errors.to = "Enter the last day";
+      else if (!errors.from && to < from) errors.to = "must not be before From";
+      if (Object.keys(errors).length) return refused("rotation-preview", errors, 400);
+      const tz = tzOf(c);
+      const range = `from=${enc(zonedInstant(from, "00:00", tz).toISOString())}&to=${enc(zonedInstant(addDays(to, 1), "00:00", tz).toISOString())}`;
+      const [rotaA, shiftsA, staffA] = await Promise.all([load(c, `/api/rotas/${enc(id)}`, RotaWithPatterns), load(c, `/api/rotas/${enc(id)}/shifts?${range}`, ShiftList), load(c, "/api/staff", StaffList)]);
+      if (!shiftsA.ok) return refused("rotation-preview", refusal(shiftsA.problem, ["from", "to"], {}, "to"), shiftsA.status);
+      const needed = rotaA.ok ? rotaA.data.requiredStaff : 1;
+      const start = zonedInstant(from, "00:00", tz).getTime();
+      const shifts = shiftsA.data.shifts.filter((s) => s.patternId !== null && Date.parse(s.start) >= start && s.staff.length < needed);
+      const names = new Map((dataOr(staffA)?.staff ?? []).map((p) => [p.id, p.name]));
+      const people = many(v.staffIds).map((sid) => names.get(sid)).filter((n): n is string => !!n);
+      return render(c, user, id, { date, sent: { form: "rotation-preview", values: v, errors: {} }, rotationPreview: { shifts, people } });
     }
     if (action === "rotation") {
       const made = await send(c, "POST", `/api/rotas/${enc(id)}/rotation`, { from: one(v.from), to: one(v.to), staffIds: many(v.staffIds) }, RotationMade);

@@ -157,6 +157,12 @@ describe("rota builder", { timeout: 120_000 }, () => {
     await rotation.getByLabel("From", { exact: true }).fill(day(1));
     await rotation.getByLabel("To", { exact: true }).fill(day(3));
     await rotation.getByLabel("Sam Okafor").check();
+    // Preview first: the three open shifts, nothing assigned.
+    const beforeRun = await auditLength();
+    await rotation.getByRole("button", { name: "Preview" }).click();
+    await expect(page.locator(".rb-rotation-preview").textContent()).resolves.toMatch(/3 shifts, shared in turn among Sam Okafor/);
+    await expect(page.locator("#rotation").getByLabel("To", { exact: true }).inputValue()).resolves.toBe(day(3));
+    expect(await auditLength()).toBe(beforeRun);
     await rotation.getByRole("button", { name: "Run rotation" }).click();
     await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/Rotation run: 3 shifts assigned/);
     const from = new Date(`${day(1)}T00:00:00Z`).toISOString();

@@ -53,7 +53,7 @@ export interface Preview {
 
 /** Which form was sent and refused, with its values as sent and its errors. */
 export interface Sent {
-  form: "add-pattern" | "preview" | "end-pattern" | "assign" | "cancel" | "rotation";
+  form: "add-pattern" | "preview" | "end-pattern" | "assign" | "cancel" | "rotation" | "rotation-preview";
   values: FormValues;
   errors: FormErrors;
 }
@@ -78,6 +78,8 @@ export interface BuilderData {
   people: { id: string; name: string }[] | null;
   sent?: Sent;
   preview?: Preview;
+  /** The pattern shifts in a rotation's dates with places still open (nothing assigned yet). */
+  rotationPreview?: { shifts: Shift[]; people: string[] };
   done?: string;
 }
 
@@ -444,17 +446,52 @@ export function RotaBuilderPage({ user, tz, data }: { user: CurrentUser; tz: str
             <h2 id="rotation-h">Run a rotation</h2>
             <p>Shares out the patterns' shifts in the dates given, in turn, to the people ticked. Shifts already held are left alone; anyone not eligible, on leave, off sick or already on duty is passed over.</p>
             <form method="post" action={`${base}?date=${data.date}#rotation`}>
-              <input type="hidden" name="_action" value="rotation" />
-              <ErrorSummary errors={errs("rotation")} />
-              <Field name="from" label="From" type="date" values={vals("rotation")} errors={errs("rotation")} />
-              <Field name="to" label="To" type="date" hint="Up to and including this day." values={vals("rotation")} errors={errs("rotation")} />
+              <ErrorSummary errors={errs(["rotation", "rotation-preview"])} />
+              <Field name="from" label="From" type="date" values={vals(["rotation", "rotation-preview"])} errors={errs(["rotation", "rotation-preview"])} />
+              <Field name="to" label="To" type="date" hint="Up to and including this day." values={vals(["rotation", "rotation-preview"])} errors={errs(["rotation", "rotation-preview"])} />
               {data.people ? (
-                <Checkboxes name="staffIds" legend="People, in this order" options={data.people.map((p) => [p.id, p.name] as const)} values={vals("rotation")} errors={errs("rotation")} />
+                <Checkboxes
+                  name="staffIds"
+                  legend="People, in this order"
+                  options={data.people.map((p) => [p.id, p.name] as const)}
+                  values={vals(["rotation", "rotation-preview"])}
+                  errors={errs(["rotation", "rotation-preview"])}
+                />
               ) : (
                 <p class="notice warn">The staff list is not available right now.</p>
               )}
-              <button type="submit">Run rotation</button>
+              <div class="actions">
+                <button type="submit" name="_action" value="rotation-preview" class="secondary">
+                  Preview
+                </button>
+                <button type="submit" name="_action" value="rotation">
+                  Run rotation
+                </button>
+              </div>
             </form>
+            {data.rotationPreview ? (
+              <section aria-labelledby="rotation-preview-h" class="rb-rotation-preview">
+                <h3 id="rotation-preview-h">Preview: shifts with places to fill (nothing assigned yet)</h3>
+                {data.rotationPreview.shifts.length ? (
+                  <>
+                    <p>
+                      {data.rotationPreview.shifts.length} shift{data.rotationPreview.shifts.length === 1 ? "" : "s"}, shared in turn among{" "}
+                      {data.rotationPreview.people.length ? data.rotationPreview.people.join(", ") : "the people you tick"}; anyone not free for a shift is passed over.
+                    </p>
+                    <ul class="plain">
+                      {data.rotationPreview.shifts.map((s) => (
+                        <li>
+                          <strong>{fmtDay(localDay(new Date(s.start), tz))}</strong> {fmtSpan(s.start, s.end, tz)} {s.label ? <span class="hint">{s.label}</span> : null}
+                          {s.staff.length ? <span class="hint"> (now: {s.staff.map((p) => p.name).join(", ")})</span> : null}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  <p>Every shift in these dates is already staffed.</p>
+                )}
+              </section>
+            ) : null}
           </section>
         ) : null}
       </div>
