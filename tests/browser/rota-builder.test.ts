@@ -143,6 +143,22 @@ describe("rota builder", { timeout: 120_000 }, () => {
     expect(JSON.stringify(entries)).toContain("Booked by mistake");
   });
 
+  it("the previews pass axe (with JavaScript on), and a raw RRULE is used as written", async () => {
+    const ctx = await phoneContext(suite.browser, { storageState });
+    const p = await ctx.newPage();
+    await p.goto(`${suite.server.url}/rota/${rotaId}`);
+    const form = p.locator("#add-pattern");
+    await form.getByText("Advanced: write the rule yourself").click();
+    await form.getByLabel("RRULE").fill("FREQ=WEEKLY;BYDAY=SA,SU");
+    await form.getByLabel("Start time").fill("17:00");
+    await form.getByLabel("Length").fill("16");
+    await form.getByRole("button", { name: "Preview" }).click();
+    await expect(p.locator(".rb-preview").textContent()).resolves.toMatch(/Sat .*17:00–09:00 \(next day\)/);
+    await screenshots(p, "rota-builder-preview");
+    expect(await seriousViolations(p)).toEqual([]);
+    await ctx.close();
+  });
+
   it("runs a rotation over a date range, then ends the pattern", async () => {
     // To before From: said beside To, nothing assigned.
     const before = await auditLength();
