@@ -100,6 +100,12 @@ describe("admin pages", { timeout: 120_000 }, () => {
     const after = await suite.admin.ok("GET", "/api/escalation-policy");
     expect(after.steps.map((s: { afterSeconds: number }) => s.afterSeconds)).toEqual([240, 900, 1800, 2100]);
     expect(after.steps[3].notify).toBe("all_managers");
+    // Enter in a field saves (the hidden first button), never removes step 0.
+    await page.getByLabel("Receipt timeout (seconds)").fill("50");
+    await Promise.all([page.waitForURL(/done=saved/), page.getByLabel("Receipt timeout (seconds)").press("Enter")]);
+    const entered = await suite.admin.ok("GET", "/api/escalation-policy");
+    expect(entered.receiptTimeoutSeconds).toBe(50);
+    expect(entered.steps).toHaveLength(4);
     await page.context().close();
   });
 
@@ -131,6 +137,7 @@ describe("admin pages", { timeout: 120_000 }, () => {
     expect(secret.length).toBeGreaterThan(20);
     expect(page.url()).not.toContain(secret);
     expect(page.url()).toMatch(/\/admin\/tokens$/);
+    expect(await violations(page)).toEqual([]);
     const bearer = (token: string) => fetch(`${suite.server.url}/api/me`, { headers: { Authorization: `Bearer ${token}` } });
     const me = await bearer(secret);
     expect(me.status).toBe(200);
