@@ -106,6 +106,17 @@ describe("admin pages", { timeout: 120_000 }, () => {
     const entered = await suite.admin.ok("GET", "/api/escalation-policy");
     expect(entered.receiptTimeoutSeconds).toBe(50);
     expect(entered.steps).toHaveLength(4);
+
+    // An empty senior list: the API's refusal beside the list, the other values kept, nothing written.
+    const head = await auditHead();
+    await page.getByRole("checkbox", { name: "Sienna Grant" }).uncheck();
+    await page.getByLabel("Step 1: after (seconds)").fill("250");
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Save policy" }).click()]);
+    expect(refused.status()).toBe(400);
+    await expect(page.locator("#f-seniorStaffIds-error").textContent()).resolves.toContain("may never be empty");
+    expect(await page.getByLabel("Step 1: after (seconds)").inputValue()).toBe("250");
+    expect(await auditHead()).toBe(head);
+    expect((await suite.admin.ok("GET", "/api/escalation-policy")).seniorStaffIds).toEqual([senior.id]);
     await page.context().close();
   });
 
