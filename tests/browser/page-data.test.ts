@@ -45,8 +45,11 @@ describe("page loaders", () => {
     const spy = vi.spyOn(env.app, "request");
     const res = await amhp.client.get("/");
     expect(res.status).toBe(200);
-    // The page itself, then its three reads (shifts, on duty, visits) on the same instance.
-    expect(spy.mock.calls.map((c) => new URL(String(c[0]), ORIGIN).pathname).sort()).toEqual(["/", "/api/me/shifts", "/api/on-duty", "/api/visits"].sort());
+    // The page itself, then each of its reads once (shifts, on duty, visits, supervisions to
+    // confirm, swaps) on the same instance.
+    expect(spy.mock.calls.map((c) => new URL(String(c[0]), ORIGIN).pathname).sort()).toEqual(
+      ["/", "/api/me/shifts", "/api/on-duty", "/api/visits", "/api/me/supervisions/awaiting", "/api/swaps"].sort(),
+    );
   });
 
   it("give typed data read with the route's schema, as the caller: a refusal is the API's own", async () => {
