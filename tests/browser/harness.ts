@@ -186,7 +186,13 @@ export interface Suite {
 export function browserSuite(env: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): Suite {
   const suite = {} as Suite;
   beforeAll(async () => {
-    [suite.server, suite.browser] = await Promise.all([Promise.resolve(env()).then((e) => startServer(e)), launch()]);
+    // Each kept as soon as it is up, so afterAll stops the server even when the browser cannot
+    // start (a machine without Chromium left one server running per suite).
+    const started = await Promise.allSettled([
+      Promise.resolve(env()).then((e) => startServer(e)).then((s) => (suite.server = s)),
+      launch().then((b) => (suite.browser = b)),
+    ]);
+    for (const r of started) if (r.status === "rejected") throw r.reason;
     suite.admin = await Api.login(suite.server.url, ADMIN.email, ADMIN.password);
   });
   afterAll(async () => {
