@@ -6,6 +6,8 @@ import type { DemoCast } from "../demo/cast.js";
 import { type Actor } from "../audit/chain.js";
 import { addDays, startOfLocalDay, weekday } from "../calendar/days.js";
 import { addPattern, cancelAssignment, createRota, rotation, type NewPattern } from "./service.js";
+import { acceptSwap, offerSwap } from "./swaps.js";
+import { DomainError } from "../errors.js";
 import { rotaDemoStore } from "./store/demo.js";
 
 const actor: Actor = { type: "system", job: "demo" };
@@ -68,5 +70,24 @@ export async function seedRota(deps: Deps, cast: DemoCast) {
   const gapStart = startOfLocalDay(gapDay, tz);
   const evening = await rotaDemoStore(deps.db).firstLiveAssignmentFrom(mgrOut.id, gapStart);
   if (evening) await cancelAssignment(deps, actor, evening.id, "Manager on annual leave; no cover found yet");
-  return { rotas: [amhpDay, amhpOut, mgrDay, mgrOut], gap: evening ? { start: evening.start, end: evening.end } : undefined, from, to };
+
+  // A swap waiting for a manager: next week's first weekday duty, offered by its holder to a
+  // colleague who has accepted it (the first one the rules allow).
+  let swapAt = startOfLocalDay(addDays(first, 7), tz);
+  let swap: Awaited<ReturnType<typeof acceptSwap>> | undefined;
+  for (let tries = 0; tries < 5 && !swap; tries++) {
+    const shift = await rotaDemoStore(deps.db).firstLiveAssignmentFrom(amhpDay.id, swapAt);
+    if (!shift) break;
+    for (const to of dayAmhps.filter((id) => id !== shift.staffId)) {
+      try {
+        const offered = await offerSwap(deps, { type: "staff", id: shift.staffId }, false, { assignmentId: shift.id, toStaffId: to });
+        swap = await acceptSwap(deps, { type: "staff", id: to }, offered.id);
+        break;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e; // refused by a rule (rest, double booking): the next colleague
+      }
+    }
+    swapAt = new Date(shift.end.getTime());
+  }
+  return { rotas: [amhpDay, amhpOut, mgrDay, mgrOut], swap, gap: evening ? { start: evening.start, end: evening.end } : undefined, from, to };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { testEnv } from "../helpers.js";
 import { seedRota } from "../../src/rota/demo.js";
 import { coverage } from "../../src/rota/service.js";
+import { listSwaps } from "../../src/rota/swaps.js";
 import { uncoveredIntervals } from "../../src/rota/store/tx.js";
 import type { DemoCast, DemoPerson } from "../../src/demo/cast.js";
 
@@ -38,5 +39,9 @@ describe("seedRota", () => {
     const noManager = uncoveredIntervals(env.deps.db, "manager_cover", seeded.from, seeded.to);
     expect(noManager.map((g) => g.start.toISOString())).toEqual(["2026-12-02T17:00:00.000Z"]);
     expect(uncoveredIntervals(env.deps.db, "amhp_duty", seeded.from, seeded.to)).toEqual([]);
+    // And one swap accepted by its receiver, waiting for a manager's approval (the /swaps page).
+    const waiting = await listSwaps(env.deps, cast.managers[0]!.id, true, "accepted");
+    expect(waiting).toHaveLength(1);
+    expect(seeded.swap?.status).toBe("accepted");
   });
 });
