@@ -36,7 +36,7 @@ export interface Entry {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** An HR record: created whole, changed by versioned updates, voided, confirmed. */
+/** An HR record: created whole, changed by versioned updates, voided, confirmed, disputed. */
 function hrApply(state: State | undefined, e: Entry, data: State): State | undefined {
   switch (e.action) {
     case "create":
@@ -48,6 +48,8 @@ function hrApply(state: State | undefined, e: Entry, data: State): State | undef
       return { ...state, voidedAt: iso(e.recordedAt), voidedBy: (data.voidedBy as string | undefined) ?? e.actorId, voidReason: data.reason };
     case "confirm":
       return { ...state, [data.as === "supervisee" ? "superviseeConfirmedAt" : "supervisorConfirmedAt"]: iso(e.recordedAt) };
+    case "dispute":
+      return { ...state, disputedAt: iso(e.recordedAt), disputedBy: e.actorId, disputeReason: data.reason };
     default:
       return data.after ? { ...state, ...(data.after as State) } : state;
   }

@@ -95,6 +95,10 @@ export const supervisions = sqliteTable(
     durationMinutes: integer("duration_minutes"),
     superviseeConfirmedAt: instant("supervisee_confirmed_at"),
     supervisorConfirmedAt: instant("supervisor_confirmed_at"),
+    /** The party whose confirmation was awaited said it did not happen as recorded: it never counts. */
+    disputedAt: instant("disputed_at"),
+    disputedBy: text("disputed_by"),
+    disputeReason: text("dispute_reason"),
     ...recordColumns(),
   },
   (t) => [

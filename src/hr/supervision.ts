@@ -12,8 +12,8 @@ import { supervisionStore, type SupervisionRow } from "./store/supervision.js";
 
 export type { SupervisionRow } from "./store/supervision.js";
 
-export const supervisionStatus = (r: { superviseeConfirmedAt: Date | null; supervisorConfirmedAt: Date | null; voidedAt: Date | null }) =>
-  r.voidedAt ? "void" : r.superviseeConfirmedAt && r.supervisorConfirmedAt ? "confirmed" : "awaiting_confirmation";
+export const supervisionStatus = (r: { superviseeConfirmedAt: Date | null; supervisorConfirmedAt: Date | null; voidedAt: Date | null; disputedAt?: Date | null }) =>
+  r.voidedAt ? "void" : r.disputedAt ? "disputed" : r.superviseeConfirmedAt && r.supervisorConfirmedAt ? "confirmed" : "awaiting_confirmation";
 
 export interface SupervisionInput {
   heldOn: string;
@@ -61,28 +61,51 @@ function assertMaySupervise(supervisor: SupervisorRef | undefined, supervisee: P
   }
 }
 
+/**
+ * Which party the caller is, for confirming or disputing: 403 for someone who manages the
+ * supervisee but is no party, 404 for anyone else; 409 when the session is void, disputed,
+ * or already confirmed by the caller. Pure: runs inside the store's transaction.
+ */
+function awaitedParty(user: CurrentUser, before: SupervisionRow, person: PersonRef, verb: "confirm" | "dispute"): "supervisee" | "supervisor" {
+  const isSupervisee = user.id === before.staffId;
+  const isSupervisor = user.id === before.supervisorId;
+  if (!isSupervisee && !isSupervisor) {
+    if (manages(user, person)) throw new Forbidden(`Only the supervisee or the supervisor can ${verb} a session.`);
+    throw new NotFound("supervision");
+  }
+  if (before.voidedAt) throw new Conflict("This session record is void.");
+  if (before.disputedAt) throw new Conflict("This session has been disputed; it does not count. HR can see the reason.");
+  const field = isSupervisee ? "superviseeConfirmedAt" : "supervisorConfirmedAt";
+  if (before[field]) {
+    throw new Conflict(verb === "confirm" ? "You have already confirmed this session; the other party must confirm it." : "You have already confirmed this session, so you cannot dispute it.");
+  }
+  return isSupervisee ? "supervisee" : "supervisor";
+}
+
 /** The other party confirms. The recorder cannot confirm for the other side. */
 export async function confirmSupervision(deps: Deps, user: CurrentUser, id: string) {
   const row = await supervisionStore(deps.db).confirm(
     id,
     (before, person, supervisor) => {
-      const isSupervisee = user.id === before.staffId;
-      const isSupervisor = user.id === before.supervisorId;
-      if (!isSupervisee && !isSupervisor) {
-        if (manages(user, person)) throw new Forbidden("Only the supervisee or the supervisor can confirm a session.");
-        throw new NotFound("supervision");
-      }
-      if (before.voidedAt) throw new Conflict("This session record is void.");
-      const field = isSupervisee ? "superviseeConfirmedAt" : "supervisorConfirmedAt";
-      if (before[field]) throw new Conflict("You have already confirmed this session; the other party must confirm it.");
+      const as = awaitedParty(user, before, person, "confirm");
       // A session naming someone who may not supervise (entered before the rule, or the
       // supervisor has since left the team) cannot be confirmed into counting; void it.
       assertMaySupervise(supervisor, person);
-      return isSupervisee ? "supervisee" : "supervisor";
+      return as;
     },
     actorFor(user),
     deps.clock.now(),
   );
+  return { ...row, status: supervisionStatus(row) };
+}
+
+/**
+ * The party whose confirmation is awaited says the session did not happen as recorded,
+ * with a reason (already held to the reason rule by the route): it never counts, no
+ * longer waits for confirmation, and HR sees it, with the reason, in the person's list.
+ */
+export async function disputeSupervision(deps: Deps, user: CurrentUser, id: string, reason: string) {
+  const row = await supervisionStore(deps.db).dispute(id, reason, (before, person) => awaitedParty(user, before, person, "dispute"), actorFor(user), deps.clock.now());
   return { ...row, status: supervisionStatus(row) };
 }
 

@@ -9,15 +9,19 @@ import { supervisionState } from "../hr/rules/supervision.js";
 import { isLongTerm, ohBreach, ohDueOn, ohReferralDue, rollingTrigger, rollingWindow, rtwState, type Episode } from "../hr/rules/sickness.js";
 import { approvalState } from "../hr/rules/approvals.js";
 import { addYears } from "../hr/rules/dates.js";
-import { daysBetween } from "../calendar/days.js";
+import { addDays, daysBetween } from "../calendar/days.js";
 import { isHrOrAdmin, reportScope } from "../hr/access.js";
 import { groupBy } from "./scope.js";
 import { reportsStore, type SicknessRows } from "./store.js";
 
+/** The window whose disputed sessions a supervision row counts: the 12 months to asOf. */
+export const disputedSince = (asOf: string) => addDays(addYears(asOf, -1), 1);
+
 export async function supervisionReport(db: Db, user: CurrentUser, asOf: string) {
-  const { people, lastConfirmed, pending } = await reportsStore(db).supervision(reportScope(user), asOf);
+  const { people, lastConfirmed, pending, disputed } = await reportsStore(db).supervision(reportScope(user), asOf, disputedSince(asOf));
   const lastBy = new Map(lastConfirmed.map((r) => [r.staffId, r.last]));
   const pendingBy = new Map(pending.map((r) => [r.staffId, r.n]));
+  const disputedBy = new Map(disputed.map((r) => [r.staffId, r.n]));
   return people.map((p) => {
     const lastDay = lastBy.get(p.id);
     const s = supervisionState(p, lastDay ? [lastDay] : [], asOf);
@@ -31,6 +35,8 @@ export async function supervisionReport(db: Db, user: CurrentUser, asOf: string)
       overdueDays: s.overdueDays,
       status: s.status,
       awaitingConfirmation: pendingBy.get(p.id) ?? 0,
+      /** Sessions held in the 12 months to asOf that a party disputed: they do not count. */
+      disputed: disputedBy.get(p.id) ?? 0,
     };
   });
 }

@@ -27,7 +27,7 @@ export const reportsRoutes = router()
       method: "get",
       path: "/api/reports/supervision",
       tags: ["Reports"],
-      summary: "Supervision: last confirmed session, next due, days overdue",
+      summary: "Supervision: last confirmed session, next due, days overdue, awaiting confirmation, disputed in the 12 months to asOf (never counted)",
       access: RECORD_KEEPERS,
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per person") },
@@ -35,7 +35,7 @@ export const reportsRoutes = router()
     async (c) => {
       const asOf = c.req.valid("query").asOf ?? todayOf(c.get("deps"));
       const rows = await runReport(c.get("deps"), "supervision", user(c), asOf);
-      return sendReport(c, "supervision", rows, ["staffId", "name", "team", "category", "lastSupervision", "dueBy", "overdueDays", "status", "awaitingConfirmation"], { asOf });
+      return sendReport(c, "supervision", rows, ["staffId", "name", "team", "category", "lastSupervision", "dueBy", "overdueDays", "status", "awaitingConfirmation", "disputed"], { asOf });
     },
   )
   .openapi(

@@ -31,8 +31,10 @@ export interface SupervisionData {
   people: ReportPerson[];
   /** Per person, the last confirmed (by both), unvoided session held by asOf. */
   lastConfirmed: { staffId: string; last: string | null }[];
-  /** Per person, unvoided sessions awaiting a confirmation. */
+  /** Per person, unvoided, undisputed sessions awaiting a confirmation. */
   pending: { staffId: string; n: number }[];
+  /** Per person, unvoided sessions held in [since, asOf] that a party disputed (they never count). */
+  disputed: { staffId: string; n: number }[];
 }
 
 export interface SicknessRows {
@@ -93,7 +95,8 @@ export interface LoneWorkingData {
 }
 
 export interface ReportsStore {
-  supervision(scope: ReportScope, asOf: string): Promise<SupervisionData>;
+  /** `since`: the first day of the window whose disputed sessions are counted. */
+  supervision(scope: ReportScope, asOf: string, since: string): Promise<SupervisionData>;
   sickness(scope: ReportScope, q: { asOf: string; from: string; withCause: boolean }): Promise<SicknessData>;
   ohReferrals(scope: ReportScope, q: { asOf: string; from: string; withCause: boolean }): Promise<OhData>;
   approvals(scope: ReportScope, q: { asOf: string; since: string }): Promise<ApprovalsData>;
@@ -129,13 +132,27 @@ export const reportsStore = storeFor<ReportsStore>((db) => {
   const lastConfirmed = db
     .select({ staffId: supervisions.staffId, last: max(supervisions.heldOn) })
     .from(supervisions)
-    .where(and(isNull(supervisions.voidedAt), isNotNull(supervisions.superviseeConfirmedAt), isNotNull(supervisions.supervisorConfirmedAt), lte(supervisions.heldOn, asOfP)))
+    .where(
+      and(
+        isNull(supervisions.voidedAt),
+        isNull(supervisions.disputedAt),
+        isNotNull(supervisions.superviseeConfirmedAt),
+        isNotNull(supervisions.supervisorConfirmedAt),
+        lte(supervisions.heldOn, asOfP),
+      ),
+    )
     .groupBy(supervisions.staffId)
     .prepare();
   const pending = db
     .select({ staffId: supervisions.staffId, n: sql<number>`count(*)` })
     .from(supervisions)
-    .where(and(isNull(supervisions.voidedAt), or(isNull(supervisions.superviseeConfirmedAt), isNull(supervisions.supervisorConfirmedAt))))
+    .where(and(isNull(supervisions.voidedAt), isNull(supervisions.disputedAt), or(isNull(supervisions.superviseeConfirmedAt), isNull(supervisions.supervisorConfirmedAt))))
+    .groupBy(supervisions.staffId)
+    .prepare();
+  const disputed = db
+    .select({ staffId: supervisions.staffId, n: sql<number>`count(*)` })
+    .from(supervisions)
+    .where(and(isNull(supervisions.voidedAt), isNotNull(supervisions.disputedAt), gte(supervisions.heldOn, sql.placeholder("since")), lte(supervisions.heldOn, asOfP)))
     .groupBy(supervisions.staffId)
     .prepare();
 
@@ -189,8 +206,8 @@ export const reportsStore = storeFor<ReportsStore>((db) => {
     .prepare();
 
   return {
-    async supervision(scope, asOf) {
-      return read(() => ({ people: people(scope, asOf), lastConfirmed: lastConfirmed.all({ asOf }), pending: pending.all() }));
+    async supervision(scope, asOf, since) {
+      return read(() => ({ people: people(scope, asOf), lastConfirmed: lastConfirmed.all({ asOf }), pending: pending.all(), disputed: disputed.all({ since, asOf }) }));
     },
 
     async sickness(scope, { asOf, from, withCause }) {

@@ -1,4 +1,4 @@
-// Supervision sessions' own table access beyond the kernel's: confirming, and the lists.
+// Supervision sessions' own table access beyond the kernel's: confirming, disputing, and the lists.
 import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { writeTx } from "../../db/connection.js";
 import { storeFor } from "../../db/store-kit.js";
@@ -18,9 +18,15 @@ export interface SupervisionStore {
    * confirms. 404 for an unknown session.
    */
   confirm(id: string, decide: (before: SupervisionRow, supervisee: Person, supervisor: SupervisorRef | undefined) => "supervisee" | "supervisor", actor: Actor, now: Date): Promise<SupervisionRow>;
+  /**
+   * Dispute a session as the party whose confirmation it awaits: `decide` (pure) as for
+   * confirm, throwing to refuse. Records who, when and why; audited (action "dispute",
+   * the reason in data, as a void's is). 404 for an unknown session.
+   */
+  dispute(id: string, reason: string, decide: (before: SupervisionRow, supervisee: Person) => "supervisee" | "supervisor", actor: Actor & { type: "staff" }, now: Date): Promise<SupervisionRow>;
   /** A person's sessions, newest first. */
   listFor(staffId: string): Promise<SupervisionRow[]>;
-  /** Live sessions waiting for this person's confirmation (as supervisee or supervisor), newest first. */
+  /** Live, undisputed sessions waiting for this person's confirmation (as supervisee or supervisor), newest first. */
   awaiting(staffId: string): Promise<SupervisionRow[]>;
 }
 
@@ -32,6 +38,7 @@ export const supervisionStore = storeFor<SupervisionStore>((db) => {
     .where(
       and(
         isNull(supervisions.voidedAt),
+        isNull(supervisions.disputedAt),
         or(
           and(eq(supervisions.staffId, sql.placeholder("me")), isNull(supervisions.superviseeConfirmedAt)),
           and(eq(supervisions.supervisorId, sql.placeholder("me")), isNull(supervisions.supervisorConfirmedAt)),
@@ -49,6 +56,15 @@ export const supervisionStore = storeFor<SupervisionStore>((db) => {
         const field = as === "supervisee" ? "superviseeConfirmedAt" : "supervisorConfirmedAt";
         const after = tx.update(supervisions).set({ [field]: now }).where(eq(supervisions.id, id)).returning().get() as SupervisionRow;
         appendAudit(tx, actor, { action: "confirm", entity: "supervision", entityId: id, data: { as } }, now);
+        return after;
+      });
+    },
+    async dispute(id, reason, decide, actor, now) {
+      return writeTx(db, (tx) => {
+        const before = requireRecord<SupervisionRow>(tx, "supervisions", id);
+        const as = decide(before, personOf(tx, before.staffId)!);
+        const after = tx.update(supervisions).set({ disputedAt: now, disputedBy: actor.id, disputeReason: reason }).where(eq(supervisions.id, id)).returning().get() as SupervisionRow;
+        appendAudit(tx, actor, { action: "dispute", entity: "supervision", entityId: id, data: { as, reason } }, now);
         return after;
       });
     },
