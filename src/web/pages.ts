@@ -54,6 +54,7 @@ const isDay = (s: string | undefined): s is string => !!s && isDayInRange(s);
 
 const HOME_DONE: Record<string, string> = {
   confirmed: "Supervision confirmed. Thank you.",
+  disputed: "Supervision disputed. It will not count, and HR can see your reason.",
   accepted: "Shift accepted. A manager will approve the swap.",
   offered: "Swap offered. They will see it on their home page.",
 };
@@ -122,6 +123,14 @@ definePage("/", {
       const made = await send(c, "POST", "/api/swaps", { assignmentId, toStaffId }, SwapSchema);
       if (made.ok) return seeOther(c, "/?done=offered");
       return refused(assignmentId, made.status, errorsFor(fieldErrors(made.problem), ["toStaffId"], made.problem?.detail ?? made.problem?.title ?? "The swap was not offered."), { toStaffId });
+    }
+    if (action === "dispute-supervision") {
+      // Sent as typed, blank included: the API's reason rule answers, beside Reason.
+      const id = one("id");
+      const reason = one("reason");
+      const done = await send(c, "POST", `/api/supervisions/${encodeURIComponent(id)}/dispute`, { reason }, HrRecord);
+      if (done.ok) return seeOther(c, "/?done=disputed");
+      return refused(id, done.status, errorsFor(fieldErrors(done.problem), ["reason"], done.problem?.detail ?? done.problem?.title ?? "The supervision was not disputed."), { reason });
     }
     if (action === "confirm-supervision" || action === "accept-swap") {
       const id = one("id");

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { CurrentUser } from "../../deps.js";
 import type { MyShifts, OnDuty, SwapList } from "../../rota/routes.js";
 import type { HrRecord } from "../../hr/routes.js";
-import { ErrorSummary, Notice, type FormErrors } from "../forms.js";
+import { ErrorSummary, Notice, TextArea, type FormErrors } from "../forms.js";
 import type { VisitList } from "../../lone-working/visits/routes.js";
 import { Layout } from "../layout.js";
 import { localDay } from "../../calendar/days.js";
@@ -43,6 +43,28 @@ function SwapFormError({ failure, action, id }: { failure?: HomeFailure; action:
   ) : null;
 }
 
+/** Dispute a session waiting for me: a reason (the API's reason rule), then "Dispute". Its refusal shows beside Reason. */
+function DisputeForm({ id, heldOn, failure }: { id: string; heldOn: string | null; failure?: HomeFailure }) {
+  const mine = failure?.action === "dispute-supervision" && failure.id === id ? failure : undefined;
+  const form = `dispute-${id}`;
+  const general = mine && !mine.errors.reason ? mine.errors[""] : undefined;
+  return (
+    <form method="post" action="/" class="dispute-supervision" novalidate>
+      <Hidden name="_action" value="dispute-supervision" />
+      <Hidden name="id" value={id} />
+      {general ? (
+        <p class="error" id={`${form}-error`}>
+          {general}
+        </p>
+      ) : null}
+      <TextArea name="reason" label="Reason" hint="Only if it did not happen as recorded: say what is wrong." rows={2} values={mine?.values ?? {}} errors={mine?.errors.reason ? { reason: mine.errors.reason } : {}} form={form} />
+      <button type="submit" class="secondary" aria-label={`Dispute the supervision${heldOn ? ` held on ${fmtDate(heldOn)}` : ""}`}>
+        Dispute
+      </button>
+    </form>
+  );
+}
+
 const Choice = (p: { name: string; value: string; label: string; checked?: boolean }) => (
   <label>
     <input type="radio" name={p.name} value={p.value} checked={p.checked} />
@@ -65,7 +87,11 @@ export function HomePage({ user, tz, data, notice, failure }: { user: CurrentUse
       <h1>My duty</h1>
       <p>Signed in as {user.name}.</p>
       <Notice text={notice} />
-      <ErrorSummary errors={failure ? { "": Object.values(failure.errors)[0] ?? "That did not work." } : {}} />
+      {failure?.action === "dispute-supervision" ? (
+        <ErrorSummary errors={failure.errors} form={`dispute-${failure.id}`} />
+      ) : (
+        <ErrorSummary errors={failure ? { "": Object.values(failure.errors)[0] ?? "That did not work." } : {}} />
+      )}
 
       {visits && visits.length > 0 ? (
         <section class="card urgent" aria-labelledby="active-h">
@@ -86,7 +112,7 @@ export function HomePage({ user, tz, data, notice, failure }: { user: CurrentUse
       {awaiting && awaiting.length > 0 ? (
         <section class="card" aria-labelledby="confirm-h">
           <h2 id="confirm-h">Supervision to confirm</h2>
-          <p class="hint">A supervision counts once both of you have confirmed it.</p>
+          <p class="hint">A supervision counts once both of you have confirmed it. If it did not happen as recorded, dispute it with a reason: it will not count, and HR will see why.</p>
           <ul class="plain">
             {awaiting.map((r) => {
               const heldOn = typeof r.heldOn === "string" ? r.heldOn : null;
@@ -109,6 +135,7 @@ export function HomePage({ user, tz, data, notice, failure }: { user: CurrentUse
                       Confirm
                     </button>
                   </form>
+                  <DisputeForm id={r.id} heldOn={heldOn} failure={failure} />
                 </li>
               );
             })}

@@ -35,6 +35,7 @@ export const REPORTS: ReportDef[] = [
       { key: "overdueDays", header: "Days overdue" },
       { key: "status", header: "Status", as: "words" },
       { key: "awaitingConfirmation", header: "Awaiting confirmation" },
+      { key: "disputed", header: "Disputed (12 months)" },
     ],
   },
   {

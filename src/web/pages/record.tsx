@@ -186,12 +186,14 @@ function fieldsOf(kind: Kind, rows: Row[], rights: Rights) {
 }
 
 const isVoid = (r: Row) => r.voidedAt !== null && r.voidedAt !== undefined;
+/** A supervision the awaited party disputed (it never counts). */
+const isDisputed = (r: Row) => typeof r.disputedAt === "string";
 
 function Flags(props: { row: Row }) {
   const r = props.row;
   return (
     <>
-      {isVoid(r) ? <span class="tag bad">Void</span> : null} {r.late === true ? <span class="tag warn">Late entry</span> : null}{" "}
+      {isVoid(r) ? <span class="tag bad">Void</span> : null} {isDisputed(r) ? <span class="tag bad">Disputed</span> : null} {r.late === true ? <span class="tag warn">Late entry</span> : null}{" "}
       {typeof r.version === "number" && r.version > 1 ? <span class="tag">Changed</span> : null}
     </>
   );
@@ -560,6 +562,14 @@ function Selected(props: { user: CurrentUser; tz: string; data: RecordData; fail
             <dt>Voided</dt>
             <dd>
               {fmtInstant(str(row.voidedAt), tz)} by {who(row.voidedBy)}: {str(row.voidReason) ?? ""}
+            </dd>
+          </>
+        ) : null}
+        {isDisputed(row) ? (
+          <>
+            <dt>Disputed (does not count)</dt>
+            <dd>
+              {fmtInstant(str(row.disputedAt), tz)} by {who(row.disputedBy)}: {str(row.disputeReason) ?? ""}
             </dd>
           </>
         ) : null}
