@@ -7,6 +7,7 @@ export function navFor(user: CurrentUser | undefined) {
   if (!user) return [];
   const items = [
     { href: "/", label: "My duty" },
+    { href: "/me", label: "My details" },
     { href: "/rota", label: "Rota" },
     { href: "/board", label: "Board" },
     { href: "/team", label: "My team" },

@@ -14,6 +14,8 @@ export type PageAccess =
 export const PAGES = {
   "/login": { access: "public" },
   "/": { access: "signed_in" },
+  // My details: anyone signed in, their own mobile and password.
+  "/me": { access: "signed_in" },
   "/visits/:id": { access: "signed_in" },
   "/board": { access: ALERT_RESPONDERS, forbidden: "The live board is for duty managers." },
   // Where a manager's alert notification leads: the board, with that alert first.

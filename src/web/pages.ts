@@ -29,6 +29,7 @@ import "./record-pages.js";
 import "./team-pages.js";
 import "./rota-builder-pages.js";
 import "./admin-pages.js";
+import "./me-pages.js";
 
 export { PAGES } from "./page-access.js";
 export { webPages } from "./define-page.js";
