@@ -6,7 +6,7 @@
 import type { CurrentUser } from "../deps.js";
 import type { Db } from "../db/connection.js";
 import { supervisionState } from "../hr/rules/supervision.js";
-import { isLongTerm, ohBreach, ohDueOn, ohReferralDue, rollingTrigger, rollingWindow, rtwState, type Episode } from "../hr/rules/sickness.js";
+import { isLongTerm, ohBreach, ohDueOn, ohReferralDue, rollingTrigger, rollingWindow, rtwDueBy, rtwState, type Episode } from "../hr/rules/sickness.js";
 import { approvalState } from "../hr/rules/approvals.js";
 import { addYears } from "../hr/rules/dates.js";
 import { addDays, daysBetween } from "../calendar/days.js";
@@ -75,6 +75,11 @@ export async function sicknessReport(db: Db, user: CurrentUser, asOf: string) {
       ohReferralMade: due.length > 0 ? due.every((e) => referredFor(e, myRefs, asOf)) : myRefs.length > 0,
       ohBreach: mine.some((e) => ohBreach(e, asOf, referredFor(e, myRefs, asOf))),
       rtwOverdue: mine.some((e) => rtwState(e, rtwBy.get(e.id) ?? null, asOf)?.overdue ?? false),
+      /** The earliest last day to hold a return-to-work interview not yet held (past: overdue); null when none is waiting. */
+      rtwDueBy: mine.reduce<string | null>((first, e) => {
+        const by = rtwDueBy(e, rtwBy.get(e.id) ?? null, asOf);
+        return by !== null && (first === null || by < first) ? by : first;
+      }, null),
     };
   });
 }

@@ -43,7 +43,7 @@ export const reportsRoutes = router()
       method: "get",
       path: "/api/reports/sickness",
       tags: ["Reports"],
-      summary: "Sickness: rolling 12 months, triggers, Bradford, long-term, OH and RTW (no causes)",
+      summary: "Sickness: rolling 12 months, triggers, Bradford, long-term, OH and RTW (overdue, and the day a waiting interview is due by; no causes)",
       access: RECORD_KEEPERS,
       request: { query: AsOfQuery },
       responses: { 200: reportResponse(Row, "One row per person") },
@@ -55,7 +55,7 @@ export const reportsRoutes = router()
         c,
         "sickness",
         rows,
-        ["staffId", "name", "team", "fte", "episodes12m", "workingDaysLost12m", "bradford", "triggerReached", "currentlyAbsent", "longTerm", "ohReferralDue", "ohReferralMade", "ohBreach", "rtwOverdue"],
+        ["staffId", "name", "team", "fte", "episodes12m", "workingDaysLost12m", "bradford", "triggerReached", "currentlyAbsent", "longTerm", "ohReferralDue", "ohReferralMade", "ohBreach", "rtwOverdue", "rtwDueBy"],
         { asOf },
       );
     },

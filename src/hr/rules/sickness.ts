@@ -119,3 +119,14 @@ export function rtwState(e: Episode, heldOn: string | null, asOf: string, p: Pol
     heldLate: heldOn !== null && heldOn > deadline,
   };
 }
+
+/**
+ * The last day a return-to-work interview not yet held may be held on (the deadline of
+ * rtwState), for an episode whose last day is known: even when the person is back only
+ * tomorrow (last day = asOf), so a manager sees it coming. Null once held, or while the
+ * person is still off as of asOf. It never depends on the cause.
+ */
+export function rtwDueBy(e: Episode, heldOn: string | null, asOf: string, p: Policy = HR_POLICY.sickness): string | null {
+  if (e.lastDay === null || e.lastDay > asOf || heldOn !== null) return null;
+  return nthWorkingDay(nextWorkingDay(addDays(e.lastDay, 1)), p.rtwWithinWorkingDays);
+}
