@@ -8,7 +8,7 @@ import { NotFound } from "../errors.js";
 import { ROTA_KINDS, SWAP_STATUSES } from "./schema.js";
 import { parseShiftRule } from "./expand.js";
 import { WARNING_KINDS } from "./rules/working-time.js";
-import { addPattern, endPattern, assign, cancelAssignment, coverage, createRota, getRotaWithPatterns, listRotas, onDutyNow, rotation, shiftsOf, shiftsOfPerson, MAX_WINDOW_DAYS, type PatternRow } from "./service.js";
+import { addPattern, endPattern, assign, checkAssign, cancelAssignment, coverage, createRota, getRotaWithPatterns, listRotas, onDutyNow, rotation, shiftsOf, shiftsOfPerson, MAX_WINDOW_DAYS, type PatternRow } from "./service.js";
 import { DayOrInstant, timeWindow } from "../http/window.js";
 import { acceptSwap, approveSwap, listSwaps, offerSwap } from "./swaps.js";
 import { calendarFeed, issueCalendarToken } from "./calendar-feed.js";
@@ -79,6 +79,10 @@ export const ShiftSchema = z.object({
 });
 
 export const NewAssignment = z.object({ staffId: z.string().min(1), start: Instant, end: Instant });
+export const AssignmentRefusal = z.object({ status: z.number().int(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })) });
+export const AssignmentCheckSchema = z
+  .object({ ok: z.boolean(), refusal: AssignmentRefusal.optional(), warnings: z.array(WarningSchema) })
+  .openapi("AssignmentCheck");
 export const AssignmentMade = z.object({ id: z.string(), staffId: z.string(), start: z.string(), end: z.string(), warnings: z.array(WarningSchema) });
 
 export const RotationBody = z.object({
@@ -221,6 +225,25 @@ export const rotaRoutes = router()
         staff: s.staff.map((p) => ({ ...p, start: iso(p.start), end: iso(p.end) })),
       }));
       return c.json({ shifts }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/rotas/{id}/assignments/check",
+      tags: ["Rotas"],
+      summary: "Dry run of an assignment: the refusal or warnings assigning would give, writing nothing",
+      access: ROTA_EDITORS,
+      request: { params: IdParam, ...jsonBody(NewAssignment) },
+      responses: {
+        200: jsonResponse(AssignmentCheckSchema, "Whether assigning would be accepted; its refusal (as the assign route's problem) or its warnings"),
+        404: problemResponse("Unknown rota or staff member"),
+      },
+    }),
+    async (c) => {
+      const b = c.req.valid("json");
+      const out = await checkAssign(c.get("deps"), c.req.valid("param").id, { staffId: b.staffId, start: new Date(b.start), end: new Date(b.end) });
+      return c.json(out, 200);
     },
   )
   .openapi(

@@ -5,7 +5,7 @@
 import type { Deps } from "../deps.js";
 import type { Db } from "../db/connection.js";
 import { type Actor } from "../audit/chain.js";
-import { InvalidInput } from "../errors.js";
+import { InvalidInput, RuleViolation, type FieldError } from "../errors.js";
 import { trimReason } from "../hr/reason.js";
 import { localDay } from "../calendar/days.js";
 import type { RotaKind } from "./schema.js";
@@ -113,9 +113,35 @@ export async function shiftsOf(deps: Deps, rotaId: string, from: Date, to: Date)
   return views.sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
-export async function assign(deps: Deps, actor: Actor, rotaId: string, input: { staffId: string; start: Date; end: Date }): Promise<{ id: string; warnings: Warning[] }> {
+function checkAssignmentWindow(input: { start: Date; end: Date }) {
   if (!(input.end > input.start)) throw new InvalidInput([{ path: "end", message: "must be after start" }]);
   if (input.end.getTime() - input.start.getTime() > MAX_ASSIGNMENT_MS) throw new InvalidInput([{ path: "end", message: "an assignment lasts at most 7 days" }]);
+}
+
+export interface AssignmentCheck {
+  ok: boolean;
+  refusal?: { status: number; detail: string; errors: FieldError[] };
+  warnings: Warning[];
+}
+
+/**
+ * A dry run of `assign`: the same checks (the store's one vet of a manual assignment,
+ * in a read transaction), writing nothing. A refusal `assign` would give (400 input,
+ * 422 rule) comes back as `refusal`; an unknown rota or person is still thrown (404).
+ */
+export async function checkAssign(deps: Deps, rotaId: string, input: { staffId: string; start: Date; end: Date }): Promise<AssignmentCheck> {
+  try {
+    checkAssignmentWindow(input);
+    const warnings = await rotaStore(deps.db).checkAssignment(rotaId, input, deps.config.TZ_LOCAL);
+    return { ok: true, warnings };
+  } catch (e) {
+    if (e instanceof InvalidInput || e instanceof RuleViolation) return { ok: false, refusal: { status: e.status, detail: e.message, errors: e.errors ?? [] }, warnings: [] };
+    throw e;
+  }
+}
+
+export async function assign(deps: Deps, actor: Actor, rotaId: string, input: { staffId: string; start: Date; end: Date }): Promise<{ id: string; warnings: Warning[] }> {
+  checkAssignmentWindow(input);
   const result = await rotaStore(deps.db).assign(rotaId, input, deps.config.TZ_LOCAL, actor, deps.clock.now());
   deps.wakeScheduler();
   return result;

@@ -33,6 +33,7 @@ describe("rota authorisation", () => {
       "POST /api/patterns/{id}/end": writers,
       "GET /api/rotas/{id}/shifts": "signed_in",
       "POST /api/rotas/{id}/assignments": writers,
+      "POST /api/rotas/{id}/assignments/check": writers,
       "POST /api/assignments/{id}/cancel": writers,
       "POST /api/rotas/{id}/rotation": writers,
       "GET /api/rotas/{id}/coverage": "signed_in",

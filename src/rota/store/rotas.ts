@@ -2,7 +2,7 @@
 // see the rows they guard (eligibility, double booking, places still open) run inside
 // the write, through the pure rules in ../rules/.
 import { eq, inArray, asc } from "drizzle-orm";
-import type { Db } from "../../db/connection.js";
+import type { Db, Tx } from "../../db/connection.js";
 import { writeTx } from "../../db/connection.js";
 import { storeFor } from "../../db/store-kit.js";
 import type { Actor } from "../../audit/chain.js";
@@ -70,6 +70,9 @@ export interface RotaStore {
   coverageInputs(rotaId: string, from: Date, to: Date): Promise<RotaWindow & { facts: Map<string, PersonFacts> }>;
   /** A manual assignment after the eligibility and double-booking checks; the warnings. */
   assign(rotaId: string, input: { staffId: string; start: Date; end: Date }, tz: string, actor: Actor, now: Date): Promise<{ id: string; warnings: Warning[] }>;
+  /** The same checks as `assign` (`vetAssignment`) in a read transaction, writing nothing:
+   *  throws the refusal `assign` would throw, else the warnings it would give. */
+  checkAssignment(rotaId: string, input: { staffId: string; start: Date; end: Date }, tz: string): Promise<Warning[]>;
   /** Cancel with a kept reason (already trimmed). */
   cancelAssignment(id: string, reason: string, actor: Actor, now: Date): Promise<AssignmentRow>;
   /** Assign the pattern shifts starting in [from, to) in turn to the listed staff. */
@@ -80,6 +83,13 @@ export interface RotaStore {
   uncoveredIntervals(kind: RotaKind, from: Date, to: Date): Promise<{ start: Date; end: Date }[]>;
   nextShiftOf(staffId: string, after: Date): Promise<{ rotaId: string; start: Date; end: Date } | undefined>;
   assignmentsOfKind(kinds: readonly RotaKind[], from: Date, to: Date): Promise<ReturnType<typeof assignmentsOfKind>>;
+}
+
+/** The one check of a manual assignment, shared by `assign` (inside its write) and
+ *  `checkAssignment` (the dry run): the rota exists, the person is eligible and not
+ *  double-booked; the Working Time and record warnings. */
+function vetManual(tx: Tx, rotaId: string, input: { staffId: string; start: Date; end: Date }, tz: string): Warning[] {
+  return vetAssignment(tx, getRota(tx, rotaId), input.staffId, input, tz);
 }
 
 export const rotaStore = storeFor<RotaStore>((db: Db) => {
@@ -156,11 +166,14 @@ export const rotaStore = storeFor<RotaStore>((db: Db) => {
 
     async assign(rotaId, input, tz, actor, now) {
       return writeTx(db, (tx) => {
-        const rota = getRota(tx, rotaId);
-        const warnings = vetAssignment(tx, rota, input.staffId, input, tz);
+        const warnings = vetManual(tx, rotaId, input, tz);
         const row = insertAssignment(tx, actor, rotaId, input.staffId, input, "manual", now, { warnings });
         return { id: row.id, warnings };
       });
+    },
+
+    async checkAssignment(rotaId, input, tz) {
+      return readTx(db, (tx) => vetManual(tx, rotaId, input, tz));
     },
 
     async cancelAssignment(id, reason, actor, now) {
