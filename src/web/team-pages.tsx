@@ -38,15 +38,34 @@ export function supervisionLines(rows: ReportRow[], asOf: string): TeamLine[] {
   });
 }
 
+/**
+ * Return-to-work interviews overdue (first), then due: the person is back (or back on the
+ * next working day) and the last day to hold it is within the week.
+ */
+export function rtwLines(rows: ReportRow[], asOf: string): TeamLine[] {
+  const weekEnd = addDays(asOf, 7);
+  const overdue = rows.flatMap((r) => {
+    if (r.rtwOverdue !== true) return [];
+    const by = str(r.rtwDueBy);
+    return line(r, `return-to-work interview overdue${by && by < asOf ? ` (was due by ${fmtDate(by)})` : ""}`, "Record interview");
+  });
+  const due = rows.flatMap((r) => {
+    const by = str(r.rtwDueBy);
+    if (r.rtwOverdue === true || !by || by < asOf || by > weekEnd) return [];
+    return line(r, `return-to-work interview due by ${fmtDate(by)}`, "Record interview");
+  });
+  return [...overdue, ...due];
+}
+
 export function teamSections(reports: { supervision: ReportRow[] | null; sickness: ReportRow[] | null; oh: ReportRow[] | null; approvals: ReportRow[] | null }, asOf: string): TeamSection[] {
   const { supervision, sickness, oh, approvals } = reports;
   return [
     { id: "supervision", title: "Supervision overdue or due this week", empty: "Everyone's supervision is up to date for the week.", lines: supervision && supervisionLines(supervision, asOf) },
     {
       id: "rtw",
-      title: "Return-to-work interviews overdue",
-      empty: "No return-to-work interview is overdue.",
-      lines: sickness && sickness.flatMap((r) => (r.rtwOverdue === true ? line(r, "return-to-work interview overdue", "Record interview") : [])),
+      title: "Return-to-work interviews due or overdue",
+      empty: "No return-to-work interview is due or overdue.",
+      lines: sickness && rtwLines(sickness, asOf),
     },
     {
       id: "oh",

@@ -38,9 +38,12 @@ describe("My team", { timeout: 90_000 }, () => {
     const offSick = await makePerson(suite.admin, ["social_worker"], { name: "Olu Absent", team, startDate: day(-400) });
     const back = await makePerson(suite.admin, ["social_worker"], { name: "Pat Returned", team, startDate: day(-400) });
     const amhp = await makePerson(suite.admin, ["amhp"], { name: "Quinn Expiring", team, startDate: day(-400) });
+    const justBack = await makePerson(suite.admin, ["social_worker"], { name: "Rio Justback", team, startDate: day(-400) });
     const elsewhere = await makePerson(suite.admin, ["social_worker"], { name: "Zed Otherteam", team: "Hilltop" });
     await suite.admin.ok("POST", `/api/staff/${offSick.id}/sickness`, { firstDay: day(-40), cause: "infection", lateEntryReason: "Entered for the test" });
     await suite.admin.ok("POST", `/api/staff/${back.id}/sickness`, { firstDay: day(-25), lastDay: day(-20), cause: "infection", lateEntryReason: "Entered for the test" });
+    // Back today (or on the next working day), no interview yet: due, not overdue.
+    await suite.admin.ok("POST", `/api/staff/${justBack.id}/sickness`, { firstDay: day(-3), lastDay: day(-1), cause: "infection" });
     await suite.admin.ok("POST", `/api/staff/${amhp.id}/amhp-approvals`, { validFrom: day(-1000), validUntil: day(30), lateEntryReason: "Entered for the test" });
     await suite.admin.ok("POST", `/api/staff/${elsewhere.id}/sickness`, { firstDay: day(-3), cause: "infection" });
 
@@ -50,7 +53,9 @@ describe("My team", { timeout: 90_000 }, () => {
     await expect(section(/Supervision overdue or due this week/).textContent()).resolves.toContain("Nia Unsupervised");
     await expect(section(/Absent now/).textContent()).resolves.toContain("Olu Absent");
     await expect(section(/OH referrals due/).textContent()).resolves.toContain("Olu Absent");
-    await expect(section(/Return-to-work interviews overdue/).textContent()).resolves.toContain("Pat Returned");
+    const rtwText = await section(/Return-to-work interviews due or overdue/).textContent();
+    expect(rtwText).toMatch(/Pat Returned\s*return-to-work interview overdue/);
+    expect(rtwText).toMatch(/Rio Justback\s*return-to-work interview due by \d{1,2} [A-Z][a-z]{2} \d{4}/);
     await expect(section(/AMHP approvals expiring within 90 days/).textContent()).resolves.toContain("Quinn Expiring");
     expect(await page.locator("main").textContent()).not.toContain("Zed Otherteam");
     // Each line leads to the person's record, where the missing thing is recorded.
@@ -58,6 +63,8 @@ describe("My team", { timeout: 90_000 }, () => {
     expect(await link.getAttribute("href")).toBe(`/staff/${amhp.id}`);
     const rtw = section(/Return-to-work/).getByRole("link", { name: /Record interview for Pat Returned/ });
     expect(await rtw.getAttribute("href")).toBe(`/staff/${back.id}`);
+    const rtwDue = section(/Return-to-work/).getByRole("link", { name: /Record interview for Rio Justback/ });
+    expect(await rtwDue.getAttribute("href")).toBe(`/staff/${justBack.id}`);
     await screenshots(page, "team");
     expect(await axeOf(page)).toEqual([]);
 
@@ -65,7 +72,20 @@ describe("My team", { timeout: 90_000 }, () => {
     const api = await Api.login(suite.server.url, manager.email, manager.password);
     const sickness = await api.ok("GET", "/api/reports/sickness");
     expect(sickness.rows.find((r: { staffId: string }) => r.staffId === offSick.id)).toMatchObject({ currentlyAbsent: true, ohReferralDue: true });
-    expect(sickness.rows.find((r: { staffId: string }) => r.staffId === back.id)).toMatchObject({ rtwOverdue: true });
+    expect(sickness.rows.find((r: { staffId: string }) => r.staffId === back.id)).toMatchObject({ rtwOverdue: true, rtwDueBy: expect.any(String) });
+    const dueRow = sickness.rows.find((r: { staffId: string }) => r.staffId === justBack.id);
+    expect(dueRow).toMatchObject({ rtwOverdue: false, rtwDueBy: expect.any(String) });
+    expect(dueRow.rtwDueBy >= day(0) && dueRow.rtwDueBy <= day(7)).toBe(true);
+    // The line leads to the record page, where the interview is recorded: then the line goes.
+    await Promise.all([page.waitForURL(new RegExp(`/staff/${justBack.id}`)), rtwDue.click()]);
+    const onRecord = page.getByRole("region", { name: "Return-to-work interviews" });
+    await onRecord.getByLabel("Held on").fill(day(0));
+    await Promise.all([page.waitForURL(/done=/), onRecord.getByRole("button", { name: "Record interview" }).click()]);
+    const ep = (await api.ok("GET", `/api/staff/${justBack.id}/sickness`)).episodes[0];
+    expect(ep.returnToWork).toMatchObject({ heldOn: day(0) });
+    await page.goto(`${suite.server.url}/team`);
+    expect(await section(/Return-to-work/).textContent()).not.toContain("Rio Justback");
+    expect((await api.ok("GET", "/api/reports/sickness")).rows.find((r: { staffId: string }) => r.staffId === justBack.id)).toMatchObject({ rtwDueBy: null });
     await context.close();
   });
 
