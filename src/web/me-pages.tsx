@@ -34,7 +34,7 @@ function passwordErrors(errors: FormErrors, form: Record<string, string | string
   if (!text(form.currentPassword)) out.currentPassword = "Enter your current password.";
   else if (out.currentPassword === "wrong password") out.currentPassword = "Your current password is wrong.";
   if (!text(form.newPassword)) out.newPassword = "Enter a new password.";
-  else if (out.newPassword?.startsWith("must")) out.newPassword = `The new password ${out.newPassword}.`;
+  else if (out.newPassword && /^(must|is) /.test(out.newPassword)) out.newPassword = `The new password ${out.newPassword}.`;
   return out;
 }
 

@@ -46,9 +46,9 @@ export function MePage(props: {
       </section>
 
       <section aria-labelledby="mobile-h" id="mobile">
-        <h2 id="mobile-h">Mobile</h2>
+        <h2 id="mobile-h">Your mobile number</h2>
         <ErrorSummary errors={e.mobile ?? {}} title="Your mobile number was not changed" form="mobile" />
-        <form method="post" action="/me#mobile" class="card" novalidate>
+        <form method="post" action="/me#mobile" class="card me-form" novalidate>
           <input type="hidden" name="_action" value="mobile" />
           <Field
             name="mobile"
@@ -68,9 +68,9 @@ export function MePage(props: {
       </section>
 
       <section aria-labelledby="password-h" id="password">
-        <h2 id="password-h">Password</h2>
+        <h2 id="password-h">Your password</h2>
         <ErrorSummary errors={e.password ?? {}} title="Your password was not changed" form="password" />
-        <form method="post" action="/me#password" class="card" novalidate>
+        <form method="post" action="/me#password" class="card me-form" novalidate>
           <input type="hidden" name="_action" value="password" />
           <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" form="password" values={{}} errors={e.password ?? {}} />
           <Field
