@@ -3,13 +3,16 @@
 // apply), each on the day it would have been entered. It includes what the reports
 // must catch: someone over the sickness trigger, a long-term absence with no OH
 // referral, an unconfirmed supervision, an overdue supervision, a missing RTW
-// interview, a late entry with its reason, a correction and a void.
+// interview, a late entry with its reason, a correction and a void; a supervision the
+// supervisee disputed; and, for one team's manager (the team of the missing RTW interview),
+// something in every section of "My team": supervision overdue, an RTW interview overdue and
+// one due, an OH referral due, someone absent now, and an AMHP approval expiring.
 import type { CurrentUser, Deps } from "../deps.js";
 import type { DemoCast, DemoPerson } from "../demo/cast.js";
 import { addDays, zonedInstant } from "../calendar/days.js";
 import { addMonths, addYears, nextWorkingDay } from "./rules/dates.js";
 import { addApproval, addLeave, addTraining } from "./staff-records.js";
-import { confirmSupervision, recordSupervision } from "./supervision.js";
+import { confirmSupervision, disputeSupervision, recordSupervision } from "./supervision.js";
 import { changeSickness, recordReturnToWork, recordSickness } from "./sickness.js";
 import { referToOh, updateOh } from "./oh.js";
 import { voidHrRecord } from "./void.js";
@@ -33,11 +36,19 @@ export async function seedHr(deps: Deps, cast: DemoCast): Promise<void> {
   const hr = await userOf(cast.hr[0] ?? cast.admin);
   const managerOf = (p: DemoPerson) => cast.managers.find((m) => m.team === p.team && m.id !== p.id) ?? cast.seniorManagers[0] ?? cast.managers[0]!;
   const workers = [...cast.amhps, ...cast.socialWorkers];
+  const [a0, a1, a2, a3, a4, a5] = cast.amhps;
+  const [sw0, , sw2] = cast.socialWorkers;
+  // The team whose manager's "My team" shows a line in every section.
+  const focusTeam = (a5 ?? a1)?.team;
+  const lastIn = (list: readonly DemoPerson[], skip: readonly (DemoPerson | undefined)[] = []) =>
+    list.filter((p) => p.team === focusTeam && !skip.includes(p)).at(-1);
 
   // --- AMHP approvals and training: valid for years ahead, 18+ hours a year ---
+  // The last AMHP's approval, and the focus team's last AMHP's, end in 60 days.
+  const expiring = new Set([cast.amhps.at(-1), cast.amhps.at(-1)?.team === focusTeam ? undefined : lastIn(cast.amhps)]);
   for (const [i, p] of cast.amhps.entries()) {
-    // Approved 1 to 4 years ago; the last one's approval ends in 60 days (a warning).
-    const from = i === cast.amhps.length - 1 ? addDays(addYears(T, -5), 61) : addDays(addYears(T, -1 - (i % 4)), -30 * (i % 5));
+    // Approved 1 to 4 years ago; an expiring one ends in 60 days (a warning).
+    const from = expiring.has(p) ? addDays(addYears(T, -5), 61) : addDays(addYears(T, -1 - (i % 4)), -30 * (i % 5));
     await addApproval(on(from), hr, p.id, { validFrom: from, validUntil: addDays(addYears(from, 5), -1) });
     for (let d = addMonths(from, 2); d <= addDays(T, -1); d = addMonths(d, 4)) {
       await addTraining(on(d), hr, p.id, { date: d, hours: 6.5, topic: pickTopic(d) });
@@ -51,17 +62,26 @@ export async function seedHr(deps: Deps, cast: DemoCast): Promise<void> {
   }
 
   // --- Supervision: monthly for a year, recorded by the supervisee, confirmed by the manager ---
+  // One person's supervision lapsed three months ago (overdue in the report); one in the focus team too.
+  const lapsed = new Set([workers[2], workers[2]?.team === focusTeam ? undefined : lastIn(workers)]);
   for (const [i, p] of workers.entries()) {
     const sup = managerOf(p);
     const supervisee = await userOf(p);
-    // One person's supervision lapsed three months ago (overdue in the report).
-    const stop = i === 2 ? addMonths(T, -3) : addDays(T, -3);
+    const stop = lapsed.has(p) ? addMonths(T, -3) : addDays(T, -3);
     for (let d = nextWorkingDay(addDays(addMonths(T, -12), i % 10)); d <= stop; d = nextWorkingDay(addMonths(d, 1))) {
       const s = await recordSupervision(on(d, "15:00"), supervisee, p.id, { heldOn: d, supervisorId: sup.id, kind: "individual", durationMinutes: 60 });
       // The most recent session of the first worker is still awaiting the manager's confirmation.
       if (i === 0 && addMonths(d, 1) > stop) continue;
       await confirmSupervision(on(nextWorkingDay(addDays(d, 1)), "10:00"), await userOf(sup), s.id);
     }
+  }
+
+  // A session the manager recorded that the supervisee says did not happen: disputed, it never counts.
+  const disputer = cast.socialWorkers[0] ?? workers[1];
+  if (disputer) {
+    const held = nextWorkingDay(addDays(T, -8));
+    const s = await recordSupervision(on(held, "17:00"), await userOf(managerOf(disputer)), disputer.id, { heldOn: held, supervisorId: managerOf(disputer).id, kind: "individual", durationMinutes: 45 });
+    await disputeSupervision(on(nextWorkingDay(addDays(held, 1)), "09:15"), await userOf(disputer), s.id, "We did not meet that afternoon: I was called out to an assessment and the session was cancelled.");
   }
 
   // --- Sickness, return to work and OH ---
@@ -81,8 +101,6 @@ export async function seedHr(deps: Deps, cast: DemoCast): Promise<void> {
     }
     return e;
   };
-  const [a0, a1, a2, a3, a4, a5] = cast.amhps;
-  const [sw0, , sw2] = cast.socialWorkers;
   // Over the trigger: three short episodes in the last year.
   if (sw2) {
     await sick(sw2, nextWorkingDay(addMonths(T, -10)), addDays(nextWorkingDay(addMonths(T, -10)), 1), "infection");
@@ -119,6 +137,13 @@ export async function seedHr(deps: Deps, cast: DemoCast): Promise<void> {
   // Ordinary short absences for others.
   if (a0) await sick(a0, nextWorkingDay(addMonths(T, -5)), nextWorkingDay(addMonths(T, -5)), "infection");
   if (sw0) await sick(sw0, nextWorkingDay(addMonths(T, -3)), addDays(nextWorkingDay(addMonths(T, -3)), 1), "infection");
+  // (After the earlier ones: an episode is first recorded open, and may not overlap a later one.)
+  // Back from a short absence yesterday, return-to-work interview due (not yet overdue), in the focus team.
+  const justBack = lastIn(workers, [a1, a3, a5, sw2]);
+  if (justBack) {
+    const e = await recordSickness(on(addDays(T, -3), "09:30"), await userOf(managerOf(justBack)), justBack.id, { firstDay: addDays(T, -3), cause: "infection" });
+    await changeSickness(on(T, "09:00"), await userOf(managerOf(justBack)), e.id, { lastDay: addDays(T, -1) });
+  }
 
   // --- Leave booked ahead ---
   for (const [i, p] of workers.slice(0, 6).entries()) {

@@ -8,7 +8,7 @@ import { verifyChain } from "../../src/audit/store.js";
 import { verifyAuditAndRecords } from "../../src/audit/records-check.js";
 
 describe("HR demo seed", () => {
-  it("a year of history with a trigger, an OH breach, an unconfirmed supervision and a late entry", async () => {
+  it("a year of history with a trigger, an OH breach, an unconfirmed supervision, a disputed one and a late entry; a manager whose My team shows every section", async () => {
     const env = await testEnv();
     const mk = async (name: string, roles: Role[], team: string, extra: object = {}): Promise<DemoPerson & { client: typeof env.anon }> => {
       const p = await env.person({ name, roles, team, ...extra });
@@ -49,5 +49,34 @@ describe("HR demo seed", () => {
     expect(integrity.reduce((s, r) => s + (r.corrections as number), 0)).toBe(1);
     const oh = await get("/api/reports/oh-referrals");
     expect(oh.map((r) => r.status)).toEqual(expect.arrayContaining(["closed", "appointment_booked", "not_referred"]));
+
+    // One supervision disputed by its supervisee, with the reason, which HR sees on the record.
+    const ella = cast.socialWorkers[0]!;
+    expect(sup.find((r) => r.staffId === ella.id)).toMatchObject({ disputed: 1 });
+    const ellaSessions = (await hr.client.get(`/api/staff/${ella.id}/supervisions`)).body.supervisions as Record<string, unknown>[];
+    const disputed = ellaSessions.filter((s) => s.status === "disputed");
+    expect(disputed).toHaveLength(1);
+    expect(disputed[0]).toMatchObject({ disputedBy: ella.id, disputeReason: expect.stringMatching(/did not meet/) });
+
+    // The manager of the team with the missing RTW interview (Owen's: South) has a line in every
+    // section of My team, read as that manager through the same reports the page reads.
+    const david = cast.managers[1]! as (typeof cast.managers)[number] & { client: typeof env.anon };
+    const T = cast.today;
+    const asDavid = async (report: string) => {
+      const r = await david.client.get(`/api/reports/${report}?asOf=${T}`);
+      expect(r.status).toBe(200);
+      return (r.body.rows as Record<string, unknown>[]).filter((row) => row.staffId !== david.id);
+    };
+    const southIds = new Set([...cast.amhps, ...cast.socialWorkers].filter((p) => p.team === "South").map((p) => p.id));
+    const dSup = await asDavid("supervision");
+    expect(dSup.every((r) => southIds.has(r.staffId as string))).toBe(true);
+    expect(dSup.some((r) => r.status === "overdue")).toBe(true);
+    const dSick = await asDavid("sickness");
+    expect(dSick.some((r) => r.rtwOverdue === true)).toBe(true);
+    const weekEnd = "2026-12-01";
+    expect(dSick.some((r) => r.rtwOverdue === false && typeof r.rtwDueBy === "string" && r.rtwDueBy >= T && r.rtwDueBy <= weekEnd)).toBe(true);
+    expect(dSick.some((r) => r.currentlyAbsent === true)).toBe(true);
+    expect((await asDavid("oh-referrals")).some((r) => r.status === "not_referred")).toBe(true);
+    expect((await asDavid("amhp-approvals")).some((r) => typeof r.daysToExpiry === "number" && r.daysToExpiry >= 0 && r.daysToExpiry <= 90)).toBe(true);
   });
 });
