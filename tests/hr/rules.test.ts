@@ -11,6 +11,7 @@ import {
   ohReferralDue,
   rollingTrigger,
   rollingWindow,
+  rtwDueBy,
   rtwState,
   workingDaysLost,
 } from "../../src/hr/rules/sickness.js";
@@ -140,6 +141,18 @@ describe("sickness", () => {
     // Back after Christmas: the bank holidays and weekend do not count.
     expect(rtwState(ep("2026-12-22", "2026-12-24"), null, "2027-01-04")).toMatchObject({ dueOn: "2026-12-29", deadline: "2026-12-31", overdue: true });
     expect(rtwState(ep("2026-11-20", null), null, "2026-11-24")).toBeNull();
+  });
+
+  it("rtwDueBy: the RTW deadline while not held, already known the day the absence ends", () => {
+    const e = ep("2026-11-10", "2026-11-13"); // back Monday 16th, due by Wednesday 18th
+    expect(rtwDueBy(e, null, "2026-11-13")).toBe("2026-11-18"); // last day off: seen coming
+    expect(rtwDueBy(e, null, "2026-11-24")).toBe("2026-11-18"); // and still the same once overdue
+    expect(rtwDueBy(e, "2026-11-16", "2026-11-24")).toBeNull(); // held
+    expect(rtwDueBy(e, null, "2026-11-12")).toBeNull(); // as of a day still off
+    expect(rtwDueBy(ep("2026-11-20", null), null, "2026-11-24")).toBeNull(); // open
+    expect(rtwDueBy(ep("2026-12-22", "2026-12-24"), null, "2026-12-24")).toBe("2026-12-31");
+    // Never the cause: the same with or without it.
+    expect(rtwDueBy({ ...e, cause: null }, null, "2026-11-24")).toBe(rtwDueBy({ ...e, cause: "stress_anxiety_depression" }, null, "2026-11-24"));
   });
 });
 
