@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import type { AppEnv, CurrentUser } from "../deps.js";
 import { addDays, localDay, offsetMinutes, zonedInstant, isDayInRange } from "../calendar/days.js";
 import { expandPattern, parseShiftRule, type PatternSpec } from "../rota/expand.js";
-import { Coverage, RotaList, RotaSchema, ShiftList, WarningSchema } from "../rota/routes.js";
+import { AssignmentCheckSchema, Coverage, RotaList, RotaSchema, ShiftList, WarningSchema } from "../rota/routes.js";
 import { StaffList } from "../staff/routes.js";
 import { HrRecord } from "../hr/routes.js";
 import { Row } from "../reports/routes.js";
@@ -155,6 +155,7 @@ interface Extra {
   sent?: Sent;
   preview?: Preview;
   rotationPreview?: BuilderData["rotationPreview"];
+  assignWarnings?: BuilderData["assignWarnings"];
   done?: string;
   date?: string;
 }
@@ -192,6 +193,7 @@ async function render(c: Context<AppEnv>, user: CurrentUser, id: string, extra: 
     sent: extra.sent,
     preview: extra.preview,
     rotationPreview: extra.rotationPreview,
+    assignWarnings: extra.assignWarnings,
     done: extra.done,
   };
   return page(c, RotaBuilderPage({ user, tz: w.tz, data }), status);
@@ -323,19 +325,33 @@ definePage("/rota/:id", {
       if (made.ok) return back("done=ended");
       return refused("end-pattern", refusal(made.problem, ["patternId", "endsOn"], {}, "patternId"), made.status);
     }
-    if (action === "assign") {
+    if (action === "assign" || action === "assign-confirmed") {
       const slot = parseSlot(one(v.slot));
       const errors: FormErrors = {};
       if (!slot) errors.slot = "Pick a shift or gap";
       if (!one(v.staffId)) errors.staffId = "Choose a person";
       if (!slot || errors.staffId) return refused("assign", errors, 400);
+      const assignFields = ["slot", "staffId"] as const;
+      const assignRename = { start: "slot", end: "slot" };
+      if (action === "assign") {
+        // First the API's dry run (the same checks as assigning, nothing written): warnings
+        // are shown before saving, with "Assign anyway"; none, and it assigns at once.
+        const check = await send(c, "POST", `/api/rotas/${enc(id)}/assignments/check`, { staffId: one(v.staffId), start: slot.start, end: slot.end }, AssignmentCheckSchema);
+        if (!check.ok) return refused("assign", refusal(check.problem, assignFields, assignRename, "staffId"), check.status);
+        const r = check.data.refusal;
+        if (!check.data.ok && r) {
+          const problem = { type: "urn:dutyline:problem:assignment-check", title: "Not assigned", status: r.status, detail: r.detail, errors: r.errors };
+          return refused("assign", refusal(problem, assignFields, assignRename, "staffId"), r.status);
+        }
+        if (check.data.warnings.length) return render(c, user, id, { date, sent: { form: "assign", values: v, errors: {} }, assignWarnings: check.data.warnings });
+      }
       const made = await send(c, "POST", `/api/rotas/${enc(id)}/assignments`, { staffId: one(v.staffId), start: slot.start, end: slot.end }, Assigned);
       if (made.ok) {
         const kinds = [...new Set(made.data.warnings.map((x) => x.kind))];
         return back(`done=assigned${kinds.length ? `&warn=${kinds.join(",")}` : ""}`);
       }
       // A refusal (not eligible, double-booked, unknown person) is about the person chosen.
-      return refused("assign", refusal(made.problem, ["slot", "staffId"], { start: "slot", end: "slot" }, "staffId"), made.status);
+      return refused("assign", refusal(made.problem, assignFields, assignRename, "staffId"), made.status);
     }
     if (action === "cancel") {
       const assignmentId = one(v.assignmentId);

@@ -1,6 +1,7 @@
 // The rota builder (/rota/:id, /rota/new) as a manager, with JavaScript off: create a
 // rota, preview and add a pattern, fill a gap from the week view, see an ineligible
-// person's refusal beside the Person field, cancel an assignment (a reason is needed),
+// person's refusal beside the Person field, see Working Time and leave warnings before
+// anything is saved (and save only on "Assign anyway"), cancel an assignment (a reason is needed),
 // run a rotation, end a pattern. Each is read back through the API; every refusal
 // writes nothing (the audit chain's length is unchanged).
 import { describe, expect, it } from "vitest";
@@ -16,6 +17,8 @@ describe("rota builder", { timeout: 120_000 }, () => {
   let context: BrowserContext;
   let page: Page;
   let rotaId = "";
+  /** "start|end" of the day shift Sam Okafor is assigned to through the page. */
+  let samSlot = "";
   let amhp: { id: string; name: string };
   let unapproved: { id: string; name: string };
   let away: { id: string; name: string };
@@ -36,6 +39,8 @@ describe("rota builder", { timeout: 120_000 }, () => {
     unapproved = await makePerson(suite.admin, ["amhp"], { name: "Alex Nowak" });
     away = await makePerson(suite.admin, ["amhp"], { name: "Kim Jones" });
     for (const p of [amhp, away]) await suite.admin.ok("POST", `/api/staff/${p.id}/amhp-approvals`, { validFrom: day(-1), validUntil: day(700) });
+    // Sam's training is up to date, so assigning Sam to an ordinary shift gives no warning.
+    await suite.admin.ok("POST", `/api/staff/${amhp.id}/training`, { date: day(-1), hours: 18, topic: "AMHP refresher" });
     await suite.admin.ok("POST", `/api/staff/${away.id}/leave`, { from: day(-7), to: day(14), kind: "annual" });
     // Signed in with JavaScript (the sign-in page is not this area's), the session carried over.
     const signing = await phoneContext(suite.browser);
@@ -104,6 +109,7 @@ describe("rota builder", { timeout: 120_000 }, () => {
     await look(page.url(), "rota-builder");
 
     const slot = await assign.getByLabel("Shift or gap").inputValue();
+    samSlot = slot;
     const before = await auditLength();
     await assign.getByLabel("Person").selectOption(unapproved.id);
     await assign.getByRole("button", { name: "Assign" }).click();
@@ -114,15 +120,67 @@ describe("rota builder", { timeout: 120_000 }, () => {
     await page.locator("#assign").getByLabel("Person").selectOption(amhp.id);
     await page.locator("#assign").getByRole("button", { name: "Assign" }).click();
     await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/^Assigned/);
-    // Someone on leave may still be assigned: the API's warning is shown after saving.
+    // Someone on leave may still be assigned: the API's warning is shown BEFORE saving,
+    // nothing written until "Assign anyway".
+    const [start, end] = slot.split("|");
+    const holders = async (from: string, to: string) =>
+      ((await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).shifts as { staff: { id: string }[] }[]).flatMap((s) => s.staff.map((p) => p.id)).sort();
     await page.getByRole("link", { name: /^Assign to 09:00–17:00/ }).last().click();
     await page.locator("#assign").getByLabel("Person").selectOption(away.id);
+    const beforeLeave = await auditLength();
     await page.locator("#assign").getByRole("button", { name: "Assign" }).click();
+    await expect(page.locator(".rb-confirm").textContent()).resolves.toMatch(/nothing is saved yet.*Kim Jones.*Leave:.*Kim Jones is on annual leave/s);
+    expect(await auditLength()).toBe(beforeLeave);
+    expect(await holders(start!, end!)).toEqual([amhp.id]);
+    await page.locator(".rb-confirm").getByRole("button", { name: "Assign anyway" }).click();
     await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/Assigned, with warnings: .*Leave/);
     await expect(page.locator("#conflicts-h + ul").textContent()).resolves.toMatch(/Leave \(Kim Jones/);
-    const [start, end] = slot.split("|");
-    const { shifts } = await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${encodeURIComponent(start!)}&to=${encodeURIComponent(end!)}`);
-    expect(shifts[0].staff.map((p: { id: string }) => p.id).sort()).toEqual([amhp.id, away.id].sort());
+    expect(await holders(start!, end!)).toEqual([amhp.id, away.id].sort());
+  });
+
+  it("shows a Working Time warning before saving, and writes nothing until Assign anyway", async () => {
+    // Sam holds a day shift; four hours after it ends is a four-hour extra cover: short rest.
+    const held = { start: samSlot.split("|")[0]!, end: samSlot.split("|")[1]! };
+    const from = new Date(Date.parse(held.end) + 4 * 3_600_000).toISOString();
+    const to = new Date(Date.parse(held.end) + 8 * 3_600_000).toISOString();
+    const slotUrl = `${suite.server.url}/rota/${rotaId}?date=${held.start.slice(0, 10)}&slot=${encodeURIComponent(`${from}|${to}`)}#assign`;
+    await page.goto(slotUrl);
+    const assign = page.locator("#assign");
+    await expect(assign.getByLabel("Shift or gap").inputValue()).resolves.toBe(`${from}|${to}`);
+    await assign.getByLabel("Person").selectOption(amhp.id);
+    const before = await auditLength();
+    await assign.getByRole("button", { name: "Assign" }).click();
+    const confirm = page.locator(".rb-confirm");
+    await expect(confirm.textContent()).resolves.toMatch(/nothing is saved yet.*Sam Okafor.*Short rest:.*Only 4 h rest after the shift ending/s);
+    // The form keeps what was chosen, and nothing is written: no assignment, no audit entry.
+    await expect(page.locator("#assign").getByLabel("Person").inputValue()).resolves.toBe(amhp.id);
+    await expect(page.locator("#assign").getByLabel("Shift or gap").inputValue()).resolves.toBe(`${from}|${to}`);
+    expect(await auditLength()).toBe(before);
+    const heldThen = async () => ((await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).shifts as { staff: { id: string }[] }[]).flatMap((s) => s.staff.map((p) => p.id));
+    expect(await heldThen()).toEqual([]);
+    {
+      // The warning state itself, screenshotted and checked by axe (scripts on), still nothing written.
+      const ctx = await phoneContext(suite.browser, { storageState });
+      const p = await ctx.newPage();
+      await p.goto(slotUrl);
+      await p.locator("#assign").getByLabel("Person").selectOption(amhp.id);
+      await p.locator("#assign").getByRole("button", { name: "Assign" }).click();
+      await p.locator(".rb-confirm").waitFor();
+      await p.locator(".rb-confirm").scrollIntoViewIfNeeded();
+      await screenshots(p, "rota-builder-warning");
+      expect(await seriousViolations(p)).toEqual([]);
+      await ctx.close();
+      expect(await auditLength()).toBe(before);
+    }
+
+    await confirm.getByRole("button", { name: "Assign anyway" }).click();
+    await expect(page.getByRole("status").first().textContent()).resolves.toMatch(/Assigned, with warnings: Short rest/);
+    expect(await auditLength()).toBe(before + 1);
+    expect(await heldThen()).toEqual([amhp.id]);
+    const made = (await suite.admin.ok("GET", `/api/rotas/${rotaId}/shifts?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).shifts as { staff: { assignmentId: string }[] }[];
+    // Back as it was for the steps below (they count Sam's shifts).
+    await suite.admin.ok("POST", `/api/assignments/${made[0]!.staff[0]!.assignmentId}/cancel`, { reason: "Test extra cover, not needed" });
+    await page.goto(`${suite.server.url}/rota/${rotaId}?date=${held.start.slice(0, 10)}`);
   });
 
   it("cancels an assignment only with a reason", async () => {

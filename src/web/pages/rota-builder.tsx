@@ -80,6 +80,8 @@ export interface BuilderData {
   preview?: Preview;
   /** The pattern shifts in a rotation's dates with places still open (nothing assigned yet). */
   rotationPreview?: { shifts: Shift[]; people: string[] };
+  /** The API's dry run found warnings for the assignment sent: shown before saving, with "Assign anyway". */
+  assignWarnings?: { kind: string; detail: string }[];
   done?: string;
 }
 
@@ -149,6 +151,7 @@ export function RotaBuilderPage({ user, tz, data }: { user: CurrentUser; tz: str
   const busy = (data.candidates ?? []).filter((c) => c.why);
   const assignErrors = errs("assign");
   const assignValues = vals("assign", { slot: data.slot ?? "" });
+  const assignSlotLabel = slots.find(([v]) => v === assignValues.slot)?.[1] ?? "this shift";
   const livePatterns = rota.patterns.filter((p) => !p.endsOn || p.endsOn >= data.today);
 
   return (
@@ -264,7 +267,7 @@ export function RotaBuilderPage({ user, tz, data }: { user: CurrentUser; tz: str
                   <label for="f-staffId">Person</label>
                   <p class="hint" id="f-staffId-hint">
                     {data.slot
-                      ? "Free for this shift first. Working Time and leave are checked when you assign; any warning is shown after saving."
+                      ? "Free for this shift first. Working Time and leave are checked when you press Assign; any warning is shown before anything is saved."
                       : 'Pick a gap with "Assign someone" above to see who is free for it.'}
                   </p>
                   {assignErrors.staffId ? (
@@ -313,6 +316,30 @@ export function RotaBuilderPage({ user, tz, data }: { user: CurrentUser; tz: str
                 ) : null}
                 <button type="submit">Assign</button>
               </form>
+              {data.assignWarnings?.length && sent?.form === "assign" ? (
+                <div class="rb-confirm" role="alert" aria-labelledby="assign-warn-h">
+                  <h3 id="assign-warn-h">Check before assigning: nothing is saved yet</h3>
+                  <p>
+                    Assigning {(data.candidates ?? []).find((c) => c.id === assignValues.staffId)?.name ?? "this person"} to {assignSlotLabel} gives{" "}
+                    {data.assignWarnings.length === 1 ? "this warning" : "these warnings"}:
+                  </p>
+                  <ul>
+                    {data.assignWarnings.map((w) => (
+                      <li>
+                        <strong>{words(w.kind)}:</strong> {w.detail}
+                      </li>
+                    ))}
+                  </ul>
+                  <form method="post" action={`${base}?date=${data.date}`}>
+                    <input type="hidden" name="_action" value="assign-confirmed" />
+                    <input type="hidden" name="date" value={data.date} />
+                    <input type="hidden" name="slot" value={String([assignValues.slot].flat()[0] ?? "")} />
+                    <input type="hidden" name="staffId" value={String([assignValues.staffId].flat()[0] ?? "")} />
+                    <button type="submit">Assign anyway</button>
+                  </form>
+                  <p class="hint">Or choose someone else above and press Assign.</p>
+                </div>
+              ) : null}
             </section>
 
             <section class="card" id="cancel" aria-labelledby="cancel-h">
