@@ -41,6 +41,8 @@ const RotationMade = z.object({ assignments: z.array(z.object({ id: z.string() }
 const HrRecords = z.object({ leave: z.array(HrRecord) });
 const Report = reportResponse(Row, "").content["application/json"].schema;
 
+/** The warnings that are Working Time rules (the others are records: leave, sickness, training). */
+const WORKING_TIME = new Set(["short_rest", "no_weekly_rest", "over_48_hours"]);
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
 const todayOf = (c: Context<AppEnv>) => localDay(c.get("deps").clock.now(), tzOf(c));
 const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? "").trim();
@@ -94,7 +96,7 @@ function parseSlot(slot: string | undefined): { start: string; end: string } | u
  * Who is free for the slot, as far as the API tells this caller: the role for manager
  * cover, the approvals report for AMHP duty, each person's leave records, the sickness
  * report for who is off sick, every rota's shifts for who is already on duty. Working
- * Time is not among them: the API says it only when assigning (as warnings). The API still decides on "Assign".
+ * Time comes from the API's dry run of assigning each person still free. The API still decides on "Assign".
  */
 async function candidatesFor(c: Context<AppEnv>, rota: { id: string; kind: string }, slot: { start: string; end: string } | undefined): Promise<{ candidates: Candidate[] | null; people: { id: string; name: string }[] | null }> {
   const staff = dataOr(await load(c, "/api/staff", StaffList))?.staff.filter((s) => s.active) ?? null;
@@ -145,6 +147,19 @@ async function candidatesFor(c: Context<AppEnv>, rota: { id: string; kind: strin
       if (onDuty.has(s.id)) reasons.push(`already on duty then (${onDuty.get(s.id)})`);
       if (reasons.length) why.set(s.id, reasons.join("; "));
     }
+    // Those still free: the API's own dry run of assigning them to this slot (the same check
+    // as Assign, nothing written) adds a refusal the reads above missed and any Working Time warning.
+    await Promise.all(
+      mayHold
+        .filter((s) => !why.has(s.id))
+        .map(async (s) => {
+          const check = dataOr(await send(c, "POST", `/api/rotas/${enc(rota.id)}/assignments/check`, { staffId: s.id, start: slot.start, end: slot.end }, AssignmentCheckSchema));
+          if (!check) return;
+          if (!check.ok && check.refusal) why.set(s.id, check.refusal.errors[0]?.message ?? check.refusal.detail);
+          const wt = [...new Set(check.warnings.filter((w) => WORKING_TIME.has(w.kind)).map((w) => words(w.kind).toLowerCase()))];
+          if (wt.length) why.set(s.id, `Working Time: ${wt.join(", ")}`);
+        }),
+    );
   }
   return { candidates: people.map((p) => ({ ...p, why: why.get(p.id) ?? "" })), people };
 }

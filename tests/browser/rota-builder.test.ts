@@ -147,6 +147,8 @@ describe("rota builder", { timeout: 120_000 }, () => {
     await page.goto(slotUrl);
     const assign = page.locator("#assign");
     await expect(assign.getByLabel("Shift or gap").inputValue()).resolves.toBe(`${from}|${to}`);
+    // The picker already says why, from the API's dry run for this slot.
+    await expect(assign.locator('optgroup[label="Not free or not eligible"]').textContent()).resolves.toContain("Sam Okafor: Working Time: short rest");
     await assign.getByLabel("Person").selectOption(amhp.id);
     const before = await auditLength();
     await assign.getByRole("button", { name: "Assign" }).click();
