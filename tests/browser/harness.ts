@@ -201,3 +201,28 @@ export function browserSuite(env: () => Record<string, string> | Promise<Record<
   });
   return suite;
 }
+
+/**
+ * A browser with JavaScript off, signed in as `who` (through the sign-in page in a JavaScript
+ * context, whose session is then carried over), open at `path`.
+ */
+export async function noScriptPage(suite: Suite, who: { email: string; password: string }, path: string, viewport = DESK) {
+  const signing = await suite.browser.newContext({ viewport });
+  await signIn(await signing.newPage(), suite.server.url, who, "/");
+  const storageState = await signing.storageState();
+  await signing.close();
+  const context = await suite.browser.newContext({ viewport, javaScriptEnabled: false, storageState });
+  const page = await context.newPage();
+  await page.goto(`${suite.server.url}${path}`);
+  return { context, page };
+}
+
+/** axe needs JavaScript in the page: the same page, as the same person, in a JavaScript context. */
+export async function axeOfNoScript(suite: Suite, page: Page): Promise<string[]> {
+  const context = await suite.browser.newContext({ viewport: DESK, storageState: await page.context().storageState() });
+  const again = await context.newPage();
+  await again.goto(page.url());
+  const found = await seriousViolations(again);
+  await context.close();
+  return found;
+}

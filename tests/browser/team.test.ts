@@ -1,33 +1,13 @@
 // My team (/team): a manager's Monday to-do list from the HR reports, each line leading to
 // the person's record; and the home page's supervision confirmation, without JavaScript.
 import { describe, expect, it } from "vitest";
-import { Api, DESK, browserSuite, makePerson, screenshots, seriousViolations, signIn } from "./harness.js";
+import { Api, DESK, browserSuite, makePerson, screenshots, axeOfNoScript, noScriptPage } from "./harness.js";
+import type { Page } from "playwright-core";
 
 const suite = browserSuite();
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-/**
- * A browser with JavaScript off, signed in as `who` (signed in through the sign-in page in a
- * JavaScript context, whose session is then carried over), open at `path`.
- */
-async function noScript(who: { email: string; password: string }, path: string, viewport = DESK) {
-  const signing = await suite.browser.newContext({ viewport });
-  await signIn(await signing.newPage(), suite.server.url, who, "/");
-  const storageState = await signing.storageState();
-  await signing.close();
-  const context = await suite.browser.newContext({ viewport, javaScriptEnabled: false, storageState });
-  const page = await context.newPage();
-  await page.goto(`${suite.server.url}${path}`);
-  return { context, page };
-}
-/** axe needs JavaScript in the page: the same page, as the same person, in a JavaScript context. */
-async function axeOf(page: import("playwright-core").Page) {
-  const context = await suite.browser.newContext({ viewport: DESK, storageState: await page.context().storageState() });
-  const again = await context.newPage();
-  await again.goto(page.url());
-  const found = await seriousViolations(again);
-  await context.close();
-  return found;
-}
+const noScript = (who: { email: string; password: string }, path: string, viewport = DESK) => noScriptPage(suite, who, path, viewport);
+const axeOf = (page: Page) => axeOfNoScript(suite, page);
 const auditHead = async () => ((await suite.admin.ok("GET", "/api/audit?limit=1")).entries[0]?.seq ?? 0) as number;
 
 describe("My team", { timeout: 90_000 }, () => {

@@ -9,10 +9,10 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
-import { clientOf, prepared } from "../../db/prepared.js";
+import { prepared } from "../../db/prepared.js";
 import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
-import { storeFor } from "../../db/store-kit.js";
+import { storeFor, perConnection } from "../../db/store-kit.js";
 import { NotFound } from "../../errors.js";
 import { alerts, schedulerRuns } from "../escalation/schema.js";
 import { notifications, type NotificationPurpose } from "../delivery/schema.js";
@@ -83,13 +83,7 @@ function build(h: Db | Tx) {
       .prepare(),
   };
 }
-const built = new WeakMap<object, ReturnType<typeof build>>();
-function stmts(h: Db | Tx): ReturnType<typeof build> {
-  const client = clientOf(h);
-  let s = built.get(client);
-  if (!s) built.set(client, (s = build(h)));
-  return s;
-}
+const stmts = perConnection(build);
 
 // ---------------------------------------------------------------------------------------
 // The outbox: tx-level helpers for other stores (inside their own write transaction).

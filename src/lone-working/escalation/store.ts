@@ -7,8 +7,8 @@
 import { and, asc, eq, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
-import { clientOf, prepared } from "../../db/prepared.js";
-import { storeFor } from "../../db/store-kit.js";
+import { prepared } from "../../db/prepared.js";
+import { storeFor, perConnection } from "../../db/store-kit.js";
 import type { Actor } from "../../audit/chain.js";
 import { appendAudit } from "../../audit/store.js";
 import { InvalidInput, RuleViolation } from "../../errors.js";
@@ -54,13 +54,7 @@ function build(h: Db | Tx) {
     retire: db.update(schedulerRuns).set({ heartbeatAt: new Date(0) }).where(eq(schedulerRuns.id, p("id"))).prepare(),
   };
 }
-const built = new WeakMap<object, ReturnType<typeof build>>();
-function stmts(h: Db | Tx): ReturnType<typeof build> {
-  const client = clientOf(h);
-  let s = built.get(client);
-  if (!s) built.set(client, (s = build(h)));
-  return s;
-}
+const stmts = perConnection(build);
 
 // ---------------------------------------------------------------------------------------
 // Raising (tx-level: the visits store raises panic and duress alarms in its own transaction).

@@ -11,19 +11,11 @@ import { eachDay, localDay } from "../../calendar/days.js";
 import { fmtDate, fmtDay, fmtInstant, fmtSpan, words } from "../format.js";
 import { Checkboxes, ErrorSummary, Field, Notice, Select, TextArea, type FormErrors, type FormValues } from "../forms.js";
 import { gapsByDay, type Gap, type Shift } from "./rota.js";
+import type { PatternSpec } from "../../rota/expand.js";
 
 export type Rota = z.output<typeof RotaSchema>;
-export interface Pattern {
-  id: string;
-  rrule: string;
-  startTime: string;
-  durationMinutes: number;
-  label: string | null;
-  startsOn: string;
-  endsOn: string | null;
-  skipBankHolidays: boolean;
-  addBankHolidays: boolean;
-}
+/** A pattern as the rota's API returns it (the shape the rota's own expansion takes). */
+export type Pattern = PatternSpec;
 export interface Conflict {
   kind: string;
   staffId: string;
