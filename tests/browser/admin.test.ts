@@ -18,7 +18,8 @@ async function noJsAdmin(browser: Browser, next: string, extra: Parameters<Brows
   await signIn(axePage, suite.server.url, ADMIN, "/");
   const storageState = await signing.storageState();
   const context = await browser.newContext({ viewport: DESK, javaScriptEnabled: false, storageState, ...extra });
-  context.once("close", () => void signing.close());
+  // The signing context goes with it; at the end of the suite the browser may be gone first.
+  context.once("close", () => void signing.close().catch(() => undefined));
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(`${suite.server.url}${next}`);
