@@ -63,6 +63,18 @@ const schema = z.object({
   // A scheduler beats every 2 s. With none seen for this long, a web tier with
   // RUN_SCHEDULER=false takes over escalation, and /readyz answers 503.
   SCHEDULER_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(6),
+  // GOV.UK Notify (text messages and email). Without a key the text and email channels are
+  // off and readiness says so. A key is `<name>-<service id>-<secret>` (two UUIDs at its end).
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(/[0-9a-f-]{36}-[0-9a-f-]{36}$/i, "not a Notify API key (it ends with the service id and the secret, two UUIDs)")
+    .optional(),
+  NOTIFY_SMS_TEMPLATE_ID: z.uuid().optional(),
+  NOTIFY_EMAIL_TEMPLATE_ID: z.uuid().optional(),
+  // Unset: the client's default (Notify's production API).
+  NOTIFY_BASE_URL: z.url().optional(),
+  // What Notify sends as `Authorization: Bearer ...` on its callbacks; unset: callbacks are refused.
+  NOTIFY_CALLBACK_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
 });
 
 export type Config = z.infer<typeof schema> & { pushAllowedHosts: string[] };
@@ -82,6 +94,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("Invalid configuration:\n  ADMIN_PASSWORD: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither");
+  }
+  if (c.NOTIFY_API_KEY && !c.NOTIFY_SMS_TEMPLATE_ID && !c.NOTIFY_EMAIL_TEMPLATE_ID) {
+    throw new ConfigError("Invalid configuration:\n  NOTIFY_SMS_TEMPLATE_ID: with NOTIFY_API_KEY set, give the text message template (and NOTIFY_EMAIL_TEMPLATE_ID for email)");
   }
   const adminPasswordProblem = c.ADMIN_PASSWORD && passwordProblem(c.ADMIN_PASSWORD, { email: c.ADMIN_EMAIL });
   if (adminPasswordProblem) throw new ConfigError(`Invalid configuration:\n  ADMIN_PASSWORD: ${adminPasswordProblem}`);

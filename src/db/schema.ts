@@ -10,3 +10,4 @@ export * from "../lone-working/visits/schema.js";
 export * from "../lone-working/escalation/schema.js";
 export * from "../lone-working/delivery/schema.js";
 export * from "../lone-working/delivery/channels/push/schema.js";
+export * from "../lone-working/delivery/channels/notify/schema.js";

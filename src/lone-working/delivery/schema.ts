@@ -5,7 +5,7 @@ import { id, instant } from "../../db/columns.js";
 import { staff } from "../../staff/schema.js";
 import { alerts } from "../escalation/schema.js";
 
-export const NOTIFICATION_STATUSES = ["queued", "sending", "sent", "failed", "no_subscription", "shown", "cancelled"] as const;
+export const NOTIFICATION_STATUSES = ["queued", "sending", "sent", "failed", "no_subscription", "shown", "delivered", "cancelled"] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 /** ladder: a step's send; reminder: acknowledged but unresolved; announce: the worker checked in. */
 export type NotificationPurpose = "ladder" | "reminder" | "announce";
@@ -24,6 +24,13 @@ export const notifications = sqliteTable(
     title: text("title").notNull(),
     body: text("body").notNull(),
     createdAt: instant("created_at").notNull(),
+    /** Not to be claimed before this (a text that follows a push nobody saw); null: at once. */
+    sendAfter: instant("send_after"),
+    /** Cancelled instead of sent when the same firing's push to the same person was shown by then. */
+    unlessShown: integer("unless_shown", { mode: "boolean" }).notNull().default(false),
+    /** The channel's word on delivery (Notify: delivered, permanent-failure, ...) and when it came. */
+    receipt: text("receipt"),
+    receiptAt: instant("receipt_at"),
     /** A process took it to send; if that process's heartbeat stops, it is taken again. */
     claimedAt: instant("claimed_at"),
     claimedBy: text("claimed_by"),

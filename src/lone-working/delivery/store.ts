@@ -101,6 +101,15 @@ export function enqueue(tx: Tx, q: NewNotifications, now: Date, claimInto?: Clai
   let n = 0;
   for (const staffId of q.staffIds) {
     const id = crypto.randomUUID();
+    const after = q.sendAfter?.get(staffId);
+    if (after) {
+      // Waits its time in the queue, whoever claims (never claimed into this transaction).
+      n += prepared(
+        tx,
+        "INSERT INTO notifications (id, alert_id, purpose, step, \"repeat\", staff_id, channel, status, title, body, created_at, attempts, send_after, unless_shown) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, 0, ?, 1) ON CONFLICT DO NOTHING",
+      ).run(id, q.alertId, q.purpose, q.step, q.repeat, staffId, channel, q.title, q.body, now.getTime(), after.getTime()).changes;
+      continue;
+    }
     if (claimInto) {
       const r = prepared(
         tx,
@@ -109,7 +118,7 @@ export function enqueue(tx: Tx, q: NewNotifications, now: Date, claimInto?: Clai
       if (r.changes === 0) continue;
       n++;
       claimInto.push({
-        n: { id, alertId: q.alertId, purpose: q.purpose, step: q.step, repeat: q.repeat, staffId, channel, status: "sending", title: q.title, body: q.body, createdAt: now, claimedAt: now, claimedBy: RUN_ID, attempts: 1, sentAt: null, shownAt: null },
+        n: { id, alertId: q.alertId, purpose: q.purpose, step: q.step, repeat: q.repeat, staffId, channel, status: "sending", title: q.title, body: q.body, createdAt: now, claimedAt: now, claimedBy: RUN_ID, attempts: 1, sentAt: null, shownAt: null, sendAfter: null, unlessShown: false, receipt: null, receiptAt: null },
         visitId: q.visitId ?? null,
         worker: q.workerId ?? null,
       });

@@ -23,6 +23,11 @@ export interface NewNotifications {
   body: string;
   /** The channel to send it by (default "push"). */
   channel?: string;
+  /**
+   * People whose row waits: not claimed before the time given, and cancelled instead of sent
+   * when the same firing's push to them was shown by then (a text after an unseen push).
+   */
+  sendAfter?: ReadonlyMap<string, Date>;
   /** The alert's visit and worker: what a claimed send links to (needed only when claiming). */
   visitId?: string | null;
   workerId?: string | null;

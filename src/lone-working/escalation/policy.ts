@@ -5,6 +5,10 @@
 export const NOTIFY_TARGETS = ["worker", "duty_manager", "all_managers", "senior"] as const;
 export type NotifyTarget = (typeof NOTIFY_TARGETS)[number];
 
+/** The ways a step reaches people (each is a delivery channel when it is on). */
+export const STEP_CHANNELS = ["push", "sms", "email"] as const;
+export type StepChannel = (typeof STEP_CHANNELS)[number];
+
 export interface PolicyStep {
   afterSeconds: number;
   notify: NotifyTarget;
@@ -12,6 +16,12 @@ export interface PolicyStep {
   repeatEverySeconds?: number;
   /** Marked "consider police (999)". Set on the default last step. */
   considerPolice?: boolean;
+  /**
+   * How this step reaches people. Unset: push and text for a manager step, push for the
+   * worker step. A text goes at once to someone with no push subscription (and on the
+   * "consider police" step), else after smsAfterSeconds unless their push was shown.
+   */
+  channels?: StepChannel[];
 }
 
 export interface Policy {
@@ -21,6 +31,15 @@ export interface Policy {
   receiptTimeoutSeconds: number;
   /** Acknowledged but unresolved: remind the acknowledger this often. */
   reminderAfterSeconds: number;
+  /** A person on a text step whose push shows no receipt within this is texted (default 60). */
+  smsAfterSeconds?: number;
+}
+
+export const DEFAULT_SMS_AFTER_SECONDS = 60;
+
+/** The channels a step uses (its own list, or the default for whom it tells). */
+export function stepChannels(step: PolicyStep): StepChannel[] {
+  return step.channels ?? (step.notify === "worker" ? ["push"] : ["push", "sms"]);
 }
 
 export const POLICY_KEY = "escalation_policy";
@@ -33,7 +52,8 @@ export const POLICY_KEY = "escalation_policy";
 export function defaultPolicy(seniorStaffIds: string[] = []): Policy {
   return {
     steps: [
-      { afterSeconds: 0, notify: "worker" },
+      // The worker is reminded by push, then by text when the push is not seen (poor signal).
+      { afterSeconds: 0, notify: "worker", channels: ["push", "sms"] },
       { afterSeconds: 5 * 60, notify: "duty_manager" },
       { afterSeconds: 15 * 60, notify: "all_managers" },
       { afterSeconds: 30 * 60, notify: "all_managers", repeatEverySeconds: 5 * 60, considerPolice: true },
@@ -42,6 +62,7 @@ export function defaultPolicy(seniorStaffIds: string[] = []): Policy {
     seniorStaffIds,
     receiptTimeoutSeconds: 60,
     reminderAfterSeconds: 30 * 60,
+    smsAfterSeconds: DEFAULT_SMS_AFTER_SECONDS,
   };
 }
 

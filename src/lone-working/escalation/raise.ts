@@ -18,6 +18,8 @@ export interface RaiseInput {
   parentAlertId?: string;
   policy?: Policy;
   startStep?: number;
+  /** A drill: a test alert through the real ladder, marked as such in every message. */
+  drill?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export function newAlert(input: RaiseInput, policy: Policy, now: Date): AlertRow
     staffId: input.staffId,
     parentAlertId: input.parentAlertId ?? null,
     reason: input.reason,
+    drill: input.drill ?? false,
     status: "open",
     policy,
     startStep,

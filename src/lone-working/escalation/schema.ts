@@ -21,6 +21,8 @@ export const alerts = sqliteTable(
     staffId: text("staff_id").references(() => staff.id),
     parentAlertId: text("parent_alert_id"),
     reason: text("reason").$type<AlertReason>().notNull(),
+    /** A drill: a test alert through the real ladder to real phones, marked as a drill everywhere. */
+    drill: integer("drill", { mode: "boolean" }).notNull().default(false),
     status: text("status").$type<AlertStatus>().notNull(),
     /** The policy in force when raised; later edits never change it. */
     policy: text("policy", { mode: "json" }).$type<Policy>().notNull(),

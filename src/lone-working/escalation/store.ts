@@ -64,10 +64,10 @@ export function raiseAlert(tx: Tx, input: RaiseInput, now: Date, actor: Actor = 
   const row = newAlert(input, input.policy ?? currentPolicy(tx), now);
   const ins = prepared(
     tx,
-    "INSERT INTO alerts (id, trigger_key, visit_id, staff_id, parent_alert_id, reason, status, policy, start_step, base_at, raised_at, step, next_action_at, reminders_sent) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, -1, ?, 0) ON CONFLICT DO NOTHING",
-  ).run(row.id, row.triggerKey, row.visitId, row.staffId, row.parentAlertId, row.reason, JSON.stringify(row.policy), row.startStep, row.baseAt.getTime(), now.getTime(), row.nextActionAt!.getTime());
+    "INSERT INTO alerts (id, trigger_key, visit_id, staff_id, parent_alert_id, reason, drill, status, policy, start_step, base_at, raised_at, step, next_action_at, reminders_sent) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, -1, ?, 0) ON CONFLICT DO NOTHING",
+  ).run(row.id, row.triggerKey, row.visitId, row.staffId, row.parentAlertId, row.reason, row.drill ? 1 : 0, JSON.stringify(row.policy), row.startStep, row.baseAt.getTime(), now.getTime(), row.nextActionAt!.getTime());
   if (ins.changes === 0) return null; // raised already (the trigger key is unique)
-  appendAudit(tx, actor, { action: "raise", entity: "alert", entityId: row.id, data: { reason: row.reason, visitId: row.visitId, startStep: row.startStep } }, now);
+  appendAudit(tx, actor, { action: "raise", entity: "alert", entityId: row.id, data: { reason: row.reason, visitId: row.visitId, startStep: row.startStep, ...(row.drill ? { drill: true } : {}) } }, now);
   return row;
 }
 
