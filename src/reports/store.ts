@@ -12,6 +12,7 @@ import { amhpApprovals, ohReferrals, recordVersions, returnToWork, sicknessEpiso
 import { staff, teams } from "../staff/schema.js";
 import { visits } from "../lone-working/visits/schema.js";
 import { alerts } from "../lone-working/escalation/schema.js";
+import { notifications } from "../lone-working/delivery/schema.js";
 
 /** Who a report covers (hr/access.ts reportScope): everyone, or one team (none when null). */
 export type ReportScope = { all: true } | { all: false; teamId: string | null };
@@ -92,6 +93,12 @@ export interface LoneWorkingData {
   visits: { staffId: string }[];
   /** Alerts raised in the period. */
   alerts: AlertRow[];
+  /**
+   * Their notifications, counted per alert and channel: sent (the channel took it: sent,
+   * shown or delivered, or a receipt came back), shown on a device (push), delivered (a
+   * text whose receipt said so).
+   */
+  notifications: { alertId: string; channel: string; sent: number; shown: number; delivered: number }[];
 }
 
 export interface ReportsStore {
@@ -283,6 +290,20 @@ export const reportsStore = storeFor<ReportsStore>((db) => {
         teamStaff: scope.all ? null : db.select({ id: staff.id }).from(staff).where(eq(staff.teamId, scope.teamId ?? "")).all().map((r) => r.id),
         visits: db.select({ staffId: visits.staffId }).from(visits).where(and(gte(visits.startedAt, from), lt(visits.startedAt, to))).all(),
         alerts: db.select().from(alerts).where(and(gte(alerts.raisedAt, from), lt(alerts.raisedAt, to))).all(),
+        // One grouped query for every alert of the window (notifications_once leads with alert_id).
+        notifications: db
+          .select({
+            alertId: notifications.alertId,
+            channel: notifications.channel,
+            sent: sql<number>`coalesce(sum(${notifications.status} in ('sent', 'shown', 'delivered') or ${notifications.shownAt} is not null or ${notifications.receipt} is not null), 0)`,
+            shown: sql<number>`coalesce(sum(${notifications.status} = 'shown' or ${notifications.shownAt} is not null), 0)`,
+            delivered: sql<number>`coalesce(sum(${notifications.status} = 'delivered' or coalesce(${notifications.receipt} = 'delivered', 0)), 0)`,
+          })
+          .from(notifications)
+          .innerJoin(alerts, eq(alerts.id, notifications.alertId))
+          .where(and(gte(alerts.raisedAt, from), lt(alerts.raisedAt, to)))
+          .groupBy(notifications.alertId, notifications.channel)
+          .all(),
       }));
     },
   };

@@ -6,26 +6,9 @@ import type { CurrentUser } from "../../deps.js";
 import { reportScope } from "../../hr/access.js";
 import { reportsStore, type AlertRow } from "../../reports/store.js";
 import { workerMaySee } from "./rules.js";
+import { ackStats, monthlyTable, type ChannelCounts } from "./monthly.js";
 
-/** Nearest-rank percentile of sorted numbers. */
-export function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
-
-export function ackStats(seconds: number[]) {
-  const s = [...seconds].sort((a, b) => a - b);
-  const share = (limit: number) => (s.length ? s.filter((x) => x <= limit).length / s.length : null);
-  return {
-    acknowledged: s.length,
-    medianSeconds: percentile(s, 50),
-    p90Seconds: percentile(s, 90),
-    maxSeconds: s.length ? s[s.length - 1]! : null,
-    shareWithin10s: share(10),
-    shareWithin40s: share(40),
-  };
-}
+export { ackStats, percentile } from "./monthly.js";
 
 function secondsToAck(a: AlertRow): number | null {
   if (!a.acknowledgedAt || !a.acknowledgedBy) return null;
@@ -38,7 +21,11 @@ function secondsToAck(a: AlertRow): number | null {
  * team), and never showing anyone an alarm about themselves they may not see: a manager
  * who was under duress on a visit must not find it here.
  */
-export async function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date, to: Date) {
+/**
+ * `tz`: the service's zone (config TZ_LOCAL), whose calendar months the monthly table
+ * counts in (one row per month of the window and kind of alarm; monthly.ts).
+ */
+export async function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date, to: Date, tz: string) {
   const data = await reportsStore(db).loneWorking(reportScope(viewer), from, to);
   const team = data.teamStaff ? new Set(data.teamStaff) : undefined;
   const inScope = (staffId: string | null) => !team || (staffId !== null && team.has(staffId));
@@ -65,6 +52,18 @@ export async function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date,
     resolvedAt: a.resolvedAt,
     outcome: a.outcome,
   }));
+  const channels = new Map<string, ChannelCounts[]>();
+  for (const n of data.notifications) {
+    const list = channels.get(n.alertId) ?? [];
+    list.push({ channel: n.channel, sent: Number(n.sent), shown: Number(n.shown), delivered: Number(n.delivered) });
+    channels.set(n.alertId, list);
+  }
+  const monthly = monthlyTable(
+    as.map((a) => ({ ...a, secondsToAcknowledge: secondsToAck(a), channels: channels.get(a.id) ?? [] })),
+    from,
+    to,
+    tz,
+  );
   return {
     from: from.toISOString(),
     to: to.toISOString(),
@@ -74,5 +73,6 @@ export async function loneWorkingReport(db: Db, viewer: CurrentUser, from: Date,
     timeToAcknowledge: ackStats(ackSeconds),
     timeToAcknowledgeFromRaised: ackStats(fromRaised),
     rows,
+    monthly,
   };
 }

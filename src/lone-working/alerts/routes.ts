@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../../http/route.js";
-import { sendReport, FormatQuery } from "../../reports/format.js";
+import { sendReport, FormatQuery, wantsCsv } from "../../reports/format.js";
 import { ALERT_STATUSES } from "../escalation/schema.js";
 import { NOTIFY_TARGETS, type Policy } from "../escalation/policy.js";
 import { currentPolicy } from "../escalation/policy-store.js";
@@ -12,6 +12,7 @@ import { eventStream } from "./events-route.js";
 import { readiness } from "./readiness.js";
 import { runReport } from "../../reports/run-report.js";
 import { DayOrInstant, timeWindow } from "../../http/window.js";
+import { ALARM_KINDS, MONTHLY_COLUMNS } from "./monthly.js";
 
 export const NotificationSchema = z.object({
   id: z.string(),
@@ -80,7 +81,31 @@ export const PolicySchema = z
   .openapi("EscalationPolicy");
 
 
-export const LoneWorkingReport = z.object({ rows: z.array(z.any()) }).passthrough();
+/** A row of the lone-working report's monthly table (src/lone-working/alerts/monthly.ts): a month and kind of alarm. */
+export const LoneWorkingMonthlyRow = z
+  .object({
+    month: z.string().regex(/^\d{4}-\d{2}$/).openapi({ description: "Calendar month in the service's zone (YYYY-MM)" }),
+    kind: z.enum(ALARM_KINDS).openapi({ description: "A drill counts as drill whatever raised it; no_manager_on_duty gaps are not alarms" }),
+    alarms: z.number().int(),
+    genuine: z.number().int(),
+    false: z.number().int(),
+    accidental: z.number().int(),
+    other: z.number().int(),
+    unresolved: z.number().int(),
+    escalatedToPolice: z.number().int().openapi({ description: "Reached the policy's consider-police (999) step, or resolved saying police" }),
+    acknowledged: z.number().int(),
+    medianSecondsToAcknowledge: z.number().nullable(),
+    p90SecondsToAcknowledge: z.number().nullable(),
+    shareAcknowledgedWithin10s: z.number().nullable(),
+    shareAcknowledgedWithin40s: z.number().nullable(),
+    pushSent: z.number().int(),
+    pushShown: z.number().int(),
+    textsSent: z.number().int(),
+    textsDelivered: z.number().int(),
+  })
+  .openapi("LoneWorkingMonthlyRow");
+
+export const LoneWorkingReport = z.object({ rows: z.array(z.any()), monthly: z.array(LoneWorkingMonthlyRow) }).passthrough();
 
 export const alertsRoutes = router()
   .openapi(
@@ -217,14 +242,22 @@ export const alertsRoutes = router()
       tags: ["Reports"],
       summary: "Visits, missed check-ins, alerts and time to acknowledge (BS 8484 marks: 10 s, 40 s)",
       access: RECORD_KEEPERS,
-      request: { query: FormatQuery.extend({ from: DayOrInstant, to: DayOrInstant }) },
-      responses: { 200: { description: "The report (JSON, or CSV of the alerts)", content: { "application/json": { schema: LoneWorkingReport }, "text/csv": { schema: z.string() } } } },
+      request: {
+        query: FormatQuery.extend({
+          from: DayOrInstant,
+          to: DayOrInstant,
+          table: z.enum(["alerts", "monthly"]).optional().openapi({ param: { name: "table", in: "query" }, description: "Which table a CSV holds: the alerts (default) or the monthly table. JSON always holds both." }),
+        }),
+      },
+      responses: { 200: { description: "The report (JSON, or CSV of the alerts or of the monthly table)", content: { "application/json": { schema: LoneWorkingReport }, "text/csv": { schema: z.string() } } } },
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const { from, to } = timeWindow(c.get("deps").config.TZ_LOCAL, c.get("deps").clock.now(), q.from, q.to, { defaultDays: 1, maxDays: 3660 });
+      const deps = c.get("deps");
+      const { from, to } = timeWindow(deps.config.TZ_LOCAL, deps.clock.now(), q.from, q.to, { defaultDays: 1, maxDays: 3660 });
       // Off the event loop (a worker thread for a database file): ten years of alerts is real work.
-      const { rows, ...meta } = await runReport(c.get("deps"), "loneWorking", c.get("user")!, from, to);
-      return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "managersToldAt", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], meta);
+      const { rows, monthly, ...meta } = await runReport(deps, "loneWorking", c.get("user")!, from, to, deps.config.TZ_LOCAL);
+      if (q.table === "monthly" && wantsCsv(c)) return sendReport(c, "lone-working-monthly", monthly, MONTHLY_COLUMNS, meta);
+      return sendReport(c, "lone-working", rows, ["alertId", "visitId", "staffId", "reason", "status", "raisedAt", "highestStep", "managersToldAt", "acknowledgedAt", "secondsToAcknowledge", "resolvedAt", "outcome"], { ...meta, monthly });
     },
   );
