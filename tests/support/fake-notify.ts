@@ -6,6 +6,7 @@
 //   notify.failNext(500, 2);                          // the next 2 sends answer 500
 //   notify.failNext(429, 1, { to: "07700900123", retryAfter: 7 });
 //   notify.hangNext();                                // the next send never answers (timeouts)
+//   notify.clearFaults();                             // forget faults not yet used up
 //   notify.outcomeFor("07700900123", "permanent-failure"); // accepted, but its receipt says so
 //   notify.setCallbacks({ statusUrl, inboundUrl, token });
 //   await notify.deliver(notify.sent[0].id);          // POSTs the delivery receipt (status "delivered")
@@ -64,6 +65,8 @@ export interface FakeNotify {
   /** The next `n` sends (to `to` only, when given) answer `kind`: 429 (with Retry-After seconds if given), 500, 400, or never. */
   failNext(kind: FaultKind, n?: number, opts?: { to?: string; retryAfter?: number }): void;
   hangNext(n?: number): void;
+  /** Forget faults not yet used up. */
+  clearFaults(): void;
   /** Sends to this address are accepted, and their receipt carries `status`. */
   outcomeFor(address: string, status: DeliveryStatus): void;
   setCallbacks(c: { statusUrl?: string; inboundUrl?: string; token: string }): void;
@@ -273,6 +276,7 @@ export async function startFakeNotify(opts: FakeNotifyOptions = {}): Promise<Fak
     callbacks: posted,
     failNext: (kind, n = 1, o = {}) => void faults.push({ kind, left: n, ...o }),
     hangNext: (n = 1) => void faults.push({ kind: "hang", left: n }),
+    clearFaults: () => void (faults.length = 0),
     outcomeFor: (address, status) => void outcomes.set(addressKey(address), status),
     setCallbacks: (c) => void (callbacks = c),
     deliver,
