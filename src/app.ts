@@ -9,6 +9,7 @@ import { auditRoutes } from "./audit/routes.js";
 import { rotaRoutes } from "./rota/routes.js";
 import { visitsRoutes } from "./lone-working/visits/routes.js";
 import { alertsRoutes } from "./lone-working/alerts/routes.js";
+import { textCallbackRoutes } from "./lone-working/alerts/text-callbacks.js";
 import { pushRoutes } from "./lone-working/delivery/channels/push/routes.js";
 import { hrRoutes } from "./hr/routes.js";
 import { reportsRoutes } from "./reports/routes.js";
@@ -82,6 +83,7 @@ export function createApp(deps: Deps) {
   app.route("/", rotaRoutes);
   app.route("/", visitsRoutes);
   app.route("/", alertsRoutes);
+  app.route("/", textCallbackRoutes);
   app.route("/", pushRoutes);
   app.route("/", hrRoutes);
   app.route("/", reportsRoutes);

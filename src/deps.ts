@@ -5,6 +5,7 @@ import type { Db } from "./db/connection.js";
 import type { EventBus } from "./events.js";
 import type { Role, Category } from "./staff/schema.js";
 import type { PushSender } from "./lone-working/delivery/channels/push/types.js";
+import type { NotifySender } from "./lone-working/delivery/channels/notify/client.js";
 
 /** Everything a request handler or job may touch, passed in rather than imported. */
 export interface Deps {
@@ -15,6 +16,8 @@ export interface Deps {
   events: EventBus;
   /** Web push to a person's devices (src/lone-working/delivery/channels/push). */
   push: PushSender;
+  /** GOV.UK Notify (text and email), when NOTIFY_API_KEY is set (channels/notify startNotify). */
+  notify?: NotifySender;
   /** Called after a write that may change what the escalation scheduler must do. */
   wakeScheduler: () => void;
 }

@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { startScheduler, startStandby } from "./lone-working/escalation/scheduler.js";
 import { retireHeartbeat } from "./lone-working/escalation/store.js";
 import { startPush } from "./lone-working/delivery/channels/push/start.js";
+import { startNotify } from "./lone-working/delivery/channels/notify/index.js";
 import { followAlertChanges } from "./lone-working/alerts/tail.js";
 
 async function main() {
@@ -12,6 +13,7 @@ async function main() {
   const deps = openDepsOrExit(config);
   await ensureFirstAdmin(deps);
   await startPush(deps);
+  startNotify(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     deps.log.info({ port: info.port, url: config.PUBLIC_URL }, "Dutyline listening");

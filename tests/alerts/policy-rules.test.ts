@@ -41,7 +41,7 @@ it("an unacknowledged panic keeps repeating on a one-step ladder", async () => {
 
 it("a stored policy from before these checks, with panicStartsAtStep at a worker step, still starts a panic at a manager step", async () => {
   const { panicStart } = await import("../../src/lone-working/escalation/raise.js");
-  expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 0, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800 })).toBe(1);
-  expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 9, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800 })).toBe(3);
-  expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 2, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800 })).toBe(2);
+  expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 0, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800, smsAfterSeconds: 60 })).toBe(1);
+  expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 9, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800, smsAfterSeconds: 60 })).toBe(3);
+  expect(panicStart({ steps: LADDER as never, panicStartsAtStep: 2, seniorStaffIds: [], receiptTimeoutSeconds: 60, reminderAfterSeconds: 1800, smsAfterSeconds: 60 })).toBe(2);
 });

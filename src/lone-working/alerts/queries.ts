@@ -23,7 +23,7 @@ export interface AlertView {
   workerCheckedInAt?: string;
   /** Who acknowledged it, by name (the worker's visit page says who is dealing with it). */
   acknowledgedByName?: string;
-  notifications: { id: string; staffId: string; channel: string; status: string; step: number; repeat: number; purpose: string; sentAt: string | null; shownAt: string | null }[];
+  notifications: { id: string; staffId: string; channel: string; status: string; step: number; repeat: number; purpose: string; sentAt: string | null; shownAt: string | null; receipt: string | null }[];
 }
 
 /** What managers get: the alert and its card (see card.ts). */
@@ -60,7 +60,7 @@ export async function alertViews(deps: Deps, rows: AlertRow[], opts: { card?: bo
     ...cards?.get(a.id),
     notifications: notes
       .filter((n) => n.alertId === a.id)
-      .map((n) => ({ id: n.id, staffId: n.staffId, channel: n.channel, status: n.status, step: n.step, repeat: n.repeat, purpose: n.purpose, sentAt: n.sentAt?.toISOString() ?? null, shownAt: n.shownAt?.toISOString() ?? null })),
+      .map((n) => ({ id: n.id, staffId: n.staffId, channel: n.channel, status: n.status, step: n.step, repeat: n.repeat, purpose: n.purpose, sentAt: n.sentAt?.toISOString() ?? null, shownAt: n.shownAt?.toISOString() ?? null, receipt: n.receipt })),
   }));
 }
 

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, router, problemResponse, IdParam, Instant } from "../../http/route.js";
 import { sendReport, FormatQuery, wantsCsv } from "../../reports/format.js";
 import { ALERT_STATUSES } from "../escalation/schema.js";
-import { NOTIFY_TARGETS, type Policy } from "../escalation/policy.js";
+import { NOTIFY_TARGETS, STEP_CHANNELS, type Policy } from "../escalation/policy.js";
 import { currentPolicy } from "../escalation/policy-store.js";
 import { escalationStore } from "../escalation/store.js";
 import { acknowledge, recordReceipt, resolve } from "./commands.js";
@@ -24,6 +24,7 @@ export const NotificationSchema = z.object({
   purpose: z.string(),
   sentAt: z.string().nullable(),
   shownAt: z.string().nullable(),
+  receipt: z.string().nullable().optional().openapi({ description: "The channel's word on delivery (Notify: delivered, permanent-failure, temporary-failure, technical-failure)" }),
 });
 
 const AlertSchema = z
@@ -33,6 +34,7 @@ const AlertSchema = z
     staffId: z.string().nullable(),
     parentAlertId: z.string().nullable(),
     reason: z.enum(["missed_check_in", "panic", "duress", "no_manager_on_duty"]),
+    drill: z.boolean().optional().openapi({ description: "A drill: a test alert through the real ladder (POST /api/drills)" }),
     status: z.enum(ALERT_STATUSES),
     step: z.number(),
     raisedAt: z.string(),
@@ -69,6 +71,13 @@ export const PolicySchema = z
           notify: z.enum(NOTIFY_TARGETS),
           repeatEverySeconds: z.number().int().min(1).max(86400).optional(),
           considerPolice: z.boolean().optional(),
+          channels: z
+            .array(z.enum(STEP_CHANNELS))
+            .min(1, "a step must use at least one channel")
+            .max(3)
+            .refine((c) => new Set(c).size === c.length, "name each channel once")
+            .optional()
+            .openapi({ description: "How the step reaches people. Unset: push and sms for manager steps, push for the worker step" }),
         }),
       )
       .min(1)
@@ -77,6 +86,7 @@ export const PolicySchema = z
     seniorStaffIds: z.array(z.string().min(1)).min(1, "the senior escalation list may never be empty"),
     receiptTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
     reminderAfterSeconds: z.number().int().min(1).max(86400).default(1800),
+    smsAfterSeconds: z.number().int().min(0).max(3600).default(60).openapi({ description: "A person on a text step whose push shows no receipt within this is texted" }),
   })
   .openapi("EscalationPolicy");
 

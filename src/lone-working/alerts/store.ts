@@ -13,8 +13,13 @@ import { staff } from "../../staff/schema.js";
 import { checkIns, visits } from "../visits/schema.js";
 import { nextDue } from "../watch/due.js";
 import { rewatch } from "../watch/store.js";
-import { acknowledgeIfOpen, alertRow, resolveIfUnresolved } from "../escalation/store.js";
-import { cancelQueued, enqueue, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
+import { acknowledgeIfOpen, alertRow, reconsiderNow, resolveIfUnresolved } from "../escalation/store.js";
+import { cancelQueued, enqueue, markReceipt, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
+import { codeOwner, recordInbound, recordStatus, settleInbound } from "../delivery/channels/notify/store.js";
+import type { InboundOutcome, NotifyMessageStatus } from "../delivery/channels/notify/schema.js";
+import { ackCodeIn, e164From } from "../delivery/channels/notify/text.js";
+import { ALERT_RESPONDERS, hasAny } from "../../staff/roles.js";
+import { DomainError } from "../../errors.js";
 import { alerts, type AlertStatus } from "../escalation/schema.js";
 import { dealingWithIt, forManager, workerIsTold } from "./rules.js";
 
@@ -32,8 +37,35 @@ export interface CardFacts {
   parentReasons: Map<string, AlertRow["reason"]>;
 }
 
+/** What a received text came to, for the caller to tell the board and wake the scheduler. */
+export interface TextReplyResult {
+  outcome: InboundOutcome;
+  /** The alert it acknowledged. */
+  alert?: AlertRow;
+}
+
+/** What a delivery-status callback came to. */
+export interface ReceiptResult {
+  /** The alert whose ladder may move on at once (a permanent failure). */
+  reconsider?: string;
+  known: boolean;
+}
+
 export interface AlertsStore {
   acknowledge(id: string, by: { id: string; name: string }, now: Date): Promise<AlertRow>;
+  /**
+   * A text received on the service's number (Notify's inbound callback), recorded once by
+   * Notify's id whatever it says. `ACK <code>` from the number the code was texted to
+   * acknowledges that alert as that person, by the button's rules (first wins; never the
+   * worker's own; only someone who may acknowledge alerts). Anything else: no action.
+   */
+  textReply(t: { notifyId: string; sourceNumber: string; message: string; receivedAt: Date }, now: Date): Promise<TextReplyResult>;
+  /**
+   * Notify's delivery-status callback: recorded on the message and on its notification
+   * (delivered, or failed with Notify's word); a permanent failure marks the address bad and
+   * has the alert's ladder look again at once.
+   */
+  deliveryReceipt(cb: { id: string; reference?: string | null; status: NotifyMessageStatus }, now: Date): Promise<ReceiptResult>;
   resolve(id: string, by: { id: string; name: string }, input: { outcome: string; note?: string }, now: Date): Promise<AlertRow>;
   /** The service worker showed a notification: only its recipient may say so. */
   shown(notificationId: string, staffId: string, now: Date): Promise<void>;
@@ -81,22 +113,79 @@ function rewatchVisit(tx: Tx, a: AlertRow, now: Date, actor: Actor): void {
   appendAudit(tx, actor, { action: "rewatch", entity: "visit", entityId: v.id, data: { alertId: a.id, nextCheckInDue: next } }, now);
 }
 
+/**
+ * The acknowledgement, inside the caller's transaction: the read decides only 404/403; who
+ * wins is the conditional UPDATE's to say (a Conflict for the loser).
+ */
+function acknowledgeIn(tx: Tx, id: string, by: { id: string; name: string }, now: Date, via?: "text"): AlertRow {
+  const a = forManager(alertRow(tx, id), by.id);
+  const reminderAt = new Date(now.getTime() + a.policy.reminderAfterSeconds * 1000);
+  const won = acknowledgeIfOpen(tx, id, by.id, now, reminderAt);
+  if (!won) throw new Conflict(alertRow(tx, id)?.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
+  // First acknowledgement wins; it stops the climb, including sends already queued (texts too).
+  cancelQueued(tx, id, { purpose: "ladder" });
+  appendAudit(tx, { type: "staff", id: by.id }, { action: "acknowledge", entity: "alert", entityId: id, ...(via ? { data: { via } } : {}) }, now);
+  // The worker is told who is dealing with it (once: the first acknowledgement wins).
+  // announce (not ladder): sent while the alert is unresolved, never stopped by the
+  // acknowledgement itself; repeat 0 (the check-in announcements to managers count from 1).
+  if (workerIsTold(a, by.id)) enqueue(tx, { alertId: a.id, purpose: "announce", step: 0, repeat: 0, staffIds: [a.staffId!], ...dealingWithIt(a, by.name) }, now);
+  return won;
+}
+
+/** Notify's word → the notification's status, and whether it is final (no retry to that address). */
+function receiptStatus(status: NotifyMessageStatus): { status: "delivered" | "failed"; final: boolean } | undefined {
+  if (status === "delivered") return { status: "delivered", final: false };
+  if (status === "permanent-failure") return { status: "failed", final: true };
+  if (status === "temporary-failure" || status === "technical-failure") return { status: "failed", final: false };
+  return undefined;
+}
+
 export const alertsStore = storeFor<AlertsStore>((db) => ({
   async acknowledge(id, by, now) {
+    return writeTx(db, (tx) => acknowledgeIn(tx, id, by, now));
+  },
+
+  async textReply(t, now) {
     return writeTx(db, (tx) => {
-      // The read decides only 404/403; who wins is the conditional UPDATE's to say.
-      const a = forManager(alertRow(tx, id), by.id);
-      const reminderAt = new Date(now.getTime() + a.policy.reminderAfterSeconds * 1000);
-      const won = acknowledgeIfOpen(tx, id, by.id, now, reminderAt);
-      if (!won) throw new Conflict(alertRow(tx, id)?.acknowledgedBy ? "Already acknowledged by someone else." : "This alert is already resolved.");
-      // First acknowledgement wins; it stops the climb, including sends already queued.
-      cancelQueued(tx, id, { purpose: "ladder" });
-      appendAudit(tx, { type: "staff", id: by.id }, { action: "acknowledge", entity: "alert", entityId: id }, now);
-      // The worker is told who is dealing with it (once: the first acknowledgement wins).
-      // announce (not ladder): sent while the alert is unresolved, never stopped by the
-      // acknowledgement itself; repeat 0 (the check-in announcements to managers count from 1).
-      if (workerIsTold(a, by.id)) enqueue(tx, { alertId: a.id, purpose: "announce", step: 0, repeat: 0, staffIds: [a.staffId!], ...dealingWithIt(a, by.name) }, now);
-      return won;
+      const row = recordInbound(tx, t, now);
+      if (row.outcome) return { outcome: row.outcome }; // a callback Notify sent again: acted on once
+      const settle = (outcome: InboundOutcome, who: { alertId?: string; staffId?: string } = {}, alert?: AlertRow): TextReplyResult => {
+        settleInbound(tx, row.id, outcome, who);
+        // The chain says a text came and what it did, never what it said (it may say anything).
+        appendAudit(tx, { type: "system", job: "text-replies" }, { action: "text_received", entity: "notify_inbound", entityId: row.id, data: { outcome, ...who } }, now);
+        return { outcome, alert };
+      };
+      const code = ackCodeIn(t.message);
+      const from = e164From(t.sourceNumber);
+      if (!code || !from) return settle("not_a_command");
+      const owner = codeOwner(tx, from, code);
+      if (!owner) return settle("unknown_code");
+      const person = tx.select({ id: staff.id, name: staff.name, roles: staff.roles, active: staff.active, mobile: staff.mobile }).from(staff).where(eq(staff.id, owner.staffId)).get();
+      // The number must still be theirs, and they must still be someone who may acknowledge.
+      if (!person || !person.active || person.mobile !== from || !hasAny(person, ALERT_RESPONDERS)) return settle("not_allowed", owner);
+      try {
+        const alert = acknowledgeIn(tx, owner.alertId, person, now, "text");
+        return settle("acknowledged", owner, alert);
+      } catch (e) {
+        if (e instanceof Conflict) return settle("already_acknowledged", owner);
+        if (e instanceof DomainError) return settle("not_allowed", owner); // their own alarm, or one hidden from them
+        throw e;
+      }
+    });
+  },
+
+  async deliveryReceipt(cb, now) {
+    return writeTx(db, (tx) => {
+      const r = recordStatus(tx, cb, now);
+      if (!r) return { known: false };
+      const st = receiptStatus(cb.status);
+      const changed = !!(r.notificationId && st && markReceipt(tx, r.notificationId, { ...st, receipt: cb.status }, now));
+      if (changed) appendAudit(tx, { type: "system", job: "escalation" }, { action: "receipt", entity: "notification", entityId: r.notificationId!, data: { status: cb.status, channel: r.kind } }, now);
+      if (r.permanent && r.alertId) {
+        reconsiderNow(tx, r.alertId, now);
+        return { known: true, reconsider: r.alertId };
+      }
+      return { known: true };
     });
   },
 

@@ -88,6 +88,7 @@ async function sendBy(deps: Deps, name: string, rows: Claimed[], recorder: Retur
       n: c.n,
       visitId: c.visitId,
       url: linkFor(deps, c),
+      toWorker: c.n.staffId === c.worker,
       // The channel asks before its first request and before each retry: an acknowledgement
       // meanwhile stops it, and so does our claim having been taken back (this process
       // stalled past its heartbeat and another sent it).
@@ -105,7 +106,7 @@ async function sendBy(deps: Deps, name: string, rows: Claimed[], recorder: Retur
     timer = setTimeout(() => {
       if (open.size > 0) deps.log.error({ channel: name, notifications: [...open.keys()] }, `${name} send timed out`);
       resolve();
-    }, SEND_TIMEOUT_MS);
+    }, channel.timeLimitMs ?? SEND_TIMEOUT_MS);
   });
   try {
     await Promise.race([channel.send(deps, batch, (r) => finish(r.id, r.status)), timeout]);

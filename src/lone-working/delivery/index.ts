@@ -10,7 +10,9 @@
 //   cancelQueued(tx, alertId, { purpose? })    the `set({ status: "cancelled" })` updates
 //   markShown(tx, actor, notificationId, now) a receipt (NotFound unless the recipient's; audited)
 //   notificationsOf(tx, alertIds) / ladderRecipients(tx, alertId, except) / announcementCount(tx, alertId)
-//   shownSteps(tx, alertId)                    "step:repeat" of firings some device showed (the ladder's `shown`)
+//   shownSteps(tx, alertId)                    "step:repeat" of firings that reached someone (the ladder's `shown`)
+//   firingOutcomes(tx, alertId)                shown, and firings known dead (every send unreachable for good)
+//   markReceipt(tx, notificationId, r, now)     a channel's delivery receipt (Notify: delivered / failed)
 //   reachable(tx, staffIds): Set<string>       who at least one channel reaches now (instead of
 //                                              hasWorkingSubscription); reachByChannel for per-channel detail
 // Services use deliveryStore(db): reachable, reachByChannel, recordReceipt, notificationsOf (async).
@@ -24,7 +26,9 @@ export {
   deliveryStore,
   enqueue,
   failedToRetry,
+  firingOutcomes,
   ladderRecipients,
+  markReceipt,
   markShown,
   notificationsOf,
   oldestQueuedAt,

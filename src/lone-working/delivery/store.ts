@@ -16,7 +16,7 @@ import { storeFor, perConnection } from "../../db/store-kit.js";
 import { NotFound } from "../../errors.js";
 import { alerts, schedulerRuns } from "../escalation/schema.js";
 import { notifications, type NotificationPurpose } from "../delivery/schema.js";
-import { CHANNELS } from "./channels/index.js";
+import { CHANNELS, channelNamed } from "./channels/index.js";
 import { HEARTBEAT_STALE_MS, MAX_ATTEMPTS, RETRY_FAILED_AFTER_MS, RUN_ID } from "./constants.js";
 import type { Claimed, NewNotifications, NotificationRow, SendResult } from "./types.js";
 
@@ -27,7 +27,12 @@ export type ReadHandle = Db | Tx;
 export const DELIVERY_ACTOR: Actor = { type: "system", job: "escalation" };
 
 /** Whether the alert still wants a notification of this purpose (SQL and JS say the same). */
-const WANTED = sql`(SELECT CASE ${notifications.purpose} WHEN 'ladder' THEN a.status = 'open' WHEN 'reminder' THEN a.status = 'acknowledged' ELSE a.status <> 'resolved' END FROM alerts a WHERE a.id = ${notifications.alertId})`;
+const WANTED_ALERT = sql`(SELECT CASE ${notifications.purpose} WHEN 'ladder' THEN a.status = 'open' WHEN 'reminder' THEN a.status = 'acknowledged' ELSE a.status <> 'resolved' END FROM alerts a WHERE a.id = ${notifications.alertId})`;
+/** A row that waits on a push (unless_shown) is not wanted once that push to the same person was shown. */
+const PUSH_SEEN = sql`EXISTS (SELECT 1 FROM notifications s WHERE s.alert_id = ${notifications.alertId} AND s.purpose = ${notifications.purpose} AND s.step = ${notifications.step} AND s."repeat" = ${notifications.repeat} AND s.staff_id = ${notifications.staffId} AND s.channel = 'push' AND s.shown_at IS NOT NULL)`;
+const WANTED = sql`(${WANTED_ALERT} AND NOT (${notifications.unlessShown} = 1 AND ${PUSH_SEEN}))`;
+/** Queued and due: a waiting row (send_after) only once its time has come. */
+const DUE = (p: ReturnType<typeof sql.placeholder>) => sql`(${notifications.sendAfter} IS NULL OR ${notifications.sendAfter} <= ${p})`;
 
 /**
  * Delivery's hot statements, drizzle-prepared once per connection (a transaction runs them
@@ -49,7 +54,7 @@ function build(h: Db | Tx) {
     any: db
       .select({ id: notifications.id })
       .from(notifications)
-      .where(or(eq(notifications.status, "queued"), and(eq(notifications.status, "sending"), or(isNull(notifications.claimedBy), ne(notifications.claimedBy, p("run"))))))
+      .where(or(and(eq(notifications.status, "queued"), DUE(p("now"))), and(eq(notifications.status, "sending"), or(isNull(notifications.claimedBy), ne(notifications.claimedBy, p("run"))))))
       .limit(1)
       .prepare(),
     // The claim: matches only the state that was read (status and claimant, null-safe) and an alert that still wants it.
@@ -74,6 +79,17 @@ function build(h: Db | Tx) {
       .update(notifications)
       .set({ status: sql`${p("status")}`, sentAt: sql`${p("at")}` })
       .where(and(eq(notifications.id, p("id")), eq(notifications.status, "sending"), eq(notifications.claimedBy, p("run"))))
+      .prepare(),
+    // A channel's delivery receipt (Notify): on a row that was sent (or failed and not yet retried).
+    receipt: db
+      .update(notifications)
+      .set({ status: sql`${p("status")}`, receipt: sql`${p("receipt")}`, receiptAt: sql`${p("at")}`, attempts: sql`CASE WHEN ${p("final")} = 1 THEN ${MAX_ATTEMPTS} ELSE ${notifications.attempts} END` })
+      .where(and(eq(notifications.id, p("id")), inArray(notifications.status, ["sent", "failed", "delivered"])))
+      .prepare(),
+    firings: db
+      .select({ step: notifications.step, repeat: notifications.repeat, status: notifications.status, shownAt: notifications.shownAt, receipt: notifications.receipt, receiptAt: notifications.receiptAt })
+      .from(notifications)
+      .where(and(eq(notifications.alertId, p("alertId")), eq(notifications.purpose, "ladder")))
       .prepare(),
     // A receipt may already have marked it shown: keep that, and say when it was sent.
     resultShown: db
@@ -133,15 +149,59 @@ export function enqueue(tx: Tx, q: NewNotifications, now: Date, claimInto?: Clai
   return n;
 }
 
-/** Which of an alert's firings ("step:repeat") some device showed (a receipt came back). */
+/** Which of an alert's firings ("step:repeat") reached someone: a device showed a push, or a text was delivered. */
 export function shownSteps(tx: Tx | Db, alertId: string): Set<string> {
-  const rows = stmts(tx).shown.all({ alertId });
-  return new Set(rows.map((n) => `${n.step}:${n.repeat}`));
+  return firingOutcomes(tx, alertId).shown;
 }
 
-/** When the oldest queued notification was queued (the scheduler's timer), or undefined. */
+/** Statuses from which a row will never reach its person (a failed one is not retried once its receipt said so). */
+const DEAD = new Set(["failed", "no_subscription", "cancelled"]);
+
+/**
+ * What each of an alert's firings ("step:repeat") came to: reached someone (a push shown, a
+ * text delivered), or dead: every row of it ended where nobody can be reached and at least one
+ * channel said so for good (a permanent-failure receipt); then the ladder need not wait out the
+ * receipt timeout (deadAt: when the last such word came).
+ */
+export function firingOutcomes(tx: Tx | Db, alertId: string): { shown: Set<string>; deadAt: Map<string, Date> } {
+  const rows = stmts(tx).firings.all({ alertId });
+  const by = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = `${r.step}:${r.repeat}`;
+    const list = by.get(k);
+    if (list) list.push(r);
+    else by.set(k, [r]);
+  }
+  const shown = new Set<string>();
+  const deadAt = new Map<string, Date>();
+  for (const [k, list] of by) {
+    if (list.some((r) => r.shownAt || r.status === "delivered")) {
+      shown.add(k);
+      continue;
+    }
+    const permanent = list.filter((r) => r.receipt === "permanent-failure" && r.receiptAt);
+    if (permanent.length > 0 && list.every((r) => DEAD.has(r.status))) deadAt.set(k, new Date(Math.max(...permanent.map((r) => r.receiptAt!.getTime()))));
+  }
+  return { shown, deadAt };
+}
+
+/**
+ * A channel's delivery receipt on a row (Notify's status callback): delivered, or failed with
+ * the channel's word kept in `receipt`; `final` (a permanent failure) stops retries of the row.
+ * Returns false when the row is not one a receipt can change (queued, cancelled, unknown).
+ */
+export function markReceipt(tx: Tx, notificationId: string, r: { status: "delivered" | "failed"; receipt: string; final: boolean }, now: Date): boolean {
+  return stmts(tx).receipt.run({ id: notificationId, status: r.status, receipt: r.receipt, at: now.getTime(), final: r.final ? 1 : 0 }).changes === 1;
+}
+
+/** When the next queued notification may go (the scheduler's timer), or undefined. */
 export function oldestQueuedAt(db: Db | Tx): Date | undefined {
-  return db.select({ at: notifications.createdAt }).from(notifications).where(eq(notifications.status, "queued")).limit(1).get()?.at;
+  const at = db
+    .select({ at: sql<number | null>`min(coalesce(${notifications.sendAfter}, ${notifications.createdAt}))` })
+    .from(notifications)
+    .where(eq(notifications.status, "queued"))
+    .get()?.at;
+  return at == null ? undefined : new Date(at);
 }
 
 /**
@@ -263,7 +323,7 @@ export const deliveryStore = storeFor<DeliveryStore>((db) => ({
     });
   },
   async claim(now, limit, skip) {
-    if (!anyClaimable(db)) return [];
+    if (!anyClaimable(db, now)) return [];
     return claimRows(db, claimable(db, now, limit, skip), now);
   },
   async requeueFailed(now) {
@@ -291,17 +351,17 @@ export function liveRuns(db: Db, now: Date): Set<string> {
 }
 
 /** A cheap read first: most passes have nothing to send. Our own claims are never claimable. */
-export function anyClaimable(db: Db): boolean {
-  return !!stmts(db).any.get({ run: RUN_ID });
+export function anyClaimable(db: Db, now: Date): boolean {
+  return !!stmts(db).any.get({ run: RUN_ID, now: now.getTime() });
 }
 
-/** Queued and "sending" rows, oldest first, with what their message links to (a plain read). */
-export function queuedOrSending(db: Db, limit: number): Claimed[] {
+/** Queued rows that are due and "sending" rows, oldest first, with what their message links to (a plain read). */
+export function queuedOrSending(db: Db, limit: number, now: Date): Claimed[] {
   return db
     .select({ n: notifications, visitId: alerts.visitId, worker: alerts.staffId })
     .from(notifications)
     .innerJoin(alerts, eq(alerts.id, notifications.alertId))
-    .where(inArray(notifications.status, ["queued", "sending"]))
+    .where(or(and(eq(notifications.status, "queued"), sql`(${notifications.sendAfter} IS NULL OR ${notifications.sendAfter} <= ${now.getTime()})`), eq(notifications.status, "sending")))
     .orderBy(asc(notifications.createdAt))
     .limit(limit)
     .all();
@@ -325,8 +385,18 @@ export function takeClaims(deps: Deps, rows: Claimed[], now: Date): Claimed[] {
  */
 export function claimable(db: Db, now: Date, limit: number, skip: (id: string) => boolean): Claimed[] {
   const live = liveRuns(db, now);
-  return queuedOrSending(db, limit * 2)
-    .filter((r) => !skip(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")))
+  // A channel that paces itself (Notify's rate limit) takes only what it can start in time;
+  // the rest stay queued for a later pass rather than timing out in its queue.
+  const room = new Map<string, number>();
+  const fits = (channel: string) => {
+    let left = room.get(channel);
+    if (left === undefined) room.set(channel, (left = channelNamed(channel)?.capacity?.() ?? Infinity));
+    if (left <= 0) return false;
+    room.set(channel, left - 1);
+    return true;
+  };
+  return queuedOrSending(db, limit * 2, now)
+    .filter((r) => !skip(r.n.id) && (r.n.status === "queued" || !live.has(r.n.claimedBy ?? "")) && fits(r.n.channel))
     .slice(0, limit);
 }
 

@@ -15,11 +15,11 @@ import { prepared } from "../../db/prepared.js";
 import { storeFor } from "../../db/store-kit.js";
 import { appendAudit } from "../../audit/store.js";
 import type { NotificationPurpose } from "../delivery/schema.js";
-import { enqueue, shownSteps, type Claimed } from "../delivery/index.js";
+import { channelNamed, enqueue, firingOutcomes, type Claimed } from "../delivery/index.js";
 import { markOverdue, overdueVisits, watchState } from "../watch/store.js";
 import { plan, type FiredStep, type LadderState } from "./ladder.js";
-import { messageFor, reminderFor, type MessageContext } from "./messages.js";
-import type { Policy } from "./policy.js";
+import { messageFor, reminderFor, textFor, type MessageContext } from "./messages.js";
+import { DEFAULT_SMS_AFTER_SECONDS, isPoliceStep, stepChannels, type Policy } from "./policy.js";
 import { currentPolicy } from "./policy-store.js";
 import { SYSTEM, type AlertRow } from "./raise.js";
 import { alertById, alertContext, alertIdByTrigger, dueAlertIds, firedSteps, insertStep, raiseAlert, retime, saveProgress } from "./store.js";
@@ -171,14 +171,47 @@ function inChunks<I, R>(
 }
 
 function ladderState(tx: Tx, a: AlertRow): LadderState {
-  const shown = shownSteps(tx, a.id); // receipts are delivery's: "step:repeat" of firings some device showed
-  const fired: FiredStep[] = firedSteps(tx, a.id).map((s) => ({ ...s, shown: shown.has(`${s.step}:${s.repeat}`) }));
+  // Receipts are delivery's: "step:repeat" of firings that reached someone, or are known dead.
+  const { shown, deadAt } = firingOutcomes(tx, a.id);
+  const fired: FiredStep[] = firedSteps(tx, a.id).map((s) => {
+    const k = `${s.step}:${s.repeat}`;
+    return { ...s, shown: shown.has(k), deadAt: deadAt.get(k) };
+  });
   return { status: a.status, policy: a.policy, startStep: a.startStep, baseAt: a.baseAt, fired, acknowledgedAt: a.acknowledgedAt, remindersSent: a.remindersSent };
 }
 
 function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, repeat: number, staffIds: string[], msg: { title: string; body: string }, now: Date, chunk: ChunkCtx): number {
   // Queued already claimed when the chunk claims: the send starts when it commits.
   return enqueue(tx, { alertId: a.id, purpose, step, repeat, staffIds, title: msg.title, body: msg.body, visitId: a.visitId, workerId: a.staffId }, now, chunk.claiming ? chunk.claims : undefined);
+}
+
+/**
+ * A step's sends beyond push, by the channels the step names that are on (text and email by
+ * GOV.UK Notify), to those of `staffIds` each reaches. A text goes at once to someone no push
+ * reaches, and on the "consider police" step; otherwise it waits smsAfterSeconds and is
+ * dropped if their push was shown by then. Never claimed into the chunk: a paced channel takes
+ * from the queue what it can send in time. Returns how many rows were queued.
+ */
+function queueOtherChannels(tx: Tx, a: AlertRow, step: number, repeat: number, staffIds: string[], toWorker: boolean, ctx: MessageContext, tz: string, now: Date, withPush: boolean): number {
+  const channels = stepChannels(a.policy.steps[step]!);
+  let queued = 0;
+  for (const name of channels) {
+    if (name === "push") continue;
+    const channel = channelNamed(name);
+    if (!channel || staffIds.length === 0) continue; // off (no Notify key), or nobody to tell
+    const reached = channel.reaches(tx, staffIds);
+    const to = staffIds.filter((id) => reached.has(id));
+    if (to.length === 0) continue;
+    const msg = textFor(a, ctx, step, toWorker, tz);
+    let sendAfter: Map<string, Date> | undefined;
+    if (name === "sms" && withPush && !isPoliceStep(a.policy, step)) {
+      const byPush = channelNamed("push")?.reaches(tx, to) ?? new Set<string>();
+      const at = new Date(now.getTime() + (a.policy.smsAfterSeconds ?? DEFAULT_SMS_AFTER_SECONDS) * 1000);
+      sendAfter = new Map(to.filter((id) => byPush.has(id)).map((id) => [id, at]));
+    }
+    queued += enqueue(tx, { alertId: a.id, purpose: "ladder", step, repeat, staffIds: to, channel: name, title: msg.title, body: msg.body, sendAfter, visitId: a.visitId, workerId: a.staffId }, now);
+  }
+  return queued;
 }
 
 /** Fire what is due on one alert, inside the chunk's transaction (state re-read here). */
@@ -236,7 +269,9 @@ function fireOne(tx: Tx, alertId: string, now: Date, chunk: ChunkCtx, pass: Pass
     state.fired.push({ step: action.step, repeat: action.repeat, firedAt: now, dueAt: action.dueAt, shown: false });
     const toWorker = notify === "worker";
     const pushTo = toWorker ? resolved.staffIds : resolved.staffIds.filter((id) => !toldLater[i]!.has(id));
-    queued += queue(tx, a, "ladder", action.step, action.repeat, pushTo, messageFor(a, context(), action.step, toWorker, tz), now, chunk);
+    const withPush = stepChannels(a.policy.steps[action.step]!).includes("push");
+    if (withPush) queued += queue(tx, a, "ladder", action.step, action.repeat, pushTo, messageFor(a, context(), action.step, toWorker, tz), now, chunk);
+    queued += queueOtherChannels(tx, a, action.step, action.repeat, pushTo, toWorker, context(), tz, now, withPush);
     if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
     step = Math.max(step, action.step);
     const folded = resolved.staffIds.filter((id) => !pushTo.includes(id));

@@ -8,8 +8,10 @@ export interface FiredStep {
   firedAt: Date;
   /** When it was due (repeats count from the first firing's due time). */
   dueAt?: Date;
-  /** Some notification of this firing was shown on a device (a receipt came back). */
+  /** Some notification of this firing reached a person (a push shown, a text delivered). */
   shown: boolean;
+  /** Every send of this firing ended unreachable, a channel saying so for good, at this time: move on. */
+  deadAt?: Date;
 }
 
 export interface LadderState {
@@ -70,7 +72,7 @@ export function plan(state: LadderState, now: Date): LadderPlan {
     let at = stepTime(state, step);
     let early = false;
     if (prev && !prev.shown && step > state.startStep) {
-      const byReceipt = new Date(prev.firedAt.getTime() + sec(receiptTimeoutSeconds));
+      const byReceipt = noReceiptBy(prev, receiptTimeoutSeconds);
       if (byReceipt < at) {
         at = byReceipt;
         early = true;
@@ -111,6 +113,12 @@ export function plan(state: LadderState, now: Date): LadderPlan {
 function nextStepDue(state: LadderState, step: number, prev: FiredStep): Date {
   const at = stepTime(state, step + 1);
   if (prev.shown) return at;
-  const byReceipt = new Date(prev.firedAt.getTime() + sec(state.policy.receiptTimeoutSeconds));
+  const byReceipt = noReceiptBy(prev, state.policy.receiptTimeoutSeconds);
   return byReceipt < at ? byReceipt : at;
+}
+
+/** When a firing that reached nobody lets the next step go: the receipt timeout, or at once when it is known dead. */
+function noReceiptBy(prev: FiredStep, receiptTimeoutSeconds: number): Date {
+  const timeout = prev.firedAt.getTime() + sec(receiptTimeoutSeconds);
+  return new Date(prev.deadAt ? Math.min(timeout, Math.max(prev.deadAt.getTime(), prev.firedAt.getTime())) : timeout);
 }

@@ -17,6 +17,12 @@ const hhmm = (d: Date, tz: string) => {
 };
 
 export function messageFor(a: AlertRow, ctx: MessageContext, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
+  const m = pushMessage(a, ctx, step, toWorker, tz);
+  // A drill says so first, everywhere: nobody may mistake it for a real alarm, nor a real one for a drill.
+  return a.drill ? { title: `DRILL — ${m.title}`, body: `This is a drill (a test of lone-working alerts), not a real alarm. ${m.body}` } : m;
+}
+
+function pushMessage(a: AlertRow, ctx: MessageContext, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
   if (toWorker) return { title: "Check in now", body: `Your check-in was due at ${hhmm(a.baseAt, tz)}. Open Dutyline and check in, or your manager will be alerted.` };
   const where = ctx.address ? ` Visit: ${ctx.address}.` : "";
   const m = ((): { title: string; body: string } => {
@@ -34,6 +40,31 @@ export function messageFor(a: AlertRow, ctx: MessageContext, step: number, toWor
   if (!isPoliceStep(a.policy, step)) return m;
   // First in both: a locked phone may show only the title, or cut the body short.
   return { title: `Consider police (999) — ${m.title}`, body: `Consider police (999): no one has acknowledged this yet. ${m.body}` };
+}
+
+/**
+ * A text message's words (the channel adds the acknowledgement code, the link and a number).
+ * No patient data and no address: a text can be read on a locked phone, by anyone holding it.
+ * Who, what and since when only.
+ */
+export function textFor(a: AlertRow, ctx: Pick<MessageContext, "workerName">, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
+  const since = hhmm(a.baseAt, tz);
+  const drill = a.drill ? "DRILL (a test, not a real alarm). " : "";
+  if (toWorker) return { title: "Check in now", body: `${drill}Dutyline: your check-in was due at ${since}. Open Dutyline and check in, or your manager will be alerted.` };
+  const what = ((): string => {
+    switch (a.reason) {
+      case "panic":
+        return `PANIC alarm from ${ctx.workerName} since ${since}.`;
+      case "duress":
+        return `Silent DURESS alarm from ${ctx.workerName} since ${since}. Do not call their phone openly.`;
+      case "no_manager_on_duty":
+        return `No duty manager on the rota for an alert about ${ctx.workerName} since ${since}.`;
+      default:
+        return `Missed check-in by ${ctx.workerName} since ${since}.`;
+    }
+  })();
+  const police = isPoliceStep(a.policy, step) ? "Consider police (999): nobody has acknowledged. " : "";
+  return { title: "Dutyline alert", body: `${drill}${police}Dutyline: ${what}` };
 }
 
 /** The acknowledger's reminder: acknowledged, not resolved. */

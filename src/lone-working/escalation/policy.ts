@@ -31,8 +31,8 @@ export interface Policy {
   receiptTimeoutSeconds: number;
   /** Acknowledged but unresolved: remind the acknowledger this often. */
   reminderAfterSeconds: number;
-  /** A person on a text step whose push shows no receipt within this is texted (default 60). */
-  smsAfterSeconds?: number;
+  /** A person on a text step whose push shows no receipt within this is texted (default 60; absent on alerts raised before it existed). */
+  smsAfterSeconds: number;
 }
 
 export const DEFAULT_SMS_AFTER_SECONDS = 60;

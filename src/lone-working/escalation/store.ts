@@ -122,6 +122,14 @@ export function retime(tx: Tx, alertId: string, at: Date | null): void {
   stmts(tx).retime.run({ at: at?.getTime() ?? null, id: alertId });
 }
 
+/**
+ * Something the ladder reads changed outside a firing (a channel said a send can never arrive):
+ * look at the open alert now, rather than at the time planned before. The firing re-plans.
+ */
+export function reconsiderNow(tx: Tx, alertId: string, now: Date): void {
+  tx.update(alerts).set({ nextActionAt: now }).where(and(eq(alerts.id, alertId), eq(alerts.status, "open"))).run();
+}
+
 /** What a firing changed on the alert. */
 export function saveProgress(tx: Tx, alertId: string, p: { step: number; managersToldAt: Date | null; remindersSent: number; nextActionAt: Date | null }): void {
   stmts(tx).progress.run({ step: p.step, told: p.managersToldAt?.getTime() ?? null, reminders: p.remindersSent, next: p.nextActionAt?.getTime() ?? null, id: alertId });

@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   /** Where the message should take its reader: the worker to their visit, others to the alert. */
   url: string;
   visitId: string | null;
+  /** The row is to the alert's own worker (a text to them carries no acknowledgement code). */
+  toWorker: boolean;
   /**
    * Ask before the first request and before each retry: false means stop (the alert was
    * acknowledged meanwhile, or this process's claim was taken back). Cheap: one indexed read.
@@ -47,4 +49,11 @@ export interface Channel {
    * failed; a result reported after that is ignored. Throwing fails every row without one.
    */
   send(deps: Deps, batch: OutgoingMessage[], done: (r: ChannelResult) => void): Promise<void>;
+  /**
+   * How many rows it can take now and start within its time limit (a channel that paces
+   * itself under a rate limit); unset: any number. Claims take no more; the rest wait.
+   */
+  capacity?(): number;
+  /** How long delivery waits for its results before counting the rest as failed (default SEND_TIMEOUT_MS). */
+  readonly timeLimitMs?: number;
 }
