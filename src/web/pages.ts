@@ -15,6 +15,7 @@ import { HrPage, REPORTS, summaryOf, type HrData, type ReportKey } from "./pages
 import { filterReportRows } from "../reports/format.js";
 import { countBy } from "./charts.js";
 import { sicknessDaysByMonth } from "./hr-data.js";
+import { alarmMonths } from "./alarms-chart.js";
 import { MyShifts, OnDuty, RotaList, ShiftList, Coverage, SwapList, SwapSchema } from "../rota/routes.js";
 import { VisitList } from "../lone-working/visits/routes.js";
 import { StaffList, StaffSchema } from "../staff/routes.js";
@@ -247,7 +248,13 @@ definePage("/hr", async (c, user) => {
   if (filters.name) csv.set("name", filters.name);
   if (filters.status) csv.set("status", filters.status);
   csv.set("format", "csv");
-  const skip = new Set(["rows", "report", "asOf", "from", "to"]);
+  // The lone-working report's monthly table is drawn as its own chart and table, not summed up.
+  const lw = report.key === "lone-working" ? (dataOr(res) as z.infer<(typeof REPORT_BODIES)["lone-working"]> | null) : null;
+  const monthlyCsv = new URLSearchParams(params);
+  monthlyCsv.set("format", "csv");
+  monthlyCsv.set("table", "monthly");
+  const alarmsByMonth = lw ? { months: alarmMonths(lw.monthly), csvHref: `${report.path}?${monthlyCsv}` } : undefined;
+  const skip = new Set(["rows", "report", "asOf", "from", "to", "monthly"]);
   const summary = res.ok ? summaryOf(Object.fromEntries(Object.entries(res.data).filter(([k]) => !skip.has(k)))) : [];
   const data: HrData = {
     report,
@@ -257,6 +264,7 @@ definePage("/hr", async (c, user) => {
     statuses,
     charts,
     csvHref: `${report.path}?${csv}`,
+    alarmsByMonth,
     error: res.status === 200 ? undefined : res.status === 404 ? "This report is not available yet." : `The report could not be loaded (${res.status}).`,
   };
   return page(c, HrPage({ user, tz: tzOf(c), data }));

@@ -1,6 +1,7 @@
 import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
 import { BarChart, type Bar } from "../charts.js";
+import { AlarmsByMonthChart, AlarmsByMonthTable, type AlarmMonth } from "../alarms-chart.js";
 import { fmtDate, fmtInstant, fmtNumber, fmtSeconds, REASONS, words } from "../format.js";
 
 /** How a column's values read on screen (the CSV keeps the machine values). */
@@ -128,6 +129,8 @@ export interface HrData {
   statuses: string[];
   charts: { id: string; title: string; bars: Bar[]; unit?: string }[];
   csvHref: string;
+  /** The lone-working report's monthly table, by month (its tab only), and its CSV. */
+  alarmsByMonth?: { months: AlarmMonth[]; csvHref: string };
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -266,6 +269,19 @@ export function HrPage({ user, tz, data }: { user: CurrentUser; tz: string; data
             </section>
           ))}
         </div>
+      ) : null}
+      {data.alarmsByMonth ? (
+        <section class="card" aria-labelledby="alarms-month-h">
+          <h2 id="alarms-month-h">Lone-working alarms by month</h2>
+          <AlarmsByMonthChart id="chart-alarms-month" title="Lone-working alarms by month" months={data.alarmsByMonth.months} />
+          <AlarmsByMonthTable id="alarms-month-table" months={data.alarmsByMonth.months} />
+          <p>
+            <a href={data.alarmsByMonth.csvHref} download id="monthly-csv-link">
+              Download the monthly table as CSV
+            </a>{" "}
+            (outcomes, police step, time to acknowledge, push and texts, by kind of alarm)
+          </p>
+        </section>
       ) : null}
       {data.error ? <p class="notice warn">{data.error}</p> : null}
       {data.summary.length ? (
