@@ -10,6 +10,7 @@ import { rotaRoutes } from "./rota/routes.js";
 import { visitsRoutes } from "./lone-working/visits/routes.js";
 import { alertsRoutes } from "./lone-working/alerts/routes.js";
 import { textCallbackRoutes } from "./lone-working/alerts/text-callbacks.js";
+import { drillRoutes } from "./lone-working/alerts/drill-routes.js";
 import { pushRoutes } from "./lone-working/delivery/channels/push/routes.js";
 import { hrRoutes } from "./hr/routes.js";
 import { reportsRoutes } from "./reports/routes.js";
@@ -84,6 +85,7 @@ export function createApp(deps: Deps) {
   app.route("/", visitsRoutes);
   app.route("/", alertsRoutes);
   app.route("/", textCallbackRoutes);
+  app.route("/", drillRoutes);
   app.route("/", pushRoutes);
   app.route("/", hrRoutes);
   app.route("/", reportsRoutes);

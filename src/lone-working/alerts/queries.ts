@@ -11,6 +11,8 @@ export interface AlertView {
   staffId: string | null;
   parentAlertId: string | null;
   reason: AlertRow["reason"];
+  /** A drill (POST /api/drills): a test alert through the real ladder, not a real alarm. */
+  drill: boolean;
   status: AlertStatus;
   step: number;
   raisedAt: string;
@@ -46,6 +48,7 @@ export async function alertViews(deps: Deps, rows: AlertRow[], opts: { card?: bo
     staffId: a.staffId,
     parentAlertId: a.parentAlertId,
     reason: a.reason,
+    drill: a.drill,
     status: a.status,
     step: a.step,
     raisedAt: a.raisedAt.toISOString(),
