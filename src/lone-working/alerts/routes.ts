@@ -223,7 +223,7 @@ export const alertsRoutes = router()
       method: "get",
       path: "/api/readiness",
       tags: ["Alerts"],
-      summary: "Hours with no duty manager, and managers push cannot reach",
+      summary: "Hours with no duty manager, managers push cannot reach, managers no channel reaches, and which channels are on",
       access: ESCALATION_READERS,
       request: { query: z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() }) },
       responses: {
@@ -231,6 +231,12 @@ export const alertsRoutes = router()
           z.object({
             uncoveredManagerHours: z.array(z.object({ start: z.string(), end: z.string() })),
             managersWithoutPush: z.array(z.object({ id: z.string(), name: z.string(), nextShift: z.string().nullable() }).passthrough()),
+            managersUnreachable: z
+              .array(z.object({ id: z.string(), name: z.string(), nextShift: z.string().nullable(), why: z.string() }).passthrough())
+              .openapi({ description: "Managers on the manager-cover rota in the next 14 days, and the senior list, whom no working channel reaches, with why" }),
+            channels: z
+              .object({ push: z.literal(true), sms: z.boolean(), email: z.boolean(), why: z.string().nullable() })
+              .openapi({ description: "Which channels are on; why text or email is off" }),
             seniorListProblem: z.string().nullable(),
           }).passthrough(),
           "Readiness",
@@ -242,7 +248,7 @@ export const alertsRoutes = router()
       const q = c.req.valid("query");
       // Default window: the next 52 weeks from now.
       const { from, to } = q.from || q.to ? timeWindow(deps.config.TZ_LOCAL, deps.clock.now(), q.from ?? deps.clock.now().toISOString(), q.to, { defaultDays: 364, maxDays: 400 }) : { from: deps.clock.now(), to: new Date(deps.clock.now().getTime() + 364 * 86_400_000) };
-      return c.json(await readiness(deps.db, from, to), 200);
+      return c.json(await readiness(deps, from, to), 200);
     },
   )
   .openapi(
