@@ -7,7 +7,7 @@
 // problem JSON (a 400 naming a field) and must write no audit row.
 // Deterministic (no randomness) and bounded: a fixed list of values per field.
 import { beforeAll, describe, expect, it } from "vitest";
-import { testEnv, type Client, type Result, type TestEnv } from "../helpers.js";
+import { Client, testEnv, type Result, type TestEnv } from "../helpers.js";
 
 type Schema = {
   $ref?: string;
@@ -193,6 +193,7 @@ function casesFor(method: string, path: string, op: Operation): Case[] {
 async function rawRequest(c: Client, method: string, url: string, body: string): Promise<Result> {
   const headers: Record<string, string> = { Origin: "http://localhost:3000", "Content-Type": "application/json" };
   if (c.cookie) headers.Cookie = c.cookie;
+  if (c instanceof NotifyCaller) headers.Authorization = `Bearer ${CALLBACK_TOKEN}`;
   const res = await env.app.request(url, { method, headers, body });
   const text = await res.text();
   let parsed: unknown = text;
@@ -204,8 +205,18 @@ const REFUSALS = new Set([400, 403, 404, 409, 413, 422, 429]);
 /** A wrong email or password at sign-in is a 401, as for anyone. */
 const refusalsAt = (path: string) => (path === "/api/auth/login" || path === "/api/me/password" ? new Set([...REFUSALS, 401]) : REFUSALS);
 
+/** Notify's callbacks are called by Notify, with the callback token (no session). */
+const CALLBACK_TOKEN = "fuzz-callback-token-0123456789";
+class NotifyCaller extends Client {
+  override request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return super.request<T>(method, path, body, { Authorization: `Bearer ${CALLBACK_TOKEN}`, ...headers });
+  }
+}
+let notifyCaller: { label: string; client: Client }[];
+
 beforeAll(async () => {
-  env = await testEnv();
+  env = await testEnv({ NOTIFY_CALLBACK_TOKEN: CALLBACK_TOKEN });
+  notifyCaller = [{ label: "notify", client: new NotifyCaller(env.app) }];
   const admin = await env.person({ roles: ["admin"] });
   const hr = await env.person({ roles: ["hr"] });
   const manager = await env.person({ roles: ["manager"], team: "Fuzz Team" });
@@ -236,7 +247,7 @@ describe("schema-driven fuzz of every route with a body or a query", () => {
         // The event stream never ends; logout only ends the caller's own session.
         if (path === "/api/events" || path === "/api/auth/logout") continue;
         const cases = casesFor(method, path, op);
-        for (const { label, client } of callers) {
+        for (const { label, client } of path.startsWith("/api/notify/callbacks/") ? notifyCaller : callers) {
           for (const k of cases) {
             const before = env.auditCount();
             const res = await k.send(client);

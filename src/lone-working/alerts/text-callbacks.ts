@@ -31,7 +31,7 @@ export const StatusCallback = z
   .object({
     id: z.string().min(1).max(100),
     reference: z.string().max(1000).nullish(),
-    to: z.string().max(320).optional(),
+    // Notify also sends `to` (the address) and the times; kept out of the schema, never needed.
     status: z.enum(NOTIFY_MESSAGE_STATUSES.filter((s) => s !== "sending" && s !== "sent" && s !== "failed") as ["delivered", "permanent-failure", "temporary-failure", "technical-failure"]),
     created_at: When,
     completed_at: When,
