@@ -87,6 +87,20 @@ describe("texts on the ladder", () => {
   });
 });
 
+describe("email", () => {
+  it("a step that names email sends one to each person it tells, with the alert's title as its subject and the link", async () => {
+    const s = await notifySetup({ steps: [{ afterSeconds: 0, notify: "worker" }, { afterSeconds: 300, notify: "duty_manager", channels: ["push", "email"] }, { afterSeconds: 900, notify: "all_managers", repeatEverySeconds: 300 }] });
+    const a = await missed(s);
+    s.e.clock.advanceMinutes(5);
+    await s.run();
+    const mails = s.notify.sent.filter((m) => m.type === "email");
+    expect(mails.map((m) => m.to)).toEqual([s.m1.email]);
+    expect(mails[0]!.subject).toBe("Dutyline alert");
+    expect(mails[0]!.body).toContain(`/alerts/${a.id}`);
+    expect(s.textsTo(s.m1), "this step names no text").toHaveLength(0);
+  });
+});
+
 describe("acknowledgement by text", () => {
   it("ACK <code> from the number it was texted to acknowledges as that person and stops every other send, queued texts too", async () => {
     const s = await notifySetup({ smsAfterSeconds: 120 });
@@ -106,16 +120,43 @@ describe("acknowledgement by text", () => {
     const now = alertNow(s, a.id);
     expect(now.status).toBe("acknowledged");
     expect(now.acknowledgedBy).toBe(m2.id);
-    // m1's waiting text is cancelled, and nothing more goes: no text, no further step.
+    // m1's waiting text is cancelled; m2 is told by text that it worked; then nothing more goes.
     expect(s.rows(a.id).find((n) => n.channel === "sms" && n.staffId === s.m1.id)!.status).toBe("cancelled");
+    await s.run();
+    expect(s.textsTo(m2).at(-1)!.body).toMatch(/^Dutyline: you have acknowledged the alert about Alex Worker\. .* \(text \d+\)$/);
+    expect(s.textsTo(s.m1)).toHaveLength(0);
     const before = s.notify.sent.length;
     s.e.clock.advanceMinutes(20);
     await s.run();
     expect(s.notify.sent.length).toBe(before);
     expect(s.textsTo(s.senior)).toHaveLength(0);
     // The same callback again (Notify retries) is acted on once.
-    const inbound = s.e.deps.db.select().from(notifyInbound).all();
-    expect(inbound.map((i) => i.outcome)).toEqual(["acknowledged"]);
+    const [first] = s.e.deps.db.select().from(notifyInbound).all();
+    const again = await fetch(`${s.base}/api/notify/callbacks/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${CALLBACK_TOKEN}` },
+      body: JSON.stringify({ id: first!.notifyId, source_number: first!.sourceNumber, message: first!.message }),
+    });
+    expect(again.status).toBe(200);
+    expect(s.e.deps.db.select().from(notifyInbound).all().map((i) => i.outcome)).toEqual(["acknowledged"]);
+  });
+
+  it("a second manager replying too late changes nothing and is told who has it", async () => {
+    const s = await notifySetup();
+    const m2 = await s.e.person({ roles: ["manager"], name: "Morgan Second" });
+    await s.giveMobile(m2);
+    s.rota.managers = [s.m1.id, m2.id];
+    const a = await missed(s);
+    s.e.clock.advanceMinutes(5);
+    await s.run();
+    const c1 = s.codeIn(s.textsTo(s.m1)[0]!.body)!;
+    const c2 = s.codeIn(s.textsTo(m2)[0]!.body)!;
+    await s.notify.receiveText(s.mobileOf.get(m2.id)!, `ACK ${c2}`);
+    await s.notify.receiveText(s.mobileOf.get(s.m1.id)!, `Ack ${c1}`);
+    expect(alertNow(s, a.id).acknowledgedBy).toBe(m2.id);
+    await s.run();
+    expect(s.textsTo(s.m1).at(-1)!.body).toMatch(/already acknowledged by Morgan Second/);
+    expect(s.e.deps.db.select().from(notifyInbound).all().map((i) => i.outcome).sort()).toEqual(["acknowledged", "already_acknowledged"]);
   });
 
   it("a wrong code, another number, or anything else does nothing but is kept", async () => {

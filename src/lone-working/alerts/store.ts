@@ -13,8 +13,8 @@ import { staff } from "../../staff/schema.js";
 import { checkIns, visits } from "../visits/schema.js";
 import { nextDue } from "../watch/due.js";
 import { rewatch } from "../watch/store.js";
-import { acknowledgeIfOpen, alertRow, reconsiderNow, resolveIfUnresolved } from "../escalation/store.js";
-import { cancelQueued, enqueue, markReceipt, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
+import { acknowledgeIfOpen, alertContext, alertRow, reconsiderNow, resolveIfUnresolved } from "../escalation/store.js";
+import { cancelQueued, channelNamed, enqueue, markReceipt, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
 import { codeOwner, recordInbound, recordStatus, settleInbound } from "../delivery/channels/notify/store.js";
 import type { InboundOutcome, NotifyMessageStatus } from "../delivery/channels/notify/schema.js";
 import { ackCodeIn, e164From } from "../delivery/channels/notify/text.js";
@@ -42,6 +42,8 @@ export interface TextReplyResult {
   outcome: InboundOutcome;
   /** The alert it acknowledged. */
   alert?: AlertRow;
+  /** A text back was queued (the scheduler sends it). */
+  replied?: boolean;
 }
 
 /** What a delivery-status callback came to. */
@@ -132,6 +134,16 @@ function acknowledgeIn(tx: Tx, id: string, by: { id: string; name: string }, now
   return won;
 }
 
+/**
+ * A text back to someone who replied (their acknowledgement taken, or someone else's first),
+ * through the outbox like every send: an announcement (sent while the alert is unresolved),
+ * step -1 so it never counts as a ladder firing; `n` keeps the two kinds apart.
+ */
+function replyByText(tx: Tx, a: AlertRow, staffId: string, n: number, body: string, now: Date): void {
+  if (!channelNamed("sms")) return;
+  enqueue(tx, { alertId: a.id, purpose: "announce", step: -1, repeat: n, staffIds: [staffId], channel: "sms", title: "Dutyline", body }, now);
+}
+
 /** Notify's word → the notification's status, and whether it is final (no retry to that address). */
 function receiptStatus(status: NotifyMessageStatus): { status: "delivered" | "failed"; final: boolean } | undefined {
   if (status === "delivered") return { status: "delivered", final: false };
@@ -165,9 +177,16 @@ export const alertsStore = storeFor<AlertsStore>((db) => ({
       if (!person || !person.active || person.mobile !== from || !hasAny(person, ALERT_RESPONDERS)) return settle("not_allowed", owner);
       try {
         const alert = acknowledgeIn(tx, owner.alertId, person, now, "text");
+        replyByText(tx, alert, person.id, 0, `Dutyline: you have acknowledged the alert about ${alertContext(tx, alert).workerName}. Resolve it in Dutyline when they are safe.`, now);
         return settle("acknowledged", owner, alert);
       } catch (e) {
-        if (e instanceof Conflict) return settle("already_acknowledged", owner);
+        if (e instanceof Conflict) {
+          // Woken at 3 am and too late: say who has it, so they need not wonder.
+          const a = alertRow(tx, owner.alertId);
+          const by = a?.acknowledgedBy ? tx.select({ name: staff.name }).from(staff).where(eq(staff.id, a.acknowledgedBy)).get()?.name : undefined;
+          if (a && a.status !== "resolved") replyByText(tx, a, person.id, 1, `Dutyline: the alert about ${alertContext(tx, a).workerName} is already acknowledged${by ? ` by ${by}` : ""}. No action needed.`, now);
+          return { ...settle("already_acknowledged", owner), replied: true };
+        }
         if (e instanceof DomainError) return settle("not_allowed", owner); // their own alarm, or one hidden from them
         throw e;
       }

@@ -65,8 +65,8 @@ export async function receiveText(deps: Deps, body: z.infer<typeof InboundCallba
   if (r.alert) {
     const a = r.alert;
     deps.events.publish({ type: "alert", data: { id: a.id, visitId: a.visitId, staffId: a.staffId, reason: a.reason, change: "acknowledged" } });
-    deps.wakeScheduler();
   }
+  if (r.alert || r.replied) deps.wakeScheduler(); // the ladder stops; the text back goes
   return r;
 }
 
