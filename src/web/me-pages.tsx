@@ -3,6 +3,8 @@
 // clears it) and their own password (PUT /api/me/password; this session stays, the others
 // end). A refusal shows the API's error beside the field it names, the number as typed
 // kept, nothing written. API tokens stay on /admin/tokens: the API lists them to admins only.
+// "Test your alerts": a test push, text (and email, when on) to oneself (POST
+// /api/me/test-message), the result as a notice saying what to expect.
 import type { Context } from "hono";
 import { z } from "@hono/zod-openapi";
 import type { AppEnv, CurrentUser } from "../deps.js";
@@ -12,6 +14,9 @@ import { errorsFor, type FormErrors, type FormValues } from "./forms.js";
 import { StaffSchema } from "../staff/routes.js";
 import { fmtMobile } from "../staff/mobile.js";
 import { MePage } from "./pages/me.js";
+import { TestMessageResult } from "../lone-working/alerts/drill-routes.js";
+import { TEST_CHANNELS, TEST_STATUSES, testDetail, type TestChannel, type TestStatus } from "../lone-working/alerts/drills.js";
+import { notifyState } from "../lone-working/delivery/channels/notify/index.js";
 
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? "") : (v ?? ""));
 const Nothing = z.unknown();
@@ -22,10 +27,57 @@ const DONE: Record<string, string> = {
   password: "Your password is changed. You are still signed in here, and signed out everywhere else.",
 };
 
-async function render(c: Context<AppEnv>, user: CurrentUser, opts: { values?: FormValues; errors?: { mobile?: FormErrors; password?: FormErrors }; notice?: string; status?: number }) {
+/** Which test buttons there are, and what the page says of text and email being off. */
+function TestMessages(props: { sms: boolean; email: boolean; why: string | null; result?: { text: string; refused: boolean } }) {
+  return (
+    <section aria-labelledby="tests-h" id="test-messages">
+      <h2 id="tests-h">Test your alerts</h2>
+      <p>Send yourself a test to check that lone-working alerts reach you. You can send up to 3 of each kind in 10 minutes.</p>
+      {props.result ? (
+        <p class={props.result.refused ? "notice bad" : "notice"} role="status" id="test-result">
+          {props.result.text}
+        </p>
+      ) : null}
+      {!props.sms ? <p class="hint">Text messages are not set up on this service yet, so a test text sends nothing: alerts reach you by push only. {props.why ?? ""}</p> : null}
+      <form method="post" action="/me#test-messages" class="card me-form">
+        <input type="hidden" name="_action" value="test" />
+        <div class="form-actions">
+          <button type="submit" name="channel" value="push">
+            Send me a test push
+          </button>
+          <button type="submit" name="channel" value="sms" class="secondary">
+            Send me a test text
+          </button>
+          {props.email ? (
+            <button type="submit" name="channel" value="email" class="secondary">
+              Send me a test email
+            </button>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+async function render(
+  c: Context<AppEnv>,
+  user: CurrentUser,
+  opts: { values?: FormValues; errors?: { mobile?: FormErrors; password?: FormErrors }; notice?: string; test?: { text: string; refused: boolean }; status?: number },
+) {
   const person = dataOr(await load(c, `/api/staff/${encodeURIComponent(user.id)}`, StaffSchema));
   const values = opts.values ?? { mobile: fmtMobile(person?.mobile) };
-  return page(c, MePage({ user, person, values, errors: opts.errors ?? {}, notice: opts.notice }), opts.status ?? 200);
+  const view = MePage({ user, person, values, errors: opts.errors ?? {}, notice: opts.notice });
+  // The test section goes at the end of the page's main content (MePage has no slot for it).
+  const state = notifyState(c.get("deps"));
+  (view as unknown as { children: unknown[] }).children.push(TestMessages({ sms: state.sms, email: state.email, why: state.why, result: opts.test }));
+  return page(c, view, opts.status ?? 200);
+}
+
+/** `?test=sms:sent` → the sentence saying what happened and what to expect. */
+function testNotice(c: Context<AppEnv>): { text: string; refused: boolean } | undefined {
+  const [channel, status] = (c.req.query("test") ?? "").split(":");
+  if (!TEST_CHANNELS.includes(channel as TestChannel) || !TEST_STATUSES.includes(status as TestStatus)) return undefined;
+  return { text: testDetail(channel as TestChannel, status as TestStatus, notifyState(c.get("deps")).why), refused: status !== "sent" };
 }
 
 /** The API's words for the password fields, said as a sentence about the field. */
@@ -39,7 +91,7 @@ function passwordErrors(errors: FormErrors, form: Record<string, string | string
 }
 
 definePage("/me", {
-  get: (c, user) => render(c, user, { notice: DONE[c.req.query("done") ?? ""] }),
+  get: (c, user) => render(c, user, { notice: DONE[c.req.query("done") ?? ""], test: testNotice(c) }),
   post: async (c, user) => {
     const form = await formOf(c);
     const action = text(form._action);
@@ -57,6 +109,13 @@ definePage("/me", {
       if (done.ok) return seeOther(c, "/me?done=password#password");
       const errors = passwordErrors(errorsFor(fieldErrors(done.problem), ["currentPassword", "newPassword"], done.problem?.detail ?? "Your password was not changed."), form);
       return render(c, user, { errors: { password: errors }, status: done.status });
+    }
+    if (action === "test") {
+      const channel = text(form.channel);
+      const done = await send(c, "POST", "/api/me/test-message", { channel }, TestMessageResult);
+      if (done.ok) return seeOther(c, `/me?test=${done.data.channel}:${done.data.status}#test-messages`);
+      const refusal = done.status === 429 ? (done.problem?.detail ?? "Too many tests: wait a few minutes.") : (done.problem?.detail ?? "The test was not sent. Try again.");
+      return render(c, user, { test: { text: refusal, refused: true }, status: done.status });
     }
     return render(c, user, { errors: { mobile: { "": "That form is not one this page knows. Try again." } }, status: 400 });
   },

@@ -20,6 +20,8 @@ export const PAGES = {
   "/board": { access: ALERT_RESPONDERS, forbidden: "The live board is for duty managers." },
   // Where a manager's alert notification leads: the board, with that alert first.
   "/alerts/:id": { access: ALERT_RESPONDERS, forbidden: "Alerts are for duty managers." },
+  // Start a drill alert for one of your people, and read how recent drills went.
+  "/drills": { access: ALERT_RESPONDERS, forbidden: "Drills are for duty managers." },
   "/rota": { access: "signed_in" },
   "/hr": { access: RECORD_KEEPERS, forbidden: "HR reports are for HR, managers and administrators." },
   "/staff": { access: RECORD_KEEPERS, forbidden: "The staff directory is for HR, managers and administrators." },

@@ -31,6 +31,7 @@ import "./team-pages.js";
 import "./rota-builder-pages.js";
 import "./admin-pages.js";
 import "./me-pages.js";
+import "./drill-pages.js";
 
 export { PAGES } from "./page-access.js";
 export { webPages } from "./define-page.js";

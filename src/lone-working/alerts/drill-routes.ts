@@ -3,7 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonBody, jsonResponse, problemResponse, router } from "../../http/route.js";
 import { ALERT_RESPONDERS } from "../../staff/roles.js";
-import { recentDrills, sendTestMessage, startDrill, TEST_CHANNELS } from "./drills.js";
+import { recentDrills, sendTestMessage, startDrill, TEST_CHANNELS, TEST_STATUSES } from "./drills.js";
 
 const ReachSchema = z.object({ staffId: z.string(), name: z.string(), channel: z.string(), status: z.string(), at: z.string().nullable(), sends: z.number(), isWorker: z.boolean() });
 const Person = z.object({ id: z.string(), name: z.string() });
@@ -31,7 +31,7 @@ export const DrillStarted = z.object({ alertId: z.string() });
 export const TestMessageResult = z
   .object({
     channel: z.enum(TEST_CHANNELS),
-    status: z.enum(["sent", "off", "no_subscription", "no_address", "bad_address", "failed"]).openapi({ description: "off: that channel is not configured on this service (nothing sent, nothing counted)" }),
+    status: z.enum(TEST_STATUSES).openapi({ description: "off: that channel is not configured on this service (nothing sent, nothing counted)" }),
     detail: z.string().openapi({ description: "What happened and what to expect, as a sentence" }),
     messageId: z.string().optional(),
   })

@@ -83,7 +83,8 @@ export async function recentDrills(deps: Deps, user: CurrentUser, limit = 50): P
   });
 }
 
-export type TestStatus = "sent" | "off" | "no_subscription" | "no_address" | "bad_address" | "failed";
+export const TEST_STATUSES = ["sent", "off", "no_subscription", "no_address", "bad_address", "failed"] as const;
+export type TestStatus = (typeof TEST_STATUSES)[number];
 
 export interface TestOutcome {
   channel: TestChannel;
@@ -95,7 +96,8 @@ export interface TestOutcome {
 
 const WORDS: Record<TestChannel, string> = { push: "push notification", sms: "text message", email: "email" };
 
-function detailOf(channel: TestChannel, status: TestStatus, why: string | null): string {
+/** What a test message came to and what to expect, in words (the API's `detail`, and the me page's notice). */
+export function testDetail(channel: TestChannel, status: TestStatus, why: string | null): string {
   const what = WORDS[channel];
   switch (status) {
     case "sent":
@@ -122,7 +124,7 @@ function detailOf(channel: TestChannel, status: TestStatus, why: string | null):
 export async function sendTestMessage(deps: Deps, user: CurrentUser, channel: TestChannel): Promise<TestOutcome> {
   const store = drillsStore(deps.db);
   const state = notifyState(deps);
-  if (channel !== "push" && (!state[channel] || !deps.notify)) return { channel, status: "off", detail: detailOf(channel, "off", state.why) };
+  if (channel !== "push" && (!state[channel] || !deps.notify)) return { channel, status: "off", detail: testDetail(channel, "off", state.why) };
   await store.reserveTest(user.id, channel, deps.clock.now());
   let status: TestStatus;
   let messageId: string | undefined;
@@ -136,5 +138,5 @@ export async function sendTestMessage(deps: Deps, user: CurrentUser, channel: Te
     messageId = r.messageId;
   }
   await store.testResult(user.id, channel, status, deps.clock.now());
-  return { channel, status, detail: detailOf(channel, status, state.why), ...(messageId ? { messageId } : {}) };
+  return { channel, status, detail: testDetail(channel, status, state.why), ...(messageId ? { messageId } : {}) };
 }

@@ -38,6 +38,9 @@ export function BoardPage({ user, tz, focusAlertId }: { user: CurrentUser; tz: s
           <div id="readiness">
             <p>Loading…</p>
           </div>
+          <p class="hint">
+            To check that alerts reach someone, <a href="/drills">start a drill</a>: a test alert through the real ladder, marked DRILL.
+          </p>
         </section>
       </div>
       <section class="card" aria-labelledby="push-h">

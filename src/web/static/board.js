@@ -149,7 +149,8 @@
     const card = el(
       "article",
       { class: "card board-item " + (urgent ? "urgent" : "late"), "data-alert-id": a.id, "aria-labelledby": "alert-" + a.id },
-      el("h3", { id: "alert-" + a.id }, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v, a) ? " · " + who(v, a) : "", a.parentReason ? " (for a " + (REASONS[a.parentReason] || a.parentReason) + ")" : ""),
+      el("h3", { id: "alert-" + a.id }, a.drill ? [el("span", { class: "tag drill" }, "DRILL"), " "] : null, el("span", { class: "tag " + (urgent ? "bad" : "warn") }, urgent ? "OPEN" : "ACKNOWLEDGED"), " ", title, who(v, a) ? " · " + who(v, a) : "", a.parentReason ? " (for a " + (REASONS[a.parentReason] || a.parentReason) + ")" : ""),
+      a.drill ? el("p", { class: "notice drill" }, el("strong", {}, "This is a drill"), " — a test of lone-working alerts, not a real alarm. Acknowledge and resolve it as you would a real one: how long that takes is recorded on the Drills page.") : null,
       a.considerPolice ? el("p", { class: "notice bad police" }, el("strong", {}, "Consider police (999)"), " — this alarm has reached the police step of the ladder.") : null,
       el("p", { class: "meta" }, "Raised " + time(a.raisedAt) + " (", el("span", { "data-since": a.raisedAt }, duration(Date.now() - Date.parse(a.raisedAt))), " ago) · step " + (a.step ?? 0)),
       factsBlock(a, v),
@@ -233,7 +234,7 @@
     const cards = alerts.map((a) => {
       const ns = a.notifications || [];
       const facts = [a.considerPolice ? 1 : 0, (a.lastSignOfLife && a.lastSignOfLife.at) || "", (a.lastKnownPosition && a.lastKnownPosition.at) || "", (a.worker && a.worker.mobile) || "", (a.reach || []).map((r) => r.staffId + r.channel + r.status + (r.at || "")).join(",")];
-      const key = [a.id, a.acknowledgedAt || "", a.step || 0, a.workerCheckedInAt || "", ns.length, ns.filter((n) => n.shownAt).length, names.size, ...facts].join("|");
+      const key = [a.id, a.drill ? "drill" : "", a.acknowledgedAt || "", a.step || 0, a.workerCheckedInAt || "", ns.length, ns.filter((n) => n.shownAt).length, names.size, ...facts].join("|");
       const card = cardCache.get(key) || alertCard(a);
       next.set(key, card);
       return card;
@@ -278,6 +279,8 @@
     if (!r) return box.replaceChildren(el("p", {}, "Not available."));
     const gaps = r.uncoveredManagerHours || [];
     const noPush = r.managersWithoutPush || [];
+    const unreachable = r.managersUnreachable || [];
+    const ch = r.channels;
     box.replaceChildren(
       el("h3", {}, "Hours with no duty manager"),
       gaps.length ? el("p", {}, el("strong", {}, Math.round(gaps.reduce((t, g) => t + (Date.parse(g.end) - Date.parse(g.start)), 0) / 3600000) + " hours"), " in " + gaps.length + " gap" + (gaps.length === 1 ? "" : "s") + ". The first:") : null,
@@ -288,6 +291,14 @@
       noPush.length
         ? el("ul", { class: "plain" }, noPush.map((m) => el("li", {}, el("span", { class: "tag warn" }, "NO PUSH"), " " + m.name + (m.nextShift ? " · next shift " + dayTime(m.nextShift.start || m.nextShift) : ""))))
         : el("p", {}, el("span", { class: "tag good" }, "OK"), " Every manager can receive alerts."),
+      el("h3", {}, "Managers nobody can reach (cover in the next 14 days, and the senior list)"),
+      unreachable.length
+        ? el("ul", { class: "plain unreachable" }, unreachable.map((m) => el("li", {}, el("span", { class: "tag bad" }, "UNREACHABLE"), " " + m.name + (m.nextShift ? " · next shift " + dayTime(m.nextShift) : "") + ": " + m.why + ".")))
+        : el("p", {}, el("span", { class: "tag good" }, "OK"), " Every manager due on cover can be reached by push or text."),
+      el("h3", {}, "Channels"),
+      ch
+        ? el("p", { class: "channels" }, "Push: on · Text messages: " + (ch.sms ? "on" : "off") + " · Email: " + (ch.email ? "on" : "off") + (ch.why ? ". " + ch.why : "."))
+        : null,
     );
   }
 
