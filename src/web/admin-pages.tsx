@@ -5,13 +5,15 @@ import { z } from "@hono/zod-openapi";
 import type { AppEnv, CurrentUser } from "../deps.js";
 import { definePage, formOf, page, seeOther } from "./define-page.js";
 import { dataOr, fieldErrors, load, send } from "./api.js";
-import { errorsFor, type FormErrors, type FormValues } from "./forms.js";
+import { Checkboxes, Field, errorsFor, type FormErrors, type FormValues } from "./forms.js";
 import { AuditPage, PolicyPage, TokensPage, type PolicyView } from "./pages/admin.js";
 import { PolicySchema } from "../lone-working/alerts/routes.js";
 import { TokenList, TokenMade } from "../auth/routes.js";
 import { AuditList, VerifyResult } from "../audit/routes.js";
 import { StaffList } from "../staff/routes.js";
 import { parseCheckpoint } from "../audit/chain.js";
+import { STEP_CHANNELS } from "../lone-working/escalation/policy.js";
+import { notifyState } from "../lone-working/delivery/channels/notify/index.js";
 
 const tzOf = (c: Context<AppEnv>) => c.get("deps").config.TZ_LOCAL;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
@@ -54,6 +56,7 @@ function policyValues(p: PolicyOut): { rows: number; values: FormValues } {
     panicStartsAtStep: String(p.panicStartsAtStep),
     receiptTimeoutSeconds: String(p.receiptTimeoutSeconds),
     reminderAfterSeconds: String(p.reminderAfterSeconds),
+    smsAfterSeconds: String(p.smsAfterSeconds),
     seniorStaffIds: p.seniorStaffIds,
   };
   p.steps.forEach((s, i) => {
@@ -61,16 +64,17 @@ function policyValues(p: PolicyOut): { rows: number; values: FormValues } {
     values[`steps.${i}.notify`] = s.notify;
     values[`steps.${i}.repeatEverySeconds`] = s.repeatEverySeconds === undefined ? "" : String(s.repeatEverySeconds);
     values[`steps.${i}.considerPolice`] = s.considerPolice ? "true" : "";
+    values[`steps.${i}.channels`] = s.channels ?? [];
   });
   return { rows: p.steps.length, values };
 }
 
 const STEP_FIELDS = ["afterSeconds", "notify", "repeatEverySeconds", "considerPolice"] as const;
 
-/** The step rows as sent (renumbered from 0 in the order shown), and the other fields. */
+/** The step rows as sent (renumbered from 0 in the order shown), and the other fields. Channels: the boxes ticked (none: the default). */
 function stepsOf(form: Record<string, string | string[]>) {
   const indices = [...new Set(Object.keys(form).map((k) => /^steps\.(\d{1,2})\./.exec(k)?.[1]).filter((x): x is string => x !== undefined).map(Number))].sort((a, b) => a - b).slice(0, 20);
-  return indices.map((i) => Object.fromEntries(STEP_FIELDS.map((f) => [f, one(form[`steps.${i}.${f}`])])) as Record<(typeof STEP_FIELDS)[number], string>);
+  return indices.map((i) => ({ ...(Object.fromEntries(STEP_FIELDS.map((f) => [f, one(form[`steps.${i}.${f}`])])) as Record<(typeof STEP_FIELDS)[number], string>), channels: many(form[`steps.${i}.channels`]) }));
 }
 
 function valuesOf(steps: ReturnType<typeof stepsOf>, form: Record<string, string | string[]>): FormValues {
@@ -79,16 +83,70 @@ function valuesOf(steps: ReturnType<typeof stepsOf>, form: Record<string, string
     panicStartsAtStep: one(form.panicStartsAtStep),
     receiptTimeoutSeconds: one(form.receiptTimeoutSeconds),
     reminderAfterSeconds: one(form.reminderAfterSeconds),
+    smsAfterSeconds: one(form.smsAfterSeconds),
     seniorStaffIds: senior,
   };
   steps.forEach((s, i) => {
     for (const f of STEP_FIELDS) values[`steps.${i}.${f}`] = s[f];
+    values[`steps.${i}.channels`] = s.channels;
   });
   return values;
 }
 
-const policyView = async (c: Context<AppEnv>, user: CurrentUser, rows: number, values: FormValues, errors: FormErrors = {}, extra: Partial<PolicyView> = {}) =>
-  PolicyPage({ user, tz: tzOf(c), rows, values, errors, people: await people(c), ...extra });
+const CHANNEL_LABELS: Record<(typeof STEP_CHANNELS)[number], string> = { push: "Push", sms: "Text", email: "Email" };
+
+/** Per step, how it reaches people (Push / Text / Email; none ticked: the default), and when a text follows an unseen push. */
+function ChannelsSection(props: { rows: number; values: FormValues; errors: FormErrors; notify: { sms: boolean; email: boolean; why: string | null } }) {
+  const off = [!props.notify.sms ? "Text messages are off" : "", !props.notify.email ? "Email is off" : ""].filter(Boolean);
+  return (
+    <section aria-labelledby="channels-h">
+      <h2 id="channels-h">Channels</h2>
+      <p class="hint">
+        How each step reaches people. Tick none for the default: push and text for a manager step, push only for the worker step. A text goes at once to someone with no push subscription, and
+        on the police step; otherwise after "Text after" unless their push was shown by then.
+        {off.length ? ` ${off.join(" and ")} on this service, so those boxes have no effect until GOV.UK Notify is set up. ${props.notify.why ?? ""}` : ""}
+      </p>
+      {[...Array(props.rows).keys()].map((i) => (
+        <Checkboxes name={`steps.${i}.channels`} legend={`Step ${i}: channels`} options={STEP_CHANNELS.map((ch) => [ch, CHANNEL_LABELS[ch]] as const)} values={props.values} errors={props.errors} />
+      ))}
+      <Field
+        name="smsAfterSeconds"
+        label="Text after (seconds)"
+        type="number"
+        inputmode="numeric"
+        min="0"
+        max="3600"
+        step="1"
+        hint="On a step with text, someone whose push is not shown on their phone within this time is texted."
+        values={props.values}
+        errors={props.errors}
+      />
+    </section>
+  );
+}
+
+type Node = { tag?: unknown; props?: Record<string, unknown>; children?: unknown[] };
+
+/** The policy form inside the page (PolicyPage has no slot for the channel fields: they go in before its Save button). */
+function policyForm(node: unknown): Node | undefined {
+  const n = node as Node | null;
+  if (!n || typeof n !== "object") return undefined;
+  // By its id and action (hono may wrap intrinsic elements such as <form> in a function).
+  if (n.props?.id === "policy-form" && n.props.action === "/admin/policy") return n;
+  for (const child of Array.isArray(n) ? n : (n.children ?? [])) {
+    const found = policyForm(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const policyView = async (c: Context<AppEnv>, user: CurrentUser, rows: number, values: FormValues, errors: FormErrors = {}, extra: Partial<PolicyView> = {}) => {
+  const view = PolicyPage({ user, tz: tzOf(c), rows, values, errors, people: await people(c), ...extra });
+  const form = policyForm(view);
+  if (!form?.children) throw new Error("the policy page has no #policy-form to put the channel fields in");
+  form.children.splice(form.children.length - 1, 0, ChannelsSection({ rows, values, errors, notify: notifyState(c.get("deps")) }));
+  return view;
+};
 
 definePage("/admin/policy", {
   get: async (c, user) => {
@@ -105,7 +163,7 @@ definePage("/admin/policy", {
     // Add or remove a row: the same form again, one row more or less, nothing saved.
     if (action === "add" && steps.length < 20) {
       const last = steps[steps.length - 1];
-      steps = [...steps, { afterSeconds: last && last.afterSeconds !== "" && Number.isFinite(Number(last.afterSeconds)) ? String(Number(last.afterSeconds) + 300) : "", notify: "all_managers", repeatEverySeconds: last?.repeatEverySeconds ?? "", considerPolice: "" }];
+      steps = [...steps, { afterSeconds: last && last.afterSeconds !== "" && Number.isFinite(Number(last.afterSeconds)) ? String(Number(last.afterSeconds) + 300) : "", notify: "all_managers", repeatEverySeconds: last?.repeatEverySeconds ?? "", considerPolice: "", channels: [] }];
       return page(c, await policyView(c, user, steps.length, valuesOf(steps, form), {}, { notice: `Step ${steps.length - 1} added. Nothing is saved until you press "Save policy".` }));
     }
     const removing = /^remove-(\d{1,2})$/.exec(action);
@@ -127,15 +185,18 @@ definePage("/admin/policy", {
         notify: s.notify || undefined,
         repeatEverySeconds: numberOr(s.repeatEverySeconds),
         considerPolice: s.considerPolice === "true",
+        // None ticked: unset, the step's default.
+        ...(s.channels.length ? { channels: s.channels } : {}),
       })),
       panicStartsAtStep: numberOr(panic),
       seniorStaffIds: many(values.seniorStaffIds),
       receiptTimeoutSeconds: numberOr(one(form.receiptTimeoutSeconds)),
       reminderAfterSeconds: numberOr(one(form.reminderAfterSeconds)),
+      smsAfterSeconds: numberOr(one(form.smsAfterSeconds)),
     };
     const saved = await send(c, "PUT", "/api/escalation-policy", body, PolicyRead);
     if (saved.ok) return seeOther(c, "/admin/policy?done=saved");
-    const fields = [...steps.flatMap((_, i) => STEP_FIELDS.map((f) => `steps.${i}.${f}`)), "steps", "panicStartsAtStep", "receiptTimeoutSeconds", "reminderAfterSeconds", "seniorStaffIds"];
+    const fields = [...steps.flatMap((_, i) => [...STEP_FIELDS, "channels"].map((f) => `steps.${i}.${f}`)), "steps", "panicStartsAtStep", "receiptTimeoutSeconds", "reminderAfterSeconds", "smsAfterSeconds", "seniorStaffIds"];
     const found = fieldErrors(saved.problem);
     // A refusal with no field named (no one active on the senior list) belongs to the senior list.
     if (Object.keys(found).length === 0 && saved.status === 422 && saved.problem?.detail) found.seniorStaffIds = saved.problem.detail;
