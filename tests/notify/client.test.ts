@@ -283,3 +283,40 @@ describe("createNotifySender without the fake", () => {
     expect(h.starts).toHaveLength(2);
   });
 });
+
+describe("a busy event loop", () => {
+  it("an answer already waiting on the socket when the timeout comes due is read, not thrown away and sent again", async () => {
+    // A Notify that answers at once and then keeps this process busy past the request
+    // timeout (as raising a burst of alerts can): when the loop is free, the timer is due
+    // and the answer is waiting. The timeout must let the answer be read first.
+    let requests = 0;
+    const server: Server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(201, { "content-type": "application/json" });
+        res.end(JSON.stringify({ id: "5e1f0000-0000-4000-8000-000000000001", reference: null, content: { body: BODY, from_number: "GOVUK" }, uri: "", template: { id: notify.smsTemplateId, version: 1, uri: "" } }));
+        const until = Date.now() + 300;
+        while (Date.now() < until) {
+          /* the event loop is busy */
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const sender = createNotifySender({
+        apiKey: notify.apiKey,
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        smsTemplateId: notify.smsTemplateId,
+        log: { warn: vi.fn(), error: vi.fn() } as unknown as NotifySenderOptions["log"],
+        timeoutMs: 100,
+        backoffMs: [1],
+      });
+      const r = await sender.sendSms(PHONE, BODY, "busy-loop");
+      expect(r).toEqual({ ok: true, notifyId: "5e1f0000-0000-4000-8000-000000000001" });
+      expect(requests, "sent once: the person is not texted twice").toBe(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

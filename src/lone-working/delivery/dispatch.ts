@@ -75,6 +75,9 @@ async function sendBy(deps: Deps, name: string, rows: Claimed[], recorder: Retur
     if (!o) return; // already settled (or cut off by the time limit)
     open.delete(id);
     if (o.ours) recorder.add({ id, status }); // else the claim is someone else's now: so is the result
+    // Settled (a failure cut off at the time limit included): a send of it still waiting in the
+    // channel must not go now; the row may be queued again and claimed anew.
+    o.ours = false;
   };
   if (!channel) {
     deps.log.error({ channel: name, notifications: rows.map((r) => r.n.id) }, "no such delivery channel: the sends count as failed");

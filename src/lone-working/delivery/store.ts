@@ -69,7 +69,9 @@ function build(h: Db | Tx) {
       .where(and(eq(notifications.id, p("id")), eq(notifications.status, p("status")), sql`${notifications.claimedBy} IS ${p("by")}`, sql`NOT ${WANTED}`))
       .prepare(),
     still: db
-      .select({ ours: sql<number>`${notifications.status} = 'sending' AND ${notifications.claimedBy} = ${p("run")}`, st: alerts.status })
+      // The same claim, not only this process's: a row cut off at the time limit, failed and
+      // claimed again by this process is a new claim (attempts counts claims); the old send stops.
+      .select({ ours: sql<number>`${notifications.status} = 'sending' AND ${notifications.claimedBy} = ${p("run")} AND ${notifications.attempts} = ${p("attempts")}`, st: alerts.status })
       .from(notifications)
       .innerJoin(alerts, eq(alerts.id, notifications.alertId))
       .where(eq(notifications.id, p("id")))
@@ -423,7 +425,7 @@ function claimRows(db: Db, rows: Claimed[], now: Date): Claimed[] {
  * alert. One prepared read: a channel asks before every request.
  */
 export function stillToSend(db: Db, n: NotificationRow): { ours: boolean; wanted: boolean } {
-  const r = stmts(db).still.get({ run: RUN_ID, id: n.id });
+  const r = stmts(db).still.get({ run: RUN_ID, id: n.id, attempts: n.attempts });
   if (!r?.ours) return { ours: false, wanted: false };
   return { ours: true, wanted: n.purpose === "ladder" ? r.st === "open" : n.purpose === "reminder" ? r.st === "acknowledged" : r.st !== "resolved" };
 }

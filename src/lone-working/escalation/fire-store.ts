@@ -115,6 +115,18 @@ class ChunkCtx {
   policy(): Policy {
     return (this.policyCache ??= currentPolicy(this.tx));
   }
+  private reachCache = new Map<string, Map<string, boolean>>();
+  /** Of these people, whom a channel reaches (asked once per person and channel in a chunk). */
+  reaches(channel: { name: string; reaches: (db: Tx, ids: readonly string[]) => Set<string> }, ids: readonly string[]): Set<string> {
+    let known = this.reachCache.get(channel.name);
+    if (!known) this.reachCache.set(channel.name, (known = new Map()));
+    const ask = ids.filter((id) => !known!.has(id));
+    if (ask.length > 0) {
+      const got = channel.reaches(this.tx, ask);
+      for (const id of ask) known.set(id, got.has(id));
+    }
+    return new Set(ids.filter((id) => known!.get(id)));
+  }
   /** Targets at `at` (the rota and active staff read once per chunk and instant). */
   resolver(at: Date, onDutyAt?: OnDutyFn): Resolver {
     let r = this.resolvers.get(at.getTime());
@@ -192,20 +204,21 @@ function queue(tx: Tx, a: AlertRow, purpose: NotificationPurpose, step: number, 
  * dropped if their push was shown by then. Never claimed into the chunk: a paced channel takes
  * from the queue what it can send in time. Returns how many rows were queued.
  */
-function queueOtherChannels(tx: Tx, a: AlertRow, step: number, repeat: number, staffIds: string[], toWorker: boolean, ctx: MessageContext, tz: string, now: Date, withPush: boolean): number {
+function queueOtherChannels(tx: Tx, chunk: ChunkCtx, a: AlertRow, step: number, repeat: number, staffIds: string[], toWorker: boolean, ctx: MessageContext, tz: string, now: Date, withPush: boolean): number {
   const channels = stepChannels(a.policy.steps[step]!);
   let queued = 0;
   for (const name of channels) {
     if (name === "push") continue;
     const channel = channelNamed(name);
     if (!channel || staffIds.length === 0) continue; // off (no Notify key), or nobody to tell
-    const reached = channel.reaches(tx, staffIds);
+    const reached = chunk.reaches(channel, staffIds);
     const to = staffIds.filter((id) => reached.has(id));
     if (to.length === 0) continue;
     const msg = textFor(a, ctx, step, toWorker, tz);
     let sendAfter: Map<string, Date> | undefined;
     if (name === "sms" && withPush && !isPoliceStep(a.policy, step)) {
-      const byPush = channelNamed("push")?.reaches(tx, to) ?? new Set<string>();
+      const push = channelNamed("push");
+      const byPush = push ? chunk.reaches(push, to) : new Set<string>();
       const at = new Date(now.getTime() + (a.policy.smsAfterSeconds ?? DEFAULT_SMS_AFTER_SECONDS) * 1000);
       sendAfter = new Map(to.filter((id) => byPush.has(id)).map((id) => [id, at]));
     }
@@ -271,7 +284,7 @@ function fireOne(tx: Tx, alertId: string, now: Date, chunk: ChunkCtx, pass: Pass
     const pushTo = toWorker ? resolved.staffIds : resolved.staffIds.filter((id) => !toldLater[i]!.has(id));
     const withPush = stepChannels(a.policy.steps[action.step]!).includes("push");
     if (withPush) queued += queue(tx, a, "ladder", action.step, action.repeat, pushTo, messageFor(a, context(), action.step, toWorker, tz), now, chunk);
-    queued += queueOtherChannels(tx, a, action.step, action.repeat, pushTo, toWorker, context(), tz, now, withPush);
+    queued += queueOtherChannels(tx, chunk, a, action.step, action.repeat, pushTo, toWorker, context(), tz, now, withPush);
     if (!toWorker && resolved.staffIds.length > 0) managersToldAt ??= now;
     step = Math.max(step, action.step);
     const folded = resolved.staffIds.filter((id) => !pushTo.includes(id));

@@ -12,7 +12,7 @@
 // - stillWanted() is asked right before the first request and before each retry.
 // - Logs name the reference, status and Notify's error type, never the address or the text
 //   (nor the client's error object, whose config carries both).
-import axios, { isAxiosError } from "axios";
+import axios, { isAxiosError, type AxiosInstance } from "axios";
 import { NotifyClient } from "notifications-node-client";
 import type { Logger } from "pino";
 import { Pacer } from "./pacer.js";
@@ -57,6 +57,39 @@ export interface NotifySenderOptions {
 
 type Failure = { kind: "refused" | "retry" | "rate_limited" | "daily_limit"; status: number; error: string; type: string; retryAfterMs?: number };
 
+/**
+ * A request timeout that lets an answer already waiting on the socket be read first. After
+ * the event loop was busy for longer than the timeout (a burst being raised), Node runs due
+ * timers before it reads sockets: axios's own timeout would then abort a request Notify had
+ * answered, and the retry would text the person twice. Here the timer only schedules the
+ * abort for after the loop's next poll for I/O (setImmediate), so an answer that arrived
+ * in time wins.
+ */
+function withYieldingTimeout(instance: AxiosInstance, timeoutMs: number): AxiosInstance {
+  const timers = new WeakMap<object, NodeJS.Timeout>();
+  const clear = (config: object | undefined) => {
+    const t = config && timers.get(config);
+    if (t) clearTimeout(t);
+  };
+  instance.interceptors.request.use((config) => {
+    const abort = new AbortController();
+    config.signal = abort.signal;
+    timers.set(config, setTimeout(() => setImmediate(() => abort.abort()), timeoutMs));
+    return config;
+  });
+  instance.interceptors.response.use(
+    (r) => {
+      clear(r.config);
+      return r;
+    },
+    (e: unknown) => {
+      if (isAxiosError(e)) clear(e.config);
+      return Promise.reject(e);
+    },
+  );
+  return instance;
+}
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Retry-After as seconds or an HTTP date → ms; undefined when absent or unreadable. */
@@ -81,7 +114,9 @@ export function createNotifySender(opts: NotifySenderOptions): NotifySender {
   const client = opts.baseUrl ? new NotifyClient(opts.baseUrl, opts.apiKey) : new NotifyClient(opts.apiKey);
   // The same axios, typed twice: the client's CommonJS typings see axios's index.d.cts, this
   // ES module sees index.d.ts, and TypeScript treats the two AxiosInstance types as different.
-  client.setClient(axios.create({ timeout: timeoutMs }) as unknown as Parameters<NotifyClient["setClient"]>[0]);
+  client.setClient(withYieldingTimeout(axios.create(), timeoutMs) as unknown as Parameters<NotifyClient["setClient"]>[0]);
+  /** How long a request takes, smoothed (what capacity() expects of the next ones). */
+  let typicalMs = 300;
 
   // Sends waiting for a start, in order; one pump hands out starts as the pacer and the
   // in-flight cap allow, asking each send's stillWanted() right before its start.
@@ -158,8 +193,8 @@ export function createNotifySender(opts: NotifySenderOptions): NotifySender {
       if (status >= 500) return { kind: "retry", status, error, type };
       return { kind: "refused", status, error, type };
     }
-    // No answer. axios says ECONNABORTED (or ETIMEDOUT with clarifyTimeoutError) for its timeout.
-    if (e.code === "ECONNABORTED" || e.code === "ETIMEDOUT") return { kind: "retry", status: 0, error: `timeout: no answer within ${timeoutMs} ms`, type: "timeout" };
+    // No answer: our own timeout (ERR_CANCELED, see withYieldingTimeout), or axios's.
+    if (e.code === "ERR_CANCELED" || e.code === "ECONNABORTED" || e.code === "ETIMEDOUT") return { kind: "retry", status: 0, error: `timeout: no answer within ${timeoutMs} ms`, type: "timeout" };
     return { kind: "retry", status: 0, error: `network: ${e.code ?? e.message}`, type: e.code ?? "network" };
   }
 
@@ -179,8 +214,10 @@ export function createNotifySender(opts: NotifySenderOptions): NotifySender {
       if (at === false) return { ok: false, reason: "not_wanted" };
       opts.onRequest?.({ reference, kind, attempt, at });
       let f: Failure;
+      const t0 = now();
       try {
         const r = await request();
+        typicalMs = 0.8 * typicalMs + 0.2 * Math.max(1, now() - t0);
         return { ok: true, notifyId: r.data.id };
       } catch (e) {
         f = classify(e);
@@ -225,7 +262,11 @@ export function createNotifySender(opts: NotifySenderOptions): NotifySender {
       return send("email", reference, stillWanted, () => client.sendEmail(templateId, to, { personalisation: { subject, body }, reference }));
     },
     capacity(withinMs) {
-      return Math.max(0, pacer.capacity(now(), withinMs) - waiting.length - backingOff);
+      // The rate limit allows a burst of thousands, but only maxInFlight go at once: take no
+      // more than can start within the window at the round trip seen lately, so nothing
+      // claimed waits here past delivery's time limit.
+      const byThroughput = Math.floor((maxInFlight * withinMs) / typicalMs) - inFlight;
+      return Math.max(0, Math.min(pacer.capacity(now(), withinMs), byThroughput) - waiting.length - backingOff);
     },
   };
 }

@@ -51,22 +51,51 @@ function notifyChannel(kind: NotifyKind, sender: NotifySender): Channel {
         })),
         deps.clock.now(),
       );
-      const settled: { messageId: string; notifyId?: string; status: "sent" | "failed" }[] = [];
+      // Each message is settled as its send ends (coalesced over a few ms), not when the whole
+      // batch is over: one slow text must not leave the others' rows unsettled, nor a kill.
+      const settle = coalesced((rs: Settled[]) => store.settle(rs, deps.clock.now()), deps);
       await Promise.all(
         batch.map(async (m, i) => {
           const p = prepared[i]!;
           if ("missing" in p) return done({ id: m.n.id, status: "no_subscription" });
           const r = await sendOne(sender, kind, p, { title: m.n.title, body: m.n.body, url: m.url }, m.stillWanted);
-          settled.push({ messageId: p.messageId, notifyId: r.ok ? r.notifyId : undefined, status: r.ok ? "sent" : "failed" });
+          settle.add({ messageId: p.messageId, notifyId: r.ok ? r.notifyId : undefined, status: r.ok ? "sent" : "failed" });
           if (!r.ok && r.reason === "refused" && refusedAddress(r.error)) await store.markBad(p.address, kind, p.messageId, deps.clock.now());
           if (!r.ok && r.reason !== "not_wanted") deps.log.warn({ notificationId: m.n.id, channel: kind, reason: r.reason, status: r.status }, "Notify did not take a message");
           done({ id: m.n.id, status: r.ok ? "sent" : "failed" } satisfies ChannelResult);
         }),
       );
-      await store.settle(settled, deps.clock.now());
+      await settle.drained();
     },
   };
 }
+
+type Settled = { messageId: string; notifyId?: string; status: "sent" | "failed" };
+
+/** Batch what arrives within SETTLE_COALESCE_MS into one write; a failed write is logged (a receipt still finds the row). */
+function coalesced(write: (rs: Settled[]) => Promise<void>, deps: Pick<Deps, "log">) {
+  let pending: Settled[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  return {
+    add(r: Settled) {
+      pending.push(r);
+      if (scheduled) return;
+      scheduled = true;
+      chain = chain
+        .then(() => new Promise<void>((res) => setTimeout(res, SETTLE_COALESCE_MS)))
+        .then(() => {
+          scheduled = false;
+          const batch = pending;
+          pending = [];
+          return write(batch);
+        })
+        .catch((e) => deps.log.warn({ err: e }, "recording Notify's ids failed; a delivery receipt still finds the message by its reference"));
+    },
+    drained: () => chain,
+  };
+}
+const SETTLE_COALESCE_MS = 20;
 
 function sendOne(sender: NotifySender, kind: NotifyKind, p: Prepared, m: { title: string; body: string; url: string }, stillWanted?: () => boolean) {
   if (kind === "sms") return sender.sendSms(p.address, composeText({ body: m.body, ackCode: p.ackCode, url: m.url, seq: p.seq }), p.messageId, stillWanted);

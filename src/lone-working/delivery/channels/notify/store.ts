@@ -78,13 +78,21 @@ export const notifyStore = storeFor<NotifyStore>((db) => ({
       const ids = [...new Set(rows.map((r) => r.staffId))];
       const people = new Map(tx.select({ id: staff.id, mobile: staff.mobile, email: staff.email, active: staff.active }).from(staff).where(inArray(staff.id, ids)).all().map((p) => [p.id, p]));
       const bad = badOf(tx, [...people.values()].flatMap((p) => [p.mobile, p.email].filter((a): a is string => !!a)));
+      // Read once per address in the batch (a burst may text one manager a thousand times).
+      const seqs = new Map<string, number>();
+      const codes = new Map<string, AddressCodes>();
       return rows.map((r): Prepared | Unsendable => {
         const p = people.get(r.staffId);
         const address = r.kind === "sms" ? p?.mobile : p?.email;
         if (!p || !p.active || !address) return { missing: "no_address" };
         if (bad.has(address)) return { missing: "bad_address" };
-        const seq = (tx.select({ n: max(notifyMessages.seq) }).from(notifyMessages).where(eq(notifyMessages.address, address)).get()?.n ?? 0) + 1;
-        const ackCode = r.withCode && r.alertId ? codeFor(tx, address, r.alertId, now) : null;
+        let last = seqs.get(address);
+        if (last === undefined) last = tx.select({ n: max(notifyMessages.seq) }).from(notifyMessages).where(eq(notifyMessages.address, address)).get()?.n ?? 0;
+        const seq = last + 1;
+        seqs.set(address, seq);
+        let known = codes.get(address);
+        if (r.withCode && r.alertId && !known) codes.set(address, (known = addressCodes(tx, address, now)));
+        const ackCode = r.withCode && r.alertId ? codeFor(known!, r.alertId) : null;
         const messageId = crypto.randomUUID();
         tx.insert(notifyMessages)
           .values({ id: messageId, notificationId: r.notificationId, alertId: r.alertId, purpose: r.purpose, kind: r.kind, staffId: r.staffId, address, ackCode, seq, status: "sending", createdAt: now })
@@ -131,27 +139,33 @@ export const notifyStore = storeFor<NotifyStore>((db) => ({
   },
 }));
 
-/** The person's code for this alert: the one already given, or a new one no recent alert of theirs holds. */
-function codeFor(tx: Tx, address: string, alertId: string, now: Date): string {
-  const given = tx
-    .select({ code: notifyMessages.ackCode })
+/** An address's codes: which alert holds which, and every code given lately. */
+interface AddressCodes {
+  byAlert: Map<string, string>;
+  taken: Set<string>;
+}
+
+function addressCodes(tx: Tx, address: string, now: Date): AddressCodes {
+  const rows = tx
+    .select({ code: notifyMessages.ackCode, alertId: notifyMessages.alertId })
     .from(notifyMessages)
-    .where(and(eq(notifyMessages.address, address), eq(notifyMessages.alertId, alertId), isNotNull(notifyMessages.ackCode)))
-    .limit(1)
-    .get()?.code;
+    .where(and(eq(notifyMessages.address, address), isNotNull(notifyMessages.ackCode), gte(notifyMessages.createdAt, new Date(now.getTime() - CODE_REUSE_AFTER_MS))))
+    .all();
+  const byAlert = new Map<string, string>();
+  for (const r of rows) if (r.alertId && r.code) byAlert.set(r.alertId, r.code);
+  return { byAlert, taken: new Set(rows.map((r) => r.code!)) };
+}
+
+/** The person's code for this alert: the one already given, or a new one no recent alert of theirs holds. */
+function codeFor(known: AddressCodes, alertId: string): string {
+  const given = known.byAlert.get(alertId);
   if (given) return given;
-  const taken = new Set(
-    tx
-      .select({ code: notifyMessages.ackCode })
-      .from(notifyMessages)
-      .where(and(eq(notifyMessages.address, address), isNotNull(notifyMessages.ackCode), gte(notifyMessages.createdAt, new Date(now.getTime() - CODE_REUSE_AFTER_MS))))
-      .all()
-      .map((r) => r.code),
-  );
-  for (;;) {
-    const code = String(randomInt(1000, 10000));
-    if (!taken.has(code) || taken.size >= 9000) return code;
-  }
+  let code: string;
+  do code = String(randomInt(1000, 10000));
+  while (known.taken.has(code) && known.taken.size < 9000);
+  known.taken.add(code);
+  known.byAlert.set(alertId, code);
+  return code;
 }
 
 // ---------------------------------------------------------------------------------------
