@@ -125,27 +125,9 @@ function ChannelsSection(props: { rows: number; values: FormValues; errors: Form
   );
 }
 
-type Node = { tag?: unknown; props?: Record<string, unknown>; children?: unknown[] };
-
-/** The policy form inside the page (PolicyPage has no slot for the channel fields: they go in before its Save button). */
-function policyForm(node: unknown): Node | undefined {
-  const n = node as Node | null;
-  if (!n || typeof n !== "object") return undefined;
-  // By its id and action (hono may wrap intrinsic elements such as <form> in a function).
-  if (n.props?.id === "policy-form" && n.props.action === "/admin/policy") return n;
-  for (const child of Array.isArray(n) ? n : (n.children ?? [])) {
-    const found = policyForm(child);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 const policyView = async (c: Context<AppEnv>, user: CurrentUser, rows: number, values: FormValues, errors: FormErrors = {}, extra: Partial<PolicyView> = {}) => {
-  const view = PolicyPage({ user, tz: tzOf(c), rows, values, errors, people: await people(c), ...extra });
-  const form = policyForm(view);
-  if (!form?.children) throw new Error("the policy page has no #policy-form to put the channel fields in");
-  form.children.splice(form.children.length - 1, 0, ChannelsSection({ rows, values, errors, notify: notifyState(c.get("deps")) }));
-  return view;
+  const extraFields = ChannelsSection({ rows, values, errors, notify: notifyState(c.get("deps")) });
+  return PolicyPage({ user, tz: tzOf(c), rows, values, errors, people: await people(c), extraFields, ...extra });
 };
 
 definePage("/admin/policy", {

@@ -13,6 +13,7 @@ export function navFor(user: CurrentUser | undefined) {
     { href: "/team", label: "My team" },
     { href: "/staff", label: "Staff" },
     { href: "/swaps", label: "Swaps" },
+    { href: "/drills", label: "Drills" },
     { href: "/hr", label: "HR" },
     { href: "/admin/policy", label: "Admin" },
   ] as const;

@@ -66,10 +66,8 @@ async function render(
 ) {
   const person = dataOr(await load(c, `/api/staff/${encodeURIComponent(user.id)}`, StaffSchema));
   const values = opts.values ?? { mobile: fmtMobile(person?.mobile) };
-  const view = MePage({ user, person, values, errors: opts.errors ?? {}, notice: opts.notice });
-  // The test section goes at the end of the page's main content (MePage has no slot for it).
   const state = notifyState(c.get("deps"));
-  (view as unknown as { children: unknown[] }).children.push(TestMessages({ sms: state.sms, email: state.email, why: state.why, result: opts.test }));
+  const view = MePage({ user, person, values, errors: opts.errors ?? {}, notice: opts.notice, extra: TestMessages({ sms: state.sms, email: state.email, why: state.why, result: opts.test }) });
   return page(c, view, opts.status ?? 200);
 }
 

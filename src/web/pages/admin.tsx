@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 // The admin pages (issue 11): the escalation policy, API tokens, the audit log.
 import type { z } from "@hono/zod-openapi";
 import type { CurrentUser } from "../../deps.js";
@@ -58,6 +59,8 @@ export interface PolicyView {
   notice?: string;
   /** The policy could not be read (the page says so; the form still works). */
   loadProblem?: string;
+  /** More fields inside the form, before its Save button (the channels). */
+  extraFields?: Child;
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
@@ -228,6 +231,7 @@ export function PolicyPage(v: PolicyView) {
           ))}
         </fieldset>
         <Select name="seniorAdd" label="Add someone else to the senior list" blank="No one" options={others.map((p) => [p.id, p.name] as const)} values={values} errors={errors} />
+        {v.extraFields}
 
         <div class="form-actions">
           <button type="submit" name="_action" value="save">

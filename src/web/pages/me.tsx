@@ -2,6 +2,7 @@
 // team as the staff directory holds them (changed by HR or an administrator, so read-only
 // here); their mobile number, which they keep up to date themselves (the number the
 // escalation texts); and their own password. The handlers are in ../me-pages.tsx.
+import type { Child } from "hono/jsx";
 import type { CurrentUser } from "../../deps.js";
 import { Layout } from "../layout.js";
 import { ErrorSummary, Field, Notice, type FormErrors, type FormValues } from "../forms.js";
@@ -15,6 +16,8 @@ export function MePage(props: {
   /** Errors of the form that was sent: "mobile" or "password". */
   errors: { mobile?: FormErrors; password?: FormErrors };
   notice?: string;
+  /** More sections at the end of the page (the test messages). */
+  extra?: Child;
 }) {
   const { user, person } = props;
   const e = props.errors;
@@ -94,6 +97,7 @@ export function MePage(props: {
           API tokens for scripts are made and revoked in <a href="/admin/tokens">Admin, API tokens</a>.
         </p>
       ) : null}
+      {props.extra}
     </Layout>
   );
 }
