@@ -4,16 +4,14 @@ import { openDepsOrExit, ensureFirstAdmin } from "./bootstrap.js";
 import { createApp } from "./app.js";
 import { startScheduler, startStandby } from "./lone-working/escalation/scheduler.js";
 import { retireHeartbeat } from "./lone-working/escalation/store.js";
-import { startPush } from "./lone-working/delivery/channels/push/start.js";
-import { startNotify } from "./lone-working/delivery/channels/notify/index.js";
+import { startChannels } from "./lone-working/delivery/channels/start.js";
 import { followAlertChanges } from "./lone-working/alerts/tail.js";
 
 async function main() {
   const config = loadConfigOrExit();
   const deps = openDepsOrExit(config);
   await ensureFirstAdmin(deps);
-  await startPush(deps);
-  startNotify(deps);
+  await startChannels(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     deps.log.info({ port: info.port, url: config.PUBLIC_URL }, "Dutyline listening");

@@ -5,14 +5,14 @@
 // escalation when it stops.
 import { loadConfigOrExit } from "../src/config.js";
 import { openDepsOrExit } from "../src/bootstrap.js";
-import { startPush } from "../src/lone-working/delivery/channels/push/start.js";
+import { startChannels } from "../src/lone-working/delivery/channels/start.js";
 import { startScheduler } from "../src/lone-working/escalation/scheduler.js";
 import { retireHeartbeat } from "../src/lone-working/escalation/store.js";
 
 async function main() {
   const config = loadConfigOrExit();
   const deps = openDepsOrExit(config);
-  await startPush(deps);
+  await startChannels(deps);
   const scheduler = startScheduler(deps);
   deps.wakeScheduler = () => scheduler.wake();
   deps.log.info({ pid: process.pid }, "escalation worker running");
