@@ -27,7 +27,7 @@ const DONE: Record<string, string> = {
   password: "Your password is changed. You are still signed in here, and signed out everywhere else.",
 };
 
-/** Which test buttons there are, and what the page says of text and email being off. */
+/** Which test buttons there are, and what the page says of text and email being off (the setting's name only to admins). */
 function TestMessages(props: { sms: boolean; email: boolean; why: string | null; result?: { text: string; refused: boolean } }) {
   return (
     <section aria-labelledby="tests-h" id="test-messages">
@@ -67,7 +67,7 @@ async function render(
   const person = dataOr(await load(c, `/api/staff/${encodeURIComponent(user.id)}`, StaffSchema));
   const values = opts.values ?? { mobile: fmtMobile(person?.mobile) };
   const state = notifyState(c.get("deps"));
-  const view = MePage({ user, person, values, errors: opts.errors ?? {}, notice: opts.notice, extra: TestMessages({ sms: state.sms, email: state.email, why: state.why, result: opts.test }) });
+  const view = MePage({ user, person, values, errors: opts.errors ?? {}, notice: opts.notice, extra: TestMessages({ sms: state.sms, email: state.email, why: user.roles.includes("admin") ? state.why : "Ask your administrator to set up GOV.UK Notify.", result: opts.test }) });
   return page(c, view, opts.status ?? 200);
 }
 
