@@ -43,6 +43,9 @@ describe("drills", () => {
     await run();
     expect(push.to(amhp.id).length).toBe(1);
     expect(push.to(amhp.id)[0]!.payload.title).toMatch(/^DRILL/);
+    // They have no visit to check in to: they are told no action is needed, not to check in.
+    expect(push.to(amhp.id)[0]!.payload.body).toMatch(/^No action needed/);
+    expect(push.to(amhp.id)[0]!.payload.body).not.toMatch(/check in,/i);
     e.clock.advanceMinutes(5);
     await run();
     const told = push.to(lead.id);

@@ -17,6 +17,8 @@ const hhmm = (d: Date, tz: string) => {
 };
 
 export function messageFor(a: AlertRow, ctx: MessageContext, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
+  // The person drilled has no visit to check in to: tell them what is happening instead.
+  if (a.drill && toWorker) return { title: "DRILL — a test of your lone-working alerts", body: DRILL_TO_WORKER };
   const m = pushMessage(a, ctx, step, toWorker, tz);
   // A drill says so first, everywhere: nobody may mistake it for a real alarm, nor a real one for a drill.
   return a.drill ? { title: `DRILL — ${m.title}`, body: `This is a drill (a test of lone-working alerts), not a real alarm. ${m.body}` } : m;
@@ -42,6 +44,8 @@ function pushMessage(a: AlertRow, ctx: MessageContext, step: number, toWorker: b
   return { title: `Consider police (999) — ${m.title}`, body: `Consider police (999): no one has acknowledged this yet. ${m.body}` };
 }
 
+const DRILL_TO_WORKER = "No action needed: your manager is testing that alerts reach you and them. Managers will be alerted as if you had missed a check-in.";
+
 /**
  * A text message's words (the channel adds the acknowledgement code, the link and a number).
  * No patient data and no address: a text can be read on a locked phone, by anyone holding it.
@@ -50,6 +54,7 @@ function pushMessage(a: AlertRow, ctx: MessageContext, step: number, toWorker: b
 export function textFor(a: AlertRow, ctx: Pick<MessageContext, "workerName">, step: number, toWorker: boolean, tz: string): { title: string; body: string } {
   const since = hhmm(a.baseAt, tz);
   const drill = a.drill ? "DRILL (a test, not a real alarm). " : "";
+  if (a.drill && toWorker) return { title: "Dutyline drill", body: `${drill}Dutyline: ${DRILL_TO_WORKER}` };
   if (toWorker) return { title: "Check in now", body: `${drill}Dutyline: your check-in was due at ${since}. Open Dutyline and check in, or your manager will be alerted.` };
   const what = ((): string => {
     switch (a.reason) {
