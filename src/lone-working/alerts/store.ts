@@ -17,7 +17,8 @@ import { acknowledgeIfOpen, alertContext, alertRow, reconsiderNow, resolveIfUnre
 import { cancelQueued, channelNamed, enqueue, markReceipt, markShown, notificationsOf, type NotificationRow } from "../delivery/index.js";
 import { codeOwner, recordInbound, recordStatus, settleInbound } from "../delivery/channels/notify/store.js";
 import type { InboundOutcome, NotifyMessageStatus } from "../delivery/channels/notify/schema.js";
-import { ackCodeIn, e164From } from "../delivery/channels/notify/text.js";
+import { ackCodeIn } from "../delivery/channels/notify/text.js";
+import { ukMobile } from "../../staff/mobile.js";
 import { ALERT_RESPONDERS, hasAny } from "../../staff/roles.js";
 import { DomainError } from "../../errors.js";
 import { alerts, type AlertStatus } from "../escalation/schema.js";
@@ -168,7 +169,7 @@ export const alertsStore = storeFor<AlertsStore>((db) => ({
         return { outcome, alert };
       };
       const code = ackCodeIn(t.message);
-      const from = e164From(t.sourceNumber);
+      const from = ukMobile(t.sourceNumber); // Notify gives 447…; stored numbers are E.164
       if (!code || !from) return settle("not_a_command");
       const owner = codeOwner(tx, from, code);
       if (!owner) return settle("unknown_code");

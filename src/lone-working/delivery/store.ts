@@ -6,7 +6,7 @@
 // a synchronous, connection-level read: a channel asks stillWanted() synchronously before
 // each request. takeClaims/claimable stay as connection-level steps for the claim races'
 // tests (two connections reading, then claiming, in an order the test chooses).
-import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Deps } from "../../deps.js";
 import { writeTx, type Db, type Tx } from "../../db/connection.js";
 import { prepared } from "../../db/prepared.js";
@@ -45,11 +45,6 @@ function build(h: Db | Tx) {
   const db = h as Db;
   const p = (name: string) => sql.placeholder(name);
   return {
-    shown: db
-      .select({ step: notifications.step, repeat: notifications.repeat })
-      .from(notifications)
-      .where(and(eq(notifications.alertId, p("alertId")), eq(notifications.purpose, "ladder"), isNotNull(notifications.shownAt)))
-      .prepare(),
     liveRuns: db.select({ id: schedulerRuns.id }).from(schedulerRuns).where(gte(schedulerRuns.heartbeatAt, p("since"))).prepare(),
     any: db
       .select({ id: notifications.id })

@@ -9,7 +9,7 @@
 import type { Deps } from "../../../../deps.js";
 import type { Channel, ChannelResult } from "../channel.js";
 import { registerChannel } from "../index.js";
-import { createNotifySender, type NotifySender, type NotifySenderOptions } from "./client.js";
+import { createNotifySender, type NotifySender, type NotifySendResult, type NotifySenderOptions } from "./client.js";
 import type { NotifyKind } from "./schema.js";
 import { notifyStore, reachesBy, type Prepared } from "./store.js";
 import { composeEmail, composeText, testMessage } from "./text.js";
@@ -60,7 +60,7 @@ function notifyChannel(kind: NotifyKind, sender: NotifySender): Channel {
           if ("missing" in p) return done({ id: m.n.id, status: "no_subscription" });
           const r = await sendOne(sender, kind, p, { title: m.n.title, body: m.n.body, url: m.url }, m.stillWanted);
           settle.add({ messageId: p.messageId, notifyId: r.ok ? r.notifyId : undefined, status: r.ok ? "sent" : "failed" });
-          if (!r.ok && r.reason === "refused" && refusedAddress(r.error)) await store.markBad(p.address, kind, p.messageId, deps.clock.now());
+          await markBadIfRefused(deps, r, p, kind);
           if (!r.ok && r.reason !== "not_wanted") deps.log.warn({ notificationId: m.n.id, channel: kind, reason: r.reason, status: r.status }, "Notify did not take a message");
           done({ id: m.n.id, status: r.ok ? "sent" : "failed" } satisfies ChannelResult);
         }),
@@ -103,8 +103,12 @@ function sendOne(sender: NotifySender, kind: NotifyKind, p: Prepared, m: { title
   return sender.sendEmail(p.address, e.subject, e.body, p.messageId, stillWanted);
 }
 
-/** Notify refused the number or address itself (not the key or the template): it is bad. */
-const refusedAddress = (error: string) => /phone_number|email_address|not a uk mobile|invalid phone|not a valid email/i.test(error);
+/** Notify refused the number or address itself (not the key or the template): it is bad, and not used again until it changes. */
+async function markBadIfRefused(deps: Deps, r: NotifySendResult, p: Prepared, kind: NotifyKind): Promise<void> {
+  if (!r.ok && r.reason === "refused" && /phone_number|email_address|not a uk mobile|invalid phone|not a valid email/i.test(r.error)) {
+    await notifyStore(deps.db).markBad(p.address, kind, p.messageId, deps.clock.now());
+  }
+}
 
 /**
  * Start the Notify channels from the configuration (a no-op without NOTIFY_API_KEY). Returns
@@ -148,6 +152,6 @@ export async function sendTest(deps: Deps, staffId: string, kind: NotifyKind): P
   const t = testMessage(p.seq, url);
   const r = kind === "sms" ? await sender.sendSms(p.address, t.body, p.messageId) : await sender.sendEmail(p.address, t.subject, t.body, p.messageId);
   await store.settle([{ messageId: p.messageId, notifyId: r.ok ? r.notifyId : undefined, status: r.ok ? "sent" : "failed" }], deps.clock.now());
-  if (!r.ok && r.reason === "refused" && refusedAddress(r.error)) await store.markBad(p.address, kind, p.messageId, deps.clock.now());
+  await markBadIfRefused(deps, r, p, kind);
   return { channel: kind, status: r.ok ? "sent" : "failed", messageId: p.messageId };
 }

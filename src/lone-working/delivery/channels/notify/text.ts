@@ -28,12 +28,3 @@ export function ackCodeIn(message: string): string | null {
   const m = /^\s*ack\s*(\d{4})\s*[.!]?\s*$/i.exec(message.normalize("NFKC"));
   return m ? m[1]! : null;
 }
-
-/** A number as Notify gives it on a received text (`447700900123`) as we store it (E.164). */
-export function e164From(number: string): string | null {
-  const s = number.trim().replace(/[\s-]/g, "");
-  if (/^\+447\d{9}$/.test(s)) return s;
-  if (/^447\d{9}$/.test(s)) return `+${s}`;
-  if (/^07\d{9}$/.test(s)) return `+44${s.slice(1)}`;
-  return null;
-}
