@@ -27,6 +27,11 @@ describe("configuration", () => {
     ["SESSION_IDLE_MINUTES", { SESSION_IDLE_MINUTES: "-5" }],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }],
     ["TRUST_PROXY", { TRUST_PROXY: "yes" }],
+    ["NOTIFY_API_KEY", { NOTIFY_API_KEY: "not-a-key" }],
+    ["NOTIFY_SMS_TEMPLATE_ID", { NOTIFY_API_KEY: `t-${"1".repeat(8)}-1111-4111-8111-${"1".repeat(12)}-${"2".repeat(8)}-2222-4222-8222-${"2".repeat(12)}` }],
+    ["NOTIFY_EMAIL_TEMPLATE_ID", { NOTIFY_EMAIL_TEMPLATE_ID: "not-a-uuid" }],
+    ["NOTIFY_BASE_URL", { NOTIFY_BASE_URL: "api.notify" }],
+    ["NOTIFY_CALLBACK_TOKEN", { NOTIFY_CALLBACK_TOKEN: "short" }],
   ])("a bad %s stops start-up naming the variable", (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`\\b${name}\\b`));

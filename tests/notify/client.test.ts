@@ -320,3 +320,13 @@ describe("a busy event loop", () => {
     }
   });
 });
+
+describe("capacity", () => {
+  it("is what the requests in flight can start within the window at the round trip seen, not the whole rate limit", () => {
+    const { sender } = harness({ maxInFlight: 20, perMinute: 2700 });
+    // Before any answer it assumes 300 ms a round: 20 in flight start ~333 in 5 s, not 2,700.
+    const c = sender.capacity(5_000);
+    expect(c).toBeGreaterThan(0);
+    expect(c).toBeLessThanOrEqual(Math.floor((20 * 5_000) / 300));
+  });
+});
